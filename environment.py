@@ -1,0 +1,43 @@
+"""behave hooks: a fresh event loop per scenario, active tags, guaranteed cleanup.
+
+Choose the loop with ``behave -D loop=NAME`` (asyncio, uvloop, rloop or
+package.module:factory); asyncio is the default.
+"""
+
+import sys
+
+from asyncio_server_spec import active_tags
+from asyncio_server_spec.loops import LoopSelectionError, loop_factory
+from asyncio_server_spec.scenario import Scenario
+
+
+def before_all(context):
+    name = context.config.userdata.get("loop", "asyncio")
+    try:
+        context.new_loop = loop_factory(name)
+    except LoopSelectionError as exc:
+        print("asyncio-server-spec: {}".format(exc), file=sys.stderr)
+        raise SystemExit(2)
+    context.loop_name = name
+    context.active_tags = active_tags.matcher(name)
+
+
+def before_feature(context, feature):
+    if context.active_tags.should_exclude_with(feature.tags):
+        feature.skip(reason=context.active_tags.exclude_reason)
+
+
+def before_scenario(context, scenario):
+    if context.active_tags.should_exclude_with(scenario.effective_tags):
+        scenario.skip(reason=context.active_tags.exclude_reason)
+        return
+    context.world = Scenario(context.new_loop)
+
+
+def after_scenario(context, scenario):
+    world = getattr(context, "world", None)
+    if world is None:
+        return
+    problems = world.close()
+    if problems:
+        raise AssertionError("cleanup: " + "; ".join(problems))

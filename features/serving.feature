@@ -1,0 +1,58 @@
+# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+#         the start_serving argument of
+#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+Feature: Starting to serve
+  A new server accepts connections straight away unless it was created with
+  start_serving=False.  Such a server has bound its sockets but does not
+  listen on them, so connection attempts are refused until start_serving()
+  is awaited.  is_serving() tells which state the server is in.
+
+  Scenario: A server serves by default
+    Given a server started with start_server
+    Then the server is serving
+    And a client can connect and is echoed
+
+  Scenario Outline: With start_serving off, <api> gives a server that refuses clients
+    Given a server started with <api> with start_serving off
+    Then the server is not serving
+    And a client cannot connect
+
+    Examples:
+      | api                |
+      | start_server       |
+      | create_server      |
+      | start_unix_server  |
+      | create_unix_server |
+
+  Scenario: start_serving() makes a server created with start_serving off accept clients
+    Given a server started with start_serving off
+    When start_serving() is awaited
+    Then the server is serving
+    And a client can connect and is echoed
+
+  Scenario: Awaiting start_serving() on a server that already serves changes nothing
+    Given a server started with start_server
+    When start_serving() is awaited
+    Then the server is serving
+    And a client can connect and is echoed
+
+  Scenario: Awaiting start_serving() twice is harmless
+    Given a server started with start_serving off
+    When start_serving() is awaited
+    And start_serving() is awaited again
+    Then the server is serving
+    And server.sockets holds 1 listening socket
+    And a client can connect and is echoed
+
+  Scenario: is_serving() is False once the server is closed
+    Given a server started with start_server
+    When the server is closed
+    Then the server is not serving
+    And a client cannot connect
+
+  Scenario: A server created with start_serving off and then closed is not serving
+    Given a server started with start_serving off
+    When the server is closed
+    Then the server is not serving
+    And a client cannot connect

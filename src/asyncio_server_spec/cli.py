@@ -1,0 +1,142 @@
+"""``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly.
+
+It prints the address it listens on, serves the echo handler until SIGINT or
+SIGTERM, then closes the server, ends the open client connections and waits
+(bounded) for them, and exits 0.  Bad arguments print one line and exit 2.
+"""
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from . import servers
+from .loops import LoopSelectionError, loop_factory
+from .record import ServerRecord
+from .waiting import WaitTimeout, within
+
+#: Seconds the shutdown may wait for open connections to end.
+SHUTDOWN_TIMEOUT = 5.0
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A bad command line; the message is the one line shown to the user."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _port(text):
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("{!r} is not a port number (0-65535)".format(text))
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("{} is out of range; a port is 0-65535".format(port))
+    return port
+
+
+def build_parser():
+    parser = _Parser(prog="python -m asyncio_server_spec")
+    commands = parser.add_subparsers(dest="command", metavar="serve")
+    commands.required = True
+    serve = commands.add_parser("serve", help="run the reference echo server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=0, help="TCP port; 0 (default) picks a free one")
+    serve.add_argument("--unix", metavar="PATH", help="listen on a Unix socket at PATH instead of TCP")
+    serve.add_argument("--loop", default="asyncio", help="event loop: asyncio, uvloop, rloop or module:factory")
+    return parser
+
+
+def parse_args(argv):
+    """Parse *argv*; raise :class:`UsageError` with one line on bad input."""
+    options = build_parser().parse_args(argv)
+    options.new_loop = loop_factory_or_usage_error(options.loop)
+    return options
+
+
+def loop_factory_or_usage_error(name):
+    try:
+        return loop_factory(name)
+    except LoopSelectionError as exc:
+        raise UsageError(str(exc))
+
+
+def describe(server, unix_path):
+    if unix_path is not None:
+        return "unix:" + unix_path
+    return ", ".join("{}:{}".format(*addr[:2]) for addr in servers.listening_addresses(server))
+
+
+async def serve(options, stop=None, out=sys.stdout):
+    """Serve until *stop* (an :class:`asyncio.Event`) is set or a stop signal arrives."""
+    loop = asyncio.get_running_loop()
+    stop = stop or asyncio.Event()
+    record = ServerRecord()
+    try:
+        if options.unix is not None:
+            server = await servers.create("start_unix_server", "echo", record, path=options.unix)
+        else:
+            server = await servers.create(
+                "start_server", "echo", record, host=options.host, port=options.port
+            )
+    except OSError as exc:
+        target = "unix:" + options.unix if options.unix is not None else "{}:{}".format(options.host, options.port)
+        raise UsageError("cannot listen on {}: {}".format(target, exc.strerror or exc))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or a loop without signal support
+    print("listening on " + describe(server, options.unix), file=out, flush=True)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        await shut_down(server, record, out)
+    return 0
+
+
+async def shut_down(server, record, out):
+    """Stop listening, end open connections, wait for them, all bounded."""
+    server.close()
+    for writer in record.writers:
+        writer.close()  # the echo handler sees EOF and finishes by itself
+    handlers = [task for task in record.handler_tasks if not task.done()]
+    try:
+        if handlers:
+            await within(
+                asyncio.gather(*handlers, return_exceptions=True),
+                "open connections to end",
+                SHUTDOWN_TIMEOUT,
+            )
+        await within(server.wait_closed(), "the server to close", SHUTDOWN_TIMEOUT)
+    except WaitTimeout as exc:
+        print("shutdown incomplete: {}".format(exc), file=out, flush=True)
+    print("closed ({} connection(s) served)".format(record.accepted), file=out, flush=True)
+
+
+def run(options):
+    loop = options.new_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(serve(options))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return run(parse_args(argv))
+    except UsageError as exc:
+        print("asyncio_server_spec: error: {}".format(exc), file=sys.stderr)
+        return USAGE_ERROR

@@ -1,0 +1,88 @@
+"""An observable record of what happened on the server side.
+
+Handlers and protocols update a :class:`ServerRecord`; steps await conditions
+on it ("2 connections accepted") under a timeout instead of sleeping.
+"""
+
+from .waiting import DEFAULT_TIMEOUT, within
+
+
+class ServerRecord:
+    """Counts and facts the server side reports, with awaitable conditions."""
+
+    def __init__(self):
+        self.accepted = 0
+        self.handlers_started = 0
+        self.handlers_finished = 0
+        self.received = b""
+        self.errors = []
+        self.handler_tasks = []
+        self.writers = []
+        self.peers = []
+        self._waiters = []
+        self._released = []
+
+    # -- updates ---------------------------------------------------------
+    def note(self, **changes):
+        """Apply *changes* (attribute=value) and wake waiters whose condition now holds."""
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self._wake()
+
+    def count(self, name):
+        """Add one to the counter *name*."""
+        self.note(**{name: getattr(self, name) + 1})
+
+    def add_received(self, data):
+        self.note(received=self.received + data)
+
+    def add_error(self, exc):
+        self.errors.append(exc)
+        self._wake()
+
+    def _wake(self):
+        for predicate, future in list(self._waiters):
+            if not future.done() and predicate(self):
+                future.set_result(None)
+
+    # -- conditions ------------------------------------------------------
+    async def wait_until(self, predicate, what, timeout=DEFAULT_TIMEOUT):
+        """Wait until ``predicate(record)`` holds, at most *timeout* seconds."""
+        if predicate(self):
+            return
+        import asyncio
+
+        future = asyncio.get_running_loop().create_future()
+        entry = (predicate, future)
+        self._waiters.append(entry)
+        try:
+            await within(future, what, timeout)
+        finally:
+            self._waiters.remove(entry)
+
+    async def wait_accepted(self, n, timeout=DEFAULT_TIMEOUT):
+        await self.wait_until(
+            lambda r: r.accepted >= n, "{} connection(s) accepted".format(n), timeout
+        )
+
+    async def wait_finished(self, n, timeout=DEFAULT_TIMEOUT):
+        await self.wait_until(
+            lambda r: r.handlers_finished >= n,
+            "{} handler(s) finished".format(n),
+            timeout,
+        )
+
+    # -- holding connections open --------------------------------------------
+    def hold_token(self):
+        """A future a holding handler waits on; :meth:`release_all` resolves it."""
+        import asyncio
+
+        future = asyncio.get_running_loop().create_future()
+        self._released.append(future)
+        return future
+
+    def release_all(self):
+        """Let every holding handler finish."""
+        for future in self._released:
+            if not future.done():
+                future.set_result(None)

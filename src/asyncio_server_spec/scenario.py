@@ -1,0 +1,123 @@
+"""What one scenario owns -- its event loop, servers, clients, tasks, temp dir --
+and the cleanup that releases all of it, even after a failed step."""
+
+import asyncio
+import shutil
+import tempfile
+
+from . import servers
+from .client import Client
+from .record import ServerRecord
+from .waiting import DEFAULT_TIMEOUT, WaitTimeout, within
+
+#: Seconds cleanup may spend on one wait (a hanging server must not hang the run).
+CLEANUP_TIMEOUT = 2.0
+
+
+class Scenario:
+    """Resources of one scenario, created fresh and released by :meth:`close`."""
+
+    def __init__(self, new_loop):
+        self.loop = new_loop()
+        asyncio.set_event_loop(self.loop)
+        self.record = ServerRecord()
+        self.servers = []
+        self.clients = []
+        self.tasks = []
+        self.problems = []
+        self.server = None
+        self.address = None
+        self.outcome = None
+        self._tmpdir = None
+
+    def temp_path(self, name):
+        """A path in a private temp dir (short, so Unix socket paths fit)."""
+        if self._tmpdir is None:
+            self._tmpdir = tempfile.mkdtemp(prefix="ass-")
+        return "{}/{}".format(self._tmpdir, name)
+
+    # -- servers and clients the steps act on -----------------------------------
+    async def start(self, api="start_server", handler="echo", **kwargs):
+        """Create a server; by default on 127.0.0.1 with an ephemeral port, or
+        (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server."""
+        if api in servers.UNIX_APIS:
+            kwargs.setdefault("path", self.temp_path("server.sock"))
+        elif "sock" not in kwargs:
+            kwargs.setdefault("host", "127.0.0.1")
+            kwargs.setdefault("port", 0)
+        server = await within(
+            servers.create(api, handler, self.record, **kwargs), "the server to be created"
+        )
+        self.servers.append(server)
+        self.server = server
+        if "path" in kwargs:
+            self.address = kwargs["path"]
+        else:
+            self.address = servers.listening_addresses(server)[0][:2]
+        return server
+
+    async def connect(self, address=None, **kwargs):
+        """Connect a client (to the server's address by default) and keep it for cleanup."""
+        client = await Client.connect(address or self.address, **kwargs)
+        self.clients.append(client)
+        return client
+
+    @property
+    def client(self):
+        """The most recently connected client."""
+        assert self.clients, "no client has connected in this scenario"
+        return self.clients[-1]
+
+    async def attempt(self, awaitable, what, timeout=DEFAULT_TIMEOUT):
+        """Await *awaitable* and keep what happened -- the result or the
+        exception -- in :attr:`outcome` for a later step to check."""
+        try:
+            self.outcome = await within(awaitable, what, timeout)
+        except Exception as exc:  # the outcome *is* the observation
+            self.outcome = exc
+        return self.outcome
+
+    def track_task(self, coro):
+        task = self.loop.create_task(coro)
+        self.tasks.append(task)
+        return task
+
+    def close(self):
+        """Release everything; return the problems met (timeouts) as strings."""
+        try:
+            self.loop.run_until_complete(self._release())
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            self.loop.close()
+            if self._tmpdir is not None:
+                shutil.rmtree(self._tmpdir, ignore_errors=True)
+        return self.problems
+
+    async def _bounded(self, awaitable, what):
+        try:
+            await within(awaitable, what, CLEANUP_TIMEOUT)
+        except WaitTimeout as exc:
+            self.problems.append(str(exc))
+        except (ConnectionError, OSError):
+            pass
+
+    async def _release(self):
+        self.record.release_all()
+        for client in self.clients:
+            client.writer.close()
+        for server in self.servers:
+            server.close()
+        for client in self.clients:
+            await self._bounded(client.writer.wait_closed(), "a client to close during cleanup")
+        for server in self.servers:
+            await self._bounded(server.wait_closed(), "a server to close during cleanup")
+        current = asyncio.current_task()
+        leftovers = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            await self._bounded(
+                asyncio.gather(*leftovers, return_exceptions=True),
+                "{} leftover task(s) to finish".format(len(leftovers)),
+            )

@@ -1,0 +1,33 @@
+"""Creating servers the four documented ways, keyword arguments passed straight through."""
+
+import asyncio
+
+from .handlers import protocol_factory, stream_handler
+
+TCP_APIS = ("start_server", "create_server")
+UNIX_APIS = ("start_unix_server", "create_unix_server")
+APIS = TCP_APIS + UNIX_APIS
+
+
+async def create(api, handler, record, **kwargs):
+    """Create a server with *api* whose connections run the named *handler*.
+
+    *api* is one of :data:`APIS`.  ``start_*`` APIs get a streams callback,
+    ``create_*`` APIs a protocol factory; everything else in *kwargs*
+    (host, port, path, sock, ssl, start_serving, ...) goes to the API as is.
+    """
+    if api == "start_server":
+        return await asyncio.start_server(stream_handler(handler, record), **kwargs)
+    if api == "start_unix_server":
+        return await asyncio.start_unix_server(stream_handler(handler, record), **kwargs)
+    loop = asyncio.get_running_loop()
+    if api == "create_server":
+        return await loop.create_server(protocol_factory(handler, record), **kwargs)
+    if api == "create_unix_server":
+        return await loop.create_unix_server(protocol_factory(handler, record), **kwargs)
+    raise ValueError("unknown server API {!r}; known: {}".format(api, ", ".join(APIS)))
+
+
+def listening_addresses(server):
+    """The addresses the server's listening sockets are bound to (public API only)."""
+    return [sock.getsockname() for sock in server.sockets or ()]

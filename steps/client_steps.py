@@ -1,0 +1,57 @@
+"""Steps that act as clients of the server and observe it from the outside."""
+
+from behave import then, when
+
+from asyncio_server_spec.client import is_refused
+
+PING = b"ping\n"
+
+
+@when("a client connects")
+async def step_client_connects(context):
+    await context.world.connect()
+    await context.world.record.wait_accepted(len(context.world.clients))
+
+
+@when("{n:d} clients connect")
+async def step_clients_connect(context, n):
+    for _ in range(n):
+        await context.world.connect()
+    await context.world.record.wait_accepted(len(context.world.clients))
+
+
+@when("the client disconnects")
+async def step_client_disconnects(context):
+    await context.world.client.close()
+
+
+@then("a client can connect and is echoed")
+async def step_can_connect_echo(context):
+    client = await context.world.connect()
+    reply = await client.echo(PING)
+    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+
+
+@then("a new client is accepted")
+async def step_new_client_accepted(context):
+    before = context.world.record.accepted
+    await context.world.connect()
+    await context.world.record.wait_accepted(before + 1)
+
+
+@then("a client cannot connect")
+async def step_cannot_connect(context):
+    assert await is_refused(context.world.address), (
+        "a client connected to {!r}".format(context.world.address)
+    )
+
+
+@then("the connected client is still echoed")
+async def step_still_echoed(context):
+    reply = await context.world.client.echo(PING)
+    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+
+
+@then("the client sees the connection closed")
+async def step_client_sees_eof(context):
+    assert await context.world.client.sees_eof()
