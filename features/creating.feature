@@ -8,8 +8,11 @@ Feature: Creating a server
   The two streams functions take a callback that receives a reader and a
   writer; the two loop methods take a factory that makes a protocol.
 
+  @id:creating.<api>-serves-at-once
   Scenario Outline: <api> returns a server that serves at once
-    # https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with <api>
     Then the server is serving
     And a client can connect and is echoed
@@ -21,34 +24,37 @@ Feature: Creating a server
       | start_unix_server  |
       | create_unix_server |
 
+  @id:creating.listens-on-host-asked
   Scenario: The server listens on the host it was asked for
-    # https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     Then the server listens on the host asked for, on a port the system picked
     And a client can connect and is echoed
 
+  @id:creating.port-0-picks-free-port
   Scenario: Port 0 lets the operating system pick a free port
-    # https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     Then the server listens on the host asked for, on a port the system picked
 
+  @id:creating.port-0-twice-different-ports
   Scenario: Two servers asking for port 0 get different ports and do not collide
-    # https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     And another server asked to listen on 127.0.0.1 port 0
     Then the two servers listen on different ports
     And each server echoes its own client
 
-  @use.with_python.max_version=3.10
+  @use.with_python.max_version=3.10 @id:creating.repr-enum-names
   Scenario: Up to 3.10, repr(server) names the socket family and type by their enum names
-    # repr() of asyncio.Server and of the TransportSocket it lists; the enum
-    # formatting changed with the enum rework in 3.11 (gh-84247).
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    # cpython: gh-84247 (enum str/format change in 3.11)
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as enum names
 
-  @use.with_python.min_version=3.11
+  @use.with_python.min_version=3.11 @id:creating.repr-numbers
   Scenario: From 3.11, repr(server) shows the socket family and type as plain numbers
-    # repr() of asyncio.Server and of the TransportSocket it lists; the enum
-    # formatting changed with the enum rework in 3.11 (gh-84247).
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    # cpython: gh-84247 (enum str/format change in 3.11)
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as numbers

@@ -8,12 +8,17 @@ Feature: Starting to serve
   listen on them, so connection attempts are refused until start_serving()
   is awaited.  is_serving() tells which state the server is in.
 
+  @id:serving.serves-by-default
   Scenario: A server serves by default
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with start_server
     Then the server is serving
     And a client can connect and is echoed
 
+  @id:serving.off-refuses-clients-<api>
   Scenario Outline: With start_serving off, <api> gives a server that refuses clients
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with <api> with start_serving off
     Then the server is not serving
     And a client cannot connect
@@ -25,19 +30,25 @@ Feature: Starting to serve
       | start_unix_server  |
       | create_unix_server |
 
+  @id:serving.start-serving-starts
   Scenario: start_serving() makes a server created with start_serving off accept clients
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_serving off
     When start_serving() is awaited
     Then the server is serving
     And a client can connect and is echoed
 
+  @id:serving.start-serving-on-serving-server
   Scenario: Awaiting start_serving() on a server that already serves changes nothing
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_server
     When start_serving() is awaited
     Then the server is serving
     And a client can connect and is echoed
 
+  @id:serving.start-serving-twice
   Scenario: Awaiting start_serving() twice is harmless
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_serving off
     When start_serving() is awaited
     And start_serving() is awaited again
@@ -45,13 +56,17 @@ Feature: Starting to serve
     And server.sockets holds 1 listening socket
     And a client can connect and is echoed
 
+  @id:serving.not-serving-after-close
   Scenario: is_serving() is False once the server is closed
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with start_server
     When the server is closed
     Then the server is not serving
     And a client cannot connect
 
+  @id:serving.off-then-closed-not-serving
   Scenario: A server created with start_serving off and then closed is not serving
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with start_serving off
     When the server is closed
     Then the server is not serving
