@@ -8,6 +8,7 @@ import sys
 
 from asyncio_server_spec import active_tags
 from asyncio_server_spec.loops import LoopSelectionError, loop_factory
+from asyncio_server_spec.results import ResultLog, scenario_id
 from asyncio_server_spec.scenario import Scenario
 
 
@@ -20,6 +21,8 @@ def before_all(context):
         raise SystemExit(2)
     context.loop_name = name
     context.active_tags = active_tags.matcher(name)
+    results = context.config.userdata.get("results")
+    context.result_log = ResultLog(results) if results else None
 
 
 def before_feature(context, feature):
@@ -31,6 +34,8 @@ def before_scenario(context, scenario):
     if context.active_tags.should_exclude_with(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
+    if context.result_log:
+        context.result_log.started(scenario_id(scenario.tags), scenario.name)
     context.world = Scenario(context.new_loop)
 
 
@@ -39,5 +44,15 @@ def after_scenario(context, scenario):
     if world is None:
         return
     problems = world.close()
+    if context.result_log:
+        status = "failed" if problems else scenario.status.name
+        context.result_log.ended(scenario_id(scenario.tags), status, _error(scenario, problems))
     if problems:
         raise AssertionError("cleanup: " + "; ".join(problems))
+
+
+def _error(scenario, problems):
+    for step in scenario.steps:
+        if step.error_message:
+            return step.error_message.strip().splitlines()[-1]
+    return "; ".join(problems) or None

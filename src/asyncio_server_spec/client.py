@@ -42,9 +42,18 @@ class Client:
         await within(self.writer.drain(), "sending {} bytes".format(len(data)))
 
     async def receive_exactly(self, n, timeout=DEFAULT_TIMEOUT):
-        return await within(
-            self.reader.readexactly(n), "{} bytes from the server".format(n), timeout
-        )
+        try:
+            return await within(
+                self.reader.readexactly(n), "{} bytes from the server".format(n), timeout
+            )
+        except asyncio.IncompleteReadError as exc:
+            raise AssertionError(
+                "the server ended the connection after {} of {} bytes".format(
+                    len(exc.partial), n
+                )
+            ) from None
+        except ConnectionError as exc:
+            raise AssertionError("the connection failed while reading: {!r}".format(exc)) from None
 
     async def echo(self, data, timeout=DEFAULT_TIMEOUT):
         """Send *data* and return what comes back (as many bytes as were sent)."""

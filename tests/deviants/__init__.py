@@ -1,0 +1,84 @@
+"""Deliberately deviant servers: each breaks one documented behaviour.
+
+A deviant is a loop factory (usable as ``behave -D loop=tests.deviants.MODULE:NAME``)
+returning a real asyncio loop whose ``create_server`` / ``create_unix_server``
+hand out servers with one behaviour changed.  ``asyncio.start_server`` goes
+through ``loop.create_server``, so every way of creating a server is covered.
+"""
+
+import asyncio
+import sys
+
+
+class Catch:
+    """A deviant (a factory in the same module) and the scenario ids that must
+    fail against it, on the Python versions given (inclusive, at the
+    precision written, like the spec's active tags)."""
+
+    def __init__(self, factory, *ids, min_python=None, max_python=None):
+        assert ids, "a deviant must name the scenarios that catch it"
+        self.factory = factory
+        self.ids = set(ids)
+        self.min_python = min_python
+        self.max_python = max_python
+
+    def applies(self, version_info=None):
+        version = tuple(version_info or sys.version_info)[:3]
+        if self.min_python and version[: len(self.min_python)] < self.min_python:
+            return False
+        if self.max_python and version[: len(self.max_python)] > self.max_python:
+            return False
+        return True
+
+
+def tracked_clients(server):
+    """Transports of the server's open client connections (see :func:`deviant_loop`)."""
+    return [t for t in getattr(server, "_deviant_transports", []) if not t.is_closing()]
+
+
+def deviant_loop(server_mixin=None, adjust_kwargs=None):
+    """A loop factory whose servers mix in *server_mixin* and whose creation
+    keyword arguments pass through *adjust_kwargs* first."""
+
+    def factory():
+        loop = asyncio.new_event_loop()
+        for method in ("create_server", "create_unix_server"):
+            _patch_create(loop, method, server_mixin, adjust_kwargs)
+        return loop
+
+    return factory
+
+
+#: The positional parameters after protocol_factory, by method.
+_POSITIONAL = {"create_server": ("host", "port"), "create_unix_server": ("path",)}
+
+
+def _patch_create(loop, method, server_mixin, adjust_kwargs):
+    original = getattr(loop, method)
+
+    async def create(protocol_factory, *args, **kwargs):
+        transports = []
+
+        def tracking_factory():
+            protocol = protocol_factory()
+            made = protocol.connection_made
+
+            def connection_made(transport):
+                transports.append(transport)
+                return made(transport)
+
+            protocol.connection_made = connection_made
+            return protocol
+
+        kwargs.update(zip(_POSITIONAL[method], args))
+        if adjust_kwargs is not None:
+            kwargs = adjust_kwargs(kwargs)
+        server = await original(tracking_factory, **kwargs)
+        server._deviant_transports = transports
+        if server_mixin is not None:
+            # keep the class name: repr(server) starts with it
+            cls = type(server)
+            server.__class__ = type(cls.__name__, (server_mixin, cls), {})
+        return server
+
+    setattr(loop, method, create)
