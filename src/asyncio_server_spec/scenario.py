@@ -48,12 +48,14 @@ class Scenario:
         server = await within(
             servers.create(api, handler, self.record, **kwargs), "the server to be created"
         )
+        return self.adopt(server, kwargs.get("path"))
+
+    def adopt(self, server, address=None):
+        """Track a server made elsewhere; it becomes *the* server.  Its address
+        is *address*, or else the first listening socket's (host, port)."""
         self.servers.append(server)
         self.server = server
-        if "path" in kwargs:
-            self.address = kwargs["path"]
-        else:
-            self.address = servers.listening_addresses(server)[0][:2]
+        self.address = address or servers.listening_addresses(server)[0][:2]
         return server
 
     async def connect(self, address=None, **kwargs):
