@@ -4,6 +4,7 @@ Choose the loop with ``behave -D loop=NAME`` (asyncio, uvloop, rloop or
 package.module:factory); asyncio is the default.
 """
 
+import os
 import sys
 
 from asyncio_server_spec import active_tags
@@ -18,7 +19,9 @@ def before_all(context):
         context.new_loop = loop_factory(name)
     except LoopSelectionError as exc:
         print("asyncio-server-spec: {}".format(exc), file=sys.stderr)
-        raise SystemExit(2)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(2)  # before any scenario, and without behave's "ABORTED" summary
     context.loop_name = name
     context.active_tags = active_tags.matcher(name)
     results = context.config.userdata.get("results")
@@ -26,12 +29,12 @@ def before_all(context):
 
 
 def before_feature(context, feature):
-    if context.active_tags.should_exclude_with(feature.tags):
+    if context.active_tags.should_skip_with_tags(feature.tags):
         feature.skip(reason=context.active_tags.exclude_reason)
 
 
 def before_scenario(context, scenario):
-    if context.active_tags.should_exclude_with(scenario.effective_tags):
+    if context.active_tags.should_skip_with_tags(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
     if context.result_log:

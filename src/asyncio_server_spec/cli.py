@@ -71,8 +71,10 @@ def describe(server, unix_path):
     return ", ".join("{}:{}".format(*addr[:2]) for addr in servers.listening_addresses(server))
 
 
-async def serve(options, stop=None, out=sys.stdout):
-    """Serve until *stop* (an :class:`asyncio.Event`) is set or a stop signal arrives."""
+async def serve(options, stop=None, out=sys.stdout, ready=None):
+    """Serve until *stop* (an :class:`asyncio.Event`) is set or a stop signal arrives.
+
+    *ready*, a future, gets the listening address once clients can connect."""
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     record = ServerRecord()
@@ -91,7 +93,10 @@ async def serve(options, stop=None, out=sys.stdout):
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread, or a loop without signal support
-    print("listening on " + describe(server, options.unix), file=out, flush=True)
+    where = describe(server, options.unix)
+    print("listening on " + where, file=out, flush=True)
+    if ready is not None:
+        ready.set_result(where)
     try:
         await stop.wait()
     finally:

@@ -1,0 +1,75 @@
+import asyncio
+import sys
+
+import pytest
+
+from asyncio_server_spec import active_tags
+from asyncio_server_spec.loops import LoopSelectionError, loop_factory
+
+
+def make_loop():
+    """A module:factory target for the tests."""
+    return asyncio.new_event_loop()
+
+
+NOT_CALLABLE = 7
+
+
+def test_asyncio_is_a_known_loop():
+    loop = loop_factory("asyncio")()
+    try:
+        assert isinstance(loop, asyncio.AbstractEventLoop)
+    finally:
+        loop.close()
+
+
+def test_module_factory_names_any_callable():
+    assert loop_factory("tests.test_loops_and_tags:make_loop") is make_loop
+
+
+@pytest.mark.parametrize("name, message", [
+    ("tokio", "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop or package.module:factory"),
+    (":make_loop", "not of the form package.module:factory"),
+    ("tests.test_loops_and_tags:", "not of the form package.module:factory"),
+    ("tests.test_loops_and_tags:NOT_CALLABLE", "is not a callable that makes an event loop"),
+    ("tests.test_loops_and_tags:missing", "is not a callable that makes an event loop"),
+    ("no_such_pkg.mod:factory", "needs the module 'no_such_pkg.mod', which cannot be imported"),
+])
+def test_bad_loop_names_get_one_clear_line(name, message):
+    with pytest.raises(LoopSelectionError) as info:
+        loop_factory(name)
+    text = str(info.value)
+    assert message in text
+    assert "\n" not in text
+
+
+def test_a_missing_known_loop_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # import fails
+    with pytest.raises(LoopSelectionError, match=r"pip install 'asyncio-server-spec\[uvloop\]'"):
+        loop_factory("uvloop")
+
+
+@pytest.mark.parametrize("running, tag, category, expected", [
+    ((3, 11, 7), "3.11", "python.max_version", True),
+    ((3, 11, 7), "3.10", "python.max_version", False),
+    ((3, 12, 1), "3.12.1", "python.min_version", True),
+    ((3, 12, 0), "3.12.1", "python.min_version", False),
+    ((3, 13, 0), "3.12.1", "python.min_version", True),
+    ((3, 8, 18), "3.11", "python.min_version", False),
+])
+def test_versions_compare_at_the_precision_written(running, tag, category, expected):
+    provider = active_tags.value_provider("asyncio", running)
+    assert provider[category].matches(tag) is expected
+
+
+def test_a_bad_version_in_a_tag_is_named():
+    with pytest.raises(ValueError, match="'3.x' is not a version"):
+        active_tags.version_tuple("3.x")
+
+
+def test_the_matcher_selects_scenarios_by_version_and_loop():
+    matcher = active_tags.matcher("uvloop", (3, 11, 7))
+    assert matcher.should_skip_with_tags(["use.with_python.min_version=3.12.1"])
+    assert not matcher.should_skip_with_tags(["use.with_python.max_version=3.11"])
+    assert matcher.should_skip_with_tags(["use.with_loop=asyncio"])
+    assert not matcher.should_skip_with_tags(["use.with_loop=uvloop"])
