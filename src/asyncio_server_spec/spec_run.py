@@ -22,7 +22,7 @@ class SpecRun:
 
     @property
     def failed(self):
-        return self.with_status("failed", "error", "hook_error", "crashed")
+        return self.with_status("failed", "error", "hook_error", "crashed", "unexpected-pass")
 
     @property
     def passed(self):

@@ -1,0 +1,140 @@
+"""Per-loop expectation files: the scenarios a loop is known to fail, and why.
+
+A file such as ``expectations/uvloop.toml`` holds entries like::
+
+    [[expected_failure]]
+    id = "serve-forever.close-from-outside-ends-task"
+    reason = "close() does not end a running serve_forever(); it keeps waiting"
+    link = "https://github.com/MagicStack/uvloop/issues/602"
+    python = ">=3.8"          # optional: only on these interpreters
+
+A scenario listed (and applying to the running Python) that fails is an
+*expected failure*: reported, not failing the run.  One that passes is an
+*unexpected pass*, and fails the run so that stale entries are noticed.
+"""
+
+import operator
+import os
+import re
+import sys
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    import tomli as tomllib
+
+FIELDS = {"id", "reason", "link", "python"}
+_OPERATORS = {
+    ">=": operator.ge, "<=": operator.le, ">": operator.gt,
+    "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+}
+_CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+){0,2})\s*$")
+
+
+class ExpectationError(Exception):
+    """An expectations file cannot be used; the message is one line."""
+
+
+def _version(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def python_condition(text):
+    """Parse ``">=3.10, <3.12"`` into a predicate on a version tuple.
+
+    Each clause compares the running version at the precision written, so
+    ``<3.12`` admits 3.11.9 but not 3.12.0, and ``==3.12`` admits any 3.12.x.
+    """
+    clauses = []
+    for part in text.split(","):
+        match = _CLAUSE.match(part)
+        if not match:
+            raise ValueError("{!r} is not a condition like '>=3.12' or '>=3.10, <3.12'".format(text))
+        wanted = _version(match.group(2))
+        clauses.append((_OPERATORS[match.group(1)], wanted))
+
+    def holds(version):
+        return all(op(tuple(version)[: len(wanted)], wanted) for op, wanted in clauses)
+
+    return holds
+
+
+class Expectation:
+    def __init__(self, sid, reason, link=None, python=None):
+        self.id = sid
+        self.reason = reason
+        self.link = link
+        self.python = python
+        self._holds = python_condition(python) if python else (lambda version: True)
+
+    def applies(self, version_info=None):
+        return self._holds(tuple(version_info or sys.version_info)[:3])
+
+    def describe(self):
+        text = self.reason
+        if self.link:
+            text += " ({})".format(self.link)
+        return text
+
+
+class Expectations:
+    """The expected failures of one loop on one interpreter."""
+
+    def __init__(self, source=None, entries=()):
+        self.source = source
+        self.entries = list(entries)
+
+    def applying(self, version_info=None):
+        return {e.id: e for e in self.entries if e.applies(version_info)}
+
+    def ids(self):
+        return {e.id for e in self.entries}
+
+
+def load(path):
+    """Read and check an expectations file."""
+    try:
+        with open(path, "rb") as data:
+            document = tomllib.load(data)
+    except OSError as exc:
+        raise ExpectationError("cannot read expectations file {}: {}".format(path, exc.strerror))
+    except tomllib.TOMLDecodeError as exc:
+        raise ExpectationError("expectations file {} is not valid TOML: {}".format(path, exc))
+    unknown_tables = set(document) - {"expected_failure"}
+    if unknown_tables:
+        raise ExpectationError("expectations file {}: unknown key(s) {}; only [[expected_failure]] entries "
+                               "are accepted".format(path, ", ".join(sorted(unknown_tables))))
+    entries, seen = [], set()
+    for number, raw in enumerate(document.get("expected_failure", []), 1):
+        where = "expectations file {}, entry {}".format(path, number)
+        unknown = set(raw) - FIELDS
+        if unknown:
+            raise ExpectationError("{}: unknown field(s) {}; accepted: {}".format(
+                where, ", ".join(sorted(unknown)), ", ".join(sorted(FIELDS))))
+        for field in ("id", "reason"):
+            if not isinstance(raw.get(field), str) or not raw[field].strip():
+                raise ExpectationError("{}: '{}' is required (a non-empty string)".format(where, field))
+        if raw["id"] in seen:
+            raise ExpectationError("{}: id {!r} is listed twice".format(where, raw["id"]))
+        seen.add(raw["id"])
+        try:
+            entries.append(Expectation(raw["id"], raw["reason"], raw.get("link"), raw.get("python")))
+        except ValueError as exc:
+            raise ExpectationError("{}: python = {}".format(where, exc))
+    return Expectations(path, entries)
+
+
+def for_loop(loop_name, setting, directory):
+    """The expectations to apply for *loop_name* given ``-D expectations=SETTING``.
+
+    SETTING ``off`` applies none (the raw verdict); a path names a file; no
+    setting means ``DIRECTORY/<loop_name>.toml`` when it exists, else none.
+    """
+    if setting == "off":
+        return Expectations()
+    if setting:
+        return load(setting)
+    default = os.path.join(directory, "{}.toml".format(loop_name))
+    if ":" not in loop_name and os.path.exists(default):
+        return load(default)
+    return Expectations()
