@@ -5,6 +5,7 @@ tags, expected failures per loop, crash isolation and guaranteed cleanup.
     behave -D expectations=off     the raw verdict: every divergence fails
     behave -D expectations=FILE    another expectations file (default: expectations/NAME.toml)
     behave -D isolate=on|off       one forked process per scenario (default: on unless asyncio)
+    behave -D time_limit=SECONDS   how long an isolated scenario may run (default 20)
 """
 
 import os
@@ -39,6 +40,18 @@ def _isolation(setting, loop_name):
     return setting == "on"
 
 
+def _seconds(text):
+    if text is None:
+        return isolation.SCENARIO_TIME_LIMIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise ValueError("time_limit={!r} is not accepted; give a positive number of seconds".format(text))
+    return seconds
+
+
 def _check_ids(expectations, features):
     known = {scenario_id(s.tags) for f in features for s in f.walk_scenarios()}
     unknown = sorted(expectations.ids() - known)
@@ -55,6 +68,7 @@ def before_all(context):
         expectations = for_loop(name, userdata.get("expectations"), EXPECTATIONS_DIR)
         _check_ids(expectations, context._runner.features)
         context.isolate = _isolation(userdata.get("isolate"), name)
+        context.time_limit = _seconds(userdata.get("time_limit"))
     except (LoopSelectionError, ExpectationError, ValueError) as exc:
         _stop(str(exc))
     context.loop_name = name
@@ -77,12 +91,13 @@ def before_scenario(context, scenario):
     if context.active_tags.should_skip_with_tags(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
+    isolation.exit_if_child()  # a child that outlived its scenario must go
     context.sid = scenario_id(scenario.tags)
     context.failure = None
     if context.result_log:
         context.result_log.started(context.sid, scenario.name)
     if context.isolate:
-        context.channel, report = isolation.fork()
+        context.channel, report = isolation.fork(context.time_limit)
         if report is not None:  # the parent: replay what the child did
             context.replay = isolation.Replay(report)
             context.child_report = report
@@ -116,9 +131,14 @@ def after_scenario(context, scenario):
     if not hasattr(context, "sid"):
         return  # excluded by an active tag
     channel = getattr(context, "channel", None)
-    if channel is not None:  # the child: clean up, report, and vanish
-        channel.end(context.world.close())
-        os._exit(0)
+    if channel is not None:  # the child: clean up, report, and vanish -- whatever happens
+        try:
+            world = getattr(context, "world", None)
+            channel.end(world.close() if world is not None else ["the scenario never started"])
+        except BaseException as exc:
+            channel.end(["cleanup raised {}".format(_describe(exc))])
+        finally:
+            os._exit(0)
     problems = _cleanup_problems(context)
     failure = context.failure or ("cleanup: " + "; ".join(problems) if problems else None)
     expected = context.expected.get(context.sid)
@@ -157,6 +177,7 @@ def _cleanup_problems(context):
 
 
 def after_all(context):
+    isolation.exit_if_child()
     verdicts = getattr(context, "verdicts", None)
     if verdicts is None:
         return

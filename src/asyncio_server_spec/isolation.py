@@ -18,7 +18,8 @@ import signal
 import tempfile
 import time
 
-#: Seconds a child may take for one scenario before it is killed.
+#: Seconds a child may take for one scenario before it is killed
+#: (``behave -D time_limit=SECONDS`` changes it).
 SCENARIO_TIME_LIMIT = 20.0
 
 
@@ -29,7 +30,7 @@ class ReplayedError(Exception):
 class ChildReport:
     """What a child process said about its scenario, and how it ended."""
 
-    def __init__(self, events, exit_status, hung, stderr_tail):
+    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT):
         self.steps = [e for e in events if e.get("event") == "step"]
         ends = [e for e in events if e.get("event") == "end"]
         self.finished = bool(ends)
@@ -37,12 +38,13 @@ class ChildReport:
         self.exit_status = exit_status
         self.hung = hung
         self.stderr_tail = stderr_tail
+        self.time_limit = time_limit
 
     def death(self):
         """How the child ended, in words, when it did not finish its scenario."""
         if self.hung:
             return "the scenario did not finish within {:g} s and its process was killed".format(
-                SCENARIO_TIME_LIMIT)
+                self.time_limit)
         if os.WIFSIGNALED(self.exit_status):
             number = os.WTERMSIG(self.exit_status)
             try:
@@ -117,13 +119,31 @@ class ChildChannel:
         self.send(event="end", problems=problems)
 
 
-def fork():
+_IN_CHILD = False
+
+
+def exit_if_child():
+    """End this process at once if it is a scenario's child.
+
+    A child runs exactly one scenario.  Should it ever get past that scenario
+    (a hook that failed before it could exit), it must not go on to run --
+    and fork for -- the rest of the spec.
+    """
+    if _IN_CHILD:
+        os._exit(70)
+
+
+def fork(time_limit=SCENARIO_TIME_LIMIT):
     """Fork.  In the child return ``(ChildChannel, None)``; in the parent
     return ``(None, ChildReport)`` once the child has ended or been killed."""
     read_fd, write_fd = os.pipe()
     stderr_file = tempfile.TemporaryFile()
     pid = os.fork()
     if pid == 0:  # the child
+        global _IN_CHILD
+        _IN_CHILD = True
+        # a dead man's switch: even an orphaned child ends soon after its time
+        signal.alarm(int(time_limit) + 5)
         os.close(read_fd)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)  # the parent prints the replay; the child stays silent
@@ -132,15 +152,15 @@ def fork():
         return ChildChannel(write_fd), None
     os.close(write_fd)
     try:
-        return None, _collect(pid, read_fd, stderr_file)
+        return None, _collect(pid, read_fd, stderr_file, time_limit)
     finally:
         os.close(read_fd)
         stderr_file.close()
 
 
-def _collect(pid, read_fd, stderr_file):
+def _collect(pid, read_fd, stderr_file, time_limit):
     data, hung = b"", False
-    deadline = time.monotonic() + SCENARIO_TIME_LIMIT
+    deadline = time.monotonic() + time_limit
     while True:
         left = deadline - time.monotonic()
         ready = select.select([read_fd], [], [], max(left, 0))[0] if left > 0 else []
@@ -162,4 +182,4 @@ def _collect(pid, read_fd, stderr_file):
     stderr_file.seek(0)
     lines = [line for line in stderr_file.read().decode(errors="replace").splitlines() if line.strip()]
     tail = " | ".join(lines[-3:])[-500:]
-    return ChildReport(events, exit_status, hung, tail)
+    return ChildReport(events, exit_status, hung, tail, time_limit)

@@ -1,6 +1,7 @@
 """Running the behave spec in a child process and reading what each scenario did."""
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,19 +40,23 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
     os.close(fd)
     command = [sys.executable, "-m", "behave", "--format", "progress",
                "-D", "results=" + results] + list(args)
+    # its own process group, so that a timeout ends the scenario children too
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+    )
     try:
-        try:
-            proc = subprocess.run(
-                command, cwd=cwd, env=env, timeout=timeout,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                universal_newlines=True,
-            )
-            returncode, output = proc.returncode, proc.stdout
-        except subprocess.TimeoutExpired as exc:
-            text = exc.output or ""
-            if isinstance(text, bytes):
-                text = text.decode(errors="replace")
-            returncode, output = -9, text + "\nkilled after {} s\n".format(timeout)
+        output, _ = proc.communicate(timeout=timeout)
+        returncode = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        returncode, output = -9, (output or "") + "\nkilled after {} s\n".format(timeout)
+    finally:
+        if proc.poll() is None:  # interrupted: leave nothing running
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    try:
         return SpecRun(returncode, output, read_events(results))
     finally:
         os.unlink(results)

@@ -1,0 +1,123 @@
+"""Expectation files: their format, and that they are strict in both directions."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from asyncio_server_spec.expectations import ExpectationError, for_loop, load, python_condition
+from asyncio_server_spec.spec_run import run_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTATIONS = ROOT / "expectations"
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "loop.toml"
+    path.write_text(text)
+    return str(path)
+
+
+ENTRY = '[[expected_failure]]\nid = "a.b"\nreason = "why"\n'
+
+
+def test_a_valid_file_loads(tmp_path):
+    loaded = load(_write(tmp_path, ENTRY + 'link = "https://x"\npython = ">=3.8, <4"\n'))
+    (entry,) = loaded.entries
+    assert (entry.id, entry.reason, entry.link) == ("a.b", "why", "https://x")
+    assert entry.describe() == "why (https://x)"
+    assert loaded.applying((3, 11, 7)) == {"a.b": entry}
+    assert loaded.applying((4, 0, 0)) == {}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[expected_failure]\n", "is not valid TOML"),
+    ("[extra]\n", "unknown key(s) extra"),
+    (ENTRY + "colour = 1\n", "unknown field(s) colour"),
+    ('[[expected_failure]]\nid = "a.b"\n', "'reason' is required"),
+    (ENTRY + ENTRY, "id 'a.b' is listed twice"),
+    (ENTRY + 'python = "3.12+"\n', "is not a condition like"),
+])
+def test_a_bad_file_gets_one_clear_line(tmp_path, text, message):
+    with pytest.raises(ExpectationError) as info:
+        load(_write(tmp_path, text))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_an_unreadable_file_is_named(tmp_path):
+    with pytest.raises(ExpectationError, match="cannot read expectations file"):
+        load(str(tmp_path / "missing.toml"))
+
+
+@pytest.mark.parametrize("condition, version, holds", [
+    (">=3.12", (3, 12, 1), True),
+    ("<3.12", (3, 11, 9), True),
+    ("<3.12", (3, 12, 0), False),
+    ("==3.12", (3, 12, 7), True),
+    ("!=3.12", (3, 12, 7), False),
+    (">3.10, <=3.11", (3, 11, 7), True),
+    (">3.10, <=3.11", (3, 10, 13), False),
+])
+def test_python_conditions_compare_at_the_precision_written(condition, version, holds):
+    assert python_condition(condition)(version) is holds
+
+
+def test_which_file_applies(tmp_path):
+    assert for_loop("uvloop", "off", str(EXPECTATIONS)).entries == []
+    assert for_loop("pkg.mod:factory", None, str(EXPECTATIONS)).source is None
+    assert for_loop("nameless", None, str(tmp_path)).source is None
+    path = _write(tmp_path, ENTRY)
+    assert for_loop("anything", path, str(tmp_path)).source == path
+    (tmp_path / "myloop.toml").write_text(ENTRY)
+    assert for_loop("myloop", None, str(tmp_path)).ids() == {"a.b"}
+
+
+# -- the shipped files, against the real loops ---------------------------------------
+def _installed(name):
+    return importlib.util.find_spec(name) is not None
+
+
+def _entries():
+    for path in sorted(EXPECTATIONS.glob("*.toml")):
+        loop = path.stem
+        for entry in load(str(path)).entries:
+            marks = []
+            if not _installed(loop):
+                marks.append(pytest.mark.skip(reason="{} is not installed here".format(loop)))
+            elif not entry.applies():
+                marks.append(pytest.mark.skip(reason="the entry does not apply to this Python"))
+            yield pytest.param(loop, entry.id, marks=marks, id="{}:{}".format(loop, entry.id))
+
+
+@pytest.mark.parametrize("loop, sid", list(_entries()))
+def test_removing_an_entry_makes_the_run_fail(loop, sid, tmp_path):
+    kept = [e for e in load(str(EXPECTATIONS / (loop + ".toml"))).entries if e.id != sid]
+    text = "".join('[[expected_failure]]\nid = "{}"\nreason = "kept"\n'.format(e.id) for e in kept)
+    run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + _write(tmp_path, text),
+                    "--tags=id:" + sid], cwd=str(ROOT), timeout=120)
+    assert run.returncode != 0, run.output
+    assert run.outcomes.get(sid) in ("failed", "error", "crashed"), run.output
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "rloop"])
+def test_an_entry_for_a_passing_scenario_makes_the_run_fail(loop, tmp_path):
+    if not _installed(loop):
+        pytest.skip("{} is not installed here".format(loop))
+    sid = "closing.close-twice"
+    listed = load(str(EXPECTATIONS / (loop + ".toml"))).applying()
+    assert sid not in listed, "pick a scenario this loop passes"
+    path = _write(tmp_path, '[[expected_failure]]\nid = "{}"\nreason = "stale"\n'.format(sid))
+    run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid],
+                   cwd=str(ROOT), timeout=120)
+    assert run.returncode != 0
+    assert run.outcomes.get(sid) == "unexpected-pass"
+    assert "UNEXPECTED PASS" in run.output
+
+
+def test_an_unknown_id_stops_the_run_before_any_scenario(tmp_path):
+    path = _write(tmp_path, '[[expected_failure]]\nid = "no.such-scenario"\nreason = "typo"\n')
+    run = run_spec(["-D", "expectations=" + path], cwd=str(ROOT), timeout=60)
+    assert run.returncode == 2
+    assert run.events == []
+    assert "lists scenario id(s) the spec does not have: no.such-scenario" in run.output

@@ -1,0 +1,79 @@
+"""A loop that crashes or hangs the process fails only the scenarios that hit it."""
+
+import os
+import signal
+from pathlib import Path
+
+from asyncio_server_spec import isolation
+from asyncio_server_spec.spec_run import run_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(loop, *args):
+    return run_spec(["-D", "loop=tests.deviants.crashing:" + loop, "features/serving.feature"]
+                    + list(args), cwd=str(ROOT), timeout=120)
+
+
+def test_a_crash_fails_its_scenario_and_the_run_goes_on():
+    run = _run("aborts_in_start_serving")
+    assert run.returncode != 0
+    assert "serving.start-serving-starts" in run.failed
+    assert "serving.serves-by-default" in run.passed  # ran after nothing crashed it
+    assert "it was killed by SIGABRT" in run.output
+    assert len(run.passed) >= 5, run.output
+
+
+def test_a_hang_fails_its_scenario_within_the_time_limit():
+    run = _run("blocks_in_is_serving", "-D", "time_limit=1.5", "--tags",
+               "id:serving.serves-by-default or id:serving.start-serving-on-serving-server"
+               " or id:serving.off-refuses-clients-start_server")
+    assert run.returncode != 0
+    assert run.failed == {"serving.serves-by-default", "serving.start-serving-on-serving-server",
+                          "serving.off-refuses-clients-start_server"}
+    assert run.output.count("did not finish within 1.5 s") == 3, run.output
+
+
+def test_the_real_loop_passes_isolated_too():
+    run = run_spec(["-D", "isolate=on", "features/serving.feature"], cwd=str(ROOT), timeout=120)
+    assert run.returncode == 0, run.output
+    assert run.passed and not run.failed
+
+
+def test_a_child_report_describes_how_the_child_ended():
+    killed = isolation.ChildReport([], signal.SIGABRT, False, "panicked at x")
+    assert killed.death() == ("the process running the scenario crashed: it was killed by "
+                              "SIGABRT; its last words: panicked at x")
+    exited = isolation.ChildReport([], 3 << 8, False, "")
+    assert exited.death() == "the process running the scenario crashed: it exited with status 3"
+    hung = isolation.ChildReport([], signal.SIGKILL, True, "", time_limit=2)
+    assert hung.death() == "the scenario did not finish within 2 s and its process was killed"
+    odd = isolation.ChildReport([], 77, False, "")
+    assert "signal 77" in odd.death()
+
+
+def test_replay_plays_back_each_step():
+    report = isolation.ChildReport([
+        {"event": "step", "status": "passed", "error": None},
+        {"event": "step", "status": "failed", "error": "no echo"},
+        {"event": "step", "status": "error", "error": "OSError: boom"},
+    ], 0, False, "")
+    replay = isolation.Replay(report)
+    assert replay.next_step() is None
+    for expected in (AssertionError, isolation.ReplayedError, AssertionError):
+        try:
+            replay.next_step()
+        except expected:
+            pass
+        else:
+            raise AssertionError("no {}".format(expected.__name__))
+
+
+def test_child_channel_and_collect_round_trip():
+    channel, report = isolation.fork(time_limit=10)
+    if channel is not None:  # the child
+        channel.step("passed", None)
+        channel.end(["a problem"])
+        os._exit(0)
+    assert report.finished and report.problems == ["a problem"]
+    assert [s["status"] for s in report.steps] == ["passed"]
