@@ -1,4 +1,5 @@
-"""``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly.
+"""``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly
+(and ``trace``: the features' traceability table).
 
 It prints the address it listens on, serves the echo handler until SIGINT or
 SIGTERM, then closes the server, ends the open client connections and waits
@@ -7,10 +8,11 @@ SIGTERM, then closes the server, ends the open client connections and waits
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 
-from . import servers
+from . import servers, traceability
 from .loops import LoopSelectionError, loop_factory
 from .record import ServerRecord
 from .waiting import WaitTimeout, within
@@ -41,21 +43,44 @@ def _port(text):
 
 def build_parser():
     parser = _Parser(prog="python -m asyncio_server_spec")
-    commands = parser.add_subparsers(dest="command", metavar="serve")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,trace}")
     commands.required = True
     serve = commands.add_parser("serve", help="run the reference echo server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=0, help="TCP port; 0 (default) picks a free one")
     serve.add_argument("--unix", metavar="PATH", help="listen on a Unix socket at PATH instead of TCP")
     serve.add_argument("--loop", default="asyncio", help="event loop: asyncio, uvloop, rloop or module:factory")
+    trace = commands.add_parser("trace", help="print the traceability table of the features")
+    trace.add_argument("--features", default="features", help="the features directory (default: features)")
+    trace.add_argument("--write", action="store_true", help="update the table in FEATURES/README.md")
     return parser
 
 
 def parse_args(argv):
     """Parse *argv*; raise :class:`UsageError` with one line on bad input."""
     options = build_parser().parse_args(argv)
-    options.new_loop = loop_factory_or_usage_error(options.loop)
+    if options.command == "serve":
+        options.new_loop = loop_factory_or_usage_error(options.loop)
     return options
+
+
+def trace(options, out=sys.stdout):
+    """Print the traceability table, or write it into the features' README."""
+    if not os.path.isdir(options.features):
+        raise UsageError("{} is not a directory of feature files".format(options.features))
+    if not options.write:
+        out.write(traceability.table(options.features))
+        return 0
+    readme = os.path.join(options.features, "README.md")
+    try:
+        with open(readme, encoding="utf-8") as old:
+            text = traceability.render(old.read(), options.features)
+    except (OSError, ValueError) as exc:
+        raise UsageError("cannot update {}: {}".format(readme, exc))
+    with open(readme, "w", encoding="utf-8") as new:
+        new.write(text)
+    print("updated " + readme, file=out)
+    return 0
 
 
 def loop_factory_or_usage_error(name):
@@ -141,7 +166,8 @@ def run(options):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return run(parse_args(argv))
+        options = parse_args(argv)
+        return trace(options) if options.command == "trace" else run(options)
     except UsageError as exc:
         print("asyncio_server_spec: error: {}".format(exc), file=sys.stderr)
         return USAGE_ERROR

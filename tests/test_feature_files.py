@@ -1,0 +1,84 @@
+"""House rules of the feature files: stable unique ids, references, the table."""
+
+import glob
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from behave.parser import parse_file
+
+from asyncio_server_spec import cli, traceability
+from asyncio_server_spec.results import scenario_id
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = str(ROOT / "features")
+FEATURE_FILES = sorted(glob.glob(os.path.join(FEATURES, "*.feature")))
+
+
+def _scenarios():
+    for path in FEATURE_FILES:
+        for scenario in parse_file(path).walk_scenarios():
+            yield path, scenario
+
+
+def test_every_scenario_has_a_unique_stable_id():
+    seen = {}
+    for path, scenario in _scenarios():
+        sid = scenario_id(scenario.tags)
+        assert sid, "{}: '{}' has no @id: tag".format(path, scenario.name)
+        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.-]+$", sid), "badly formed id {!r}".format(sid)
+        assert sid not in seen, "id {} is used by '{}' and '{}'".format(sid, seen[sid], scenario.name)
+        seen[sid] = scenario.name
+    assert len(seen) >= 25
+
+
+def test_every_scenario_cites_what_it_checks():
+    for scenario in traceability.scenarios(FEATURES):
+        assert scenario.refs, "{}: '{}' has no # docs: or # cpython: line".format(
+            scenario.feature, scenario.title)
+        for kind, ref in scenario.refs:
+            if kind == "docs":
+                assert ref.startswith("https://docs.python.org/3/library/"), ref
+                assert "#" in ref, "a docs link names its section: " + ref
+            else:
+                assert re.match(r"^(gh|bpo)-\d+$", ref), ref
+
+
+@pytest.mark.parametrize("path", FEATURE_FILES, ids=os.path.basename)
+def test_every_feature_links_the_docs_it_covers(path):
+    head = Path(path).read_text(encoding="utf-8").split("Feature:", 1)[0]
+    assert "https://docs.python.org/3/library/" in head
+
+
+def test_the_traceability_table_in_features_readme_is_current():
+    readme = (ROOT / "features" / "README.md").read_text(encoding="utf-8")
+    assert traceability.render(readme, FEATURES) == readme, (
+        "run: python -m asyncio_server_spec trace --write")
+
+
+def test_trace_prints_and_writes_the_table(tmp_path):
+    (tmp_path / "a.feature").write_text(
+        "# https://docs.python.org/3/library/x.html#y\nFeature: f\n\n"
+        "  @use.with_python.min_version=3.12 @id:a.one\n  Scenario: one\n"
+        "    # docs: https://docs.python.org/3/library/x.html#y\n    # cpython: gh-1\n"
+        "    Given a server started with start_server\n"
+        "  @id:a.two @use.with_python.max_version=3.11\n  Scenario: two\n"
+        "    # cpython: gh-1\n    Given a server started with start_server\n")
+    out = io.StringIO()
+    assert cli.trace(cli.parse_args(["trace", "--features", str(tmp_path)]), out) == 0
+    assert "| [x#y](https://docs.python.org/3/library/x.html#y) | `a.one` — 3.12+ |" in out.getvalue()
+    assert "| gh-1 | `a.one` — 3.12+<br>`a.two` — ≤ 3.11 |" in out.getvalue()
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n{}\nold\n{}\nend\n".format(traceability.BEGIN, traceability.END))
+    assert cli.main(["trace", "--features", str(tmp_path), "--write"]) == 0
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith("end\n") and "old" not in text
+    assert "`a.two` — ≤ 3.11" in text
+
+
+def test_trace_refuses_a_readme_without_markers(tmp_path, capsys):
+    (tmp_path / "README.md").write_text("no markers\n")
+    assert cli.main(["trace", "--features", str(tmp_path), "--write"]) == 2
+    assert "markers" in capsys.readouterr().err
