@@ -73,3 +73,9 @@ def test_the_matcher_selects_scenarios_by_version_and_loop():
     assert not matcher.should_skip_with_tags(["use.with_python.max_version=3.11"])
     assert matcher.should_skip_with_tags(["use.with_loop=asyncio"])
     assert not matcher.should_skip_with_tags(["use.with_loop=uvloop"])
+
+
+def test_the_os_category_is_the_platform():
+    matcher = active_tags.matcher("asyncio")
+    assert not matcher.should_skip_with_tags(["use.with_os={}".format(sys.platform)])
+    assert matcher.should_skip_with_tags(["use.with_os=plan9"])

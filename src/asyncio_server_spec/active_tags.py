@@ -2,7 +2,7 @@
 
 Tags read ``@use.with_python.min_version=3.12.1`` (run from 3.12.1 on),
 ``@use.with_python.max_version=3.11`` (run up to and including 3.11.x) and
-``@use.with_loop=asyncio``.  A version in a tag is compared at the precision
+``@use.with_loop=asyncio`` and ``@use.with_os=linux`` (``sys.platform``).  A version in a tag is compared at the precision
 it is written with, so ``max_version=3.11`` includes 3.11.7 and
 ``min_version=3.12.1`` excludes 3.12.0.
 """
@@ -37,6 +37,7 @@ def value_provider(loop_name, version_info=None):
         "python.min_version": VersionBound(version, operator.ge),
         "python.max_version": VersionBound(version, operator.le),
         "loop": loop_name,
+        "os": sys.platform,
     }
 
 

@@ -1,0 +1,179 @@
+"""Steps for TLS servers: certificates from a throwaway test CA (trustme),
+verifying and non-verifying clients, and the TLS timeouts."""
+
+import ssl
+import warnings
+
+from behave import given, register_type, then, when
+from parse import with_pattern
+
+from asyncio_server_spec.servers import TCP_APIS
+from asyncio_server_spec.waiting import within
+
+PING = b"ping over tls\n"
+#: The host name the test certificate is issued for (and clients connect to).
+HOST = "127.0.0.1"
+#: How much longer than a TLS timeout a step waits for its effect.
+GRACE = 1.5
+#: A timer may fire up to the loop's clock resolution early; allow a little more.
+EARLY = 0.02
+
+_certificates = {}
+
+
+def certificates():
+    """The test CA, an unrelated CA and the server's contexts, made once per process."""
+    if not _certificates:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # cryptography warns about old Pythons on import
+            import trustme
+        authority, stranger = trustme.CA(), trustme.CA()
+        server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(HOST, "localhost").configure_cert(server)
+        trusting = ssl.create_default_context()
+        authority.configure_trust(trusting)
+        untrusting = ssl.create_default_context()
+        stranger.configure_trust(untrusting)
+        _certificates.update(server=server, trusting=trusting, untrusting=untrusting)
+    return _certificates
+
+
+@with_pattern("|".join(TCP_APIS))
+def parse_tcp_api(text):
+    return text
+
+
+register_type(TcpApi=parse_tcp_api)
+
+
+# -- servers ---------------------------------------------------------------------
+@given("a TLS server started with {api:TcpApi}")
+async def step_tls_server(context, api):
+    await context.world.start(api, ssl=certificates()["server"])
+
+
+@given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
+async def step_tls_server_handshake_timeout(context, seconds):
+    context.world.tls_timeout = seconds
+    await context.world.start(
+        "start_server", ssl=certificates()["server"], ssl_handshake_timeout=seconds
+    )
+
+
+@given("a TLS server that closes each connection at once, "
+       "with an SSL shutdown timeout of {seconds:g} seconds")
+async def step_tls_server_shutdown_timeout(context, seconds):
+    context.world.tls_timeout = seconds
+    await context.world.start(
+        "start_server", "close", ssl=certificates()["server"], ssl_shutdown_timeout=seconds
+    )
+
+
+@when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
+async def step_handshake_timeout_without_ssl(context, seconds):
+    await context.world.attempt(
+        context.world.start("start_server", ssl_handshake_timeout=seconds),
+        "start_server() with ssl_handshake_timeout and no ssl",
+    )
+
+
+@when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
+async def step_shutdown_timeout_attempt(context, seconds):
+    await context.world.attempt(
+        context.world.start(
+            "start_server", ssl=certificates()["server"], ssl_shutdown_timeout=seconds
+        ),
+        "start_server() with ssl_shutdown_timeout",
+    )
+
+
+# -- clients ---------------------------------------------------------------------
+@when("a client that trusts another CA connects over TLS")
+async def step_untrusting_client(context):
+    await context.world.attempt(
+        context.world.connect(ssl=certificates()["untrusting"], server_hostname=HOST),
+        "a TLS connection from a client that trusts another CA",
+    )
+
+
+@when("a plain TCP client sends a line of text")
+async def step_plain_client_sends(context):
+    client = await context.world.connect()
+    await client.send(b"hello, in plain text\n")
+
+
+@when("a plain TCP client connects and sends nothing")
+async def step_plain_client_silent(context):
+    world = context.world
+    world.tls_clock_start = world.loop.time()
+    await world.connect()
+
+
+@when("a client completes the TLS handshake but never answers the server's TLS close")
+async def step_client_ignores_tls_close(context):
+    world = context.world
+    client = await world.connect()  # plain TCP: TLS is driven by hand below
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = certificates()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            await _flush(client, outgoing)
+            data = await within(client.reader.read(65536), "TLS handshake data from the server")
+            assert data, "the server ended the connection during the TLS handshake"
+            incoming.write(data)
+    # the server's shutdown timer cannot start before it has our last
+    # handshake message, which is sent only now
+    world.tls_clock_start = world.loop.time()
+    await _flush(client, outgoing)
+    world.tls_client = tls
+    world.tls_incoming = incoming
+
+
+async def _flush(client, outgoing):
+    pending = outgoing.read()
+    if pending:
+        await client.send(pending)
+
+
+# -- observations -----------------------------------------------------------------
+@then("a client that trusts the test CA is echoed over TLS")
+async def step_trusting_client_echoed(context):
+    client = await context.world.connect(ssl=certificates()["trusting"], server_hostname=HOST)
+    assert client.writer.get_extra_info("ssl_object") is not None, "the connection is not TLS"
+    reply = await client.echo(PING)
+    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+
+
+@then("the plain text never reached the handler")
+def step_plain_text_not_received(context):
+    received = context.world.record.received
+    assert received == b"", "the handler received {!r}".format(received)
+
+
+@then("the client receives the server's TLS close")
+async def step_client_receives_tls_close(context):
+    world = context.world
+    reader = world.client.reader
+    while True:
+        data = await within(reader.read(65536), "the server's TLS close_notify")
+        assert data, "the connection ended without a TLS close_notify"
+        world.tls_incoming.write(data)
+        try:
+            if world.tls_client.read() == b"":  # what SSLObject.read() gives on close_notify
+                return
+        except ssl.SSLWantReadError:
+            continue
+
+
+@then("the server ends the connection, not before {seconds:g} seconds have passed")
+async def step_server_ends_after(context, seconds):
+    world = context.world
+    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
+        seconds, world.tls_timeout)
+    assert await world.client.sees_eof(timeout=seconds + GRACE)
+    elapsed = world.loop.time() - world.tls_clock_start
+    assert elapsed >= seconds - EARLY, (
+        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))

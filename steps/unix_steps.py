@@ -1,0 +1,176 @@
+"""Steps for Unix socket servers: the socket file, sock=, abstract names,
+what is removed when, and what is already at the path."""
+
+import asyncio
+import errno
+import os
+import socket
+import stat
+
+from behave import given, then, when
+
+from asyncio_server_spec import servers
+from asyncio_server_spec.waiting import within
+
+CONTENT = b"not a socket\n"
+
+
+def _kind(path):
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "nothing"
+    if stat.S_ISSOCK(mode):
+        return "a socket file"
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return "mode {:o}".format(mode)
+
+
+def _close_at_cleanup(world, sock):
+    """Close *sock* when the scenario ends (cleanup cancels leftover tasks)."""
+
+    async def closer():
+        try:
+            await asyncio.get_running_loop().create_future()
+        finally:
+            sock.close()
+
+    world.track_task(closer())
+
+
+def _bound_socket(world, name):
+    """A Unix stream socket bound at temp path *name*, closed at cleanup."""
+    path = world.temp_path(name)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _close_at_cleanup(world, sock)
+    sock.bind(path)
+    return sock, path
+
+
+# -- what is at the path before the server ------------------------------------------
+@given("a Unix socket bound by the caller at a path")
+def step_caller_socket(context):
+    world = context.world
+    world.caller_sock, world.unix_path = _bound_socket(world, "caller.sock")
+
+
+@given("a socket file left at a path by a server that has gone")
+def step_stale_socket_file(context):
+    world = context.world
+    sock, world.unix_path = _bound_socket(world, "stale.sock")
+    sock.close()  # no listener any more; the file stays
+    assert _kind(world.unix_path) == "a socket file"
+
+
+@given("a regular file at a path")
+def step_regular_file(context):
+    world = context.world
+    world.unix_path = world.temp_path("regular")
+    with open(world.unix_path, "wb") as out:
+        out.write(CONTENT)
+
+
+# -- starting servers -------------------------------------------------------------------
+@given("a server started with start_unix_server on that socket")
+async def step_server_on_caller_socket(context):
+    world = context.world
+    server = await within(
+        servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
+        "the server to be created",
+    )
+    world.adopt(server, world.unix_path)
+
+
+@given("a server started with start_unix_server at that path")
+async def step_server_at_that_path(context):
+    await context.world.start("start_unix_server", path=context.world.unix_path)
+
+
+@given("a server started with start_unix_server at an abstract socket name")
+async def step_server_abstract(context):
+    world = context.world
+    # unique per scenario; the part after the NUL byte also names a path that
+    # must stay free of files
+    world.abstract_name = "\0" + world.temp_path("abstract.sock")
+    await world.start("start_unix_server", path=world.abstract_name)
+
+
+@given("a server started with start_unix_server with cleanup_socket off")
+async def step_server_cleanup_off(context):
+    await context.world.start("start_unix_server", cleanup_socket=False)
+
+
+@given("another server, which echoes what it receives, started with start_unix_server "
+       "at the same path")
+async def step_second_server_same_path(context):
+    world = context.world
+    await world.start("start_unix_server", "echo", path=world.address)
+
+
+@when("start_unix_server is called with cleanup_socket off")
+async def step_attempt_cleanup_off(context):
+    await context.world.attempt(
+        context.world.start("start_unix_server", cleanup_socket=False),
+        "start_unix_server() with cleanup_socket=False",
+    )
+
+
+@when("start_unix_server is called at that path")
+async def step_attempt_at_path(context):
+    await context.world.attempt(
+        context.world.start("start_unix_server", path=context.world.unix_path),
+        "start_unix_server() at a path that is taken",
+    )
+
+
+@when("start_unix_server is called with both a path and that socket")
+async def step_attempt_path_and_sock(context):
+    world = context.world
+    await world.attempt(
+        world.start("start_unix_server", path=world.temp_path("other.sock"),
+                    sock=world.caller_sock),
+        "start_unix_server() with both path and sock",
+    )
+
+
+# -- observations ------------------------------------------------------------------------
+@then("a socket file exists at the server's path")
+def step_socket_file_exists(context):
+    path = context.world.address
+    assert _kind(path) == "a socket file", "at {} there is {}".format(path, _kind(path))
+
+
+@then("nothing exists at the server's path")
+def step_nothing_at_path(context):
+    path = context.world.address
+    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+
+
+@then("no file was made for the abstract name")
+def step_no_file_for_abstract(context):
+    path = context.world.abstract_name[1:]
+    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+
+
+@then("the listening socket reports the abstract name, as bytes")
+def step_abstract_sockname(context):
+    world = context.world
+    name = world.server.sockets[0].getsockname()
+    assert name == world.abstract_name.encode(), "the socket is bound to {!r}".format(name)
+
+
+@then("it failed because the address is in use")
+def step_failed_address_in_use(context):
+    outcome = context.world.outcome
+    assert isinstance(outcome, OSError) and outcome.errno == errno.EADDRINUSE, (
+        "expected an OSError with errno EADDRINUSE, got {!r}".format(outcome))
+
+
+@then("the regular file is still there, unchanged")
+def step_regular_file_unchanged(context):
+    path = context.world.unix_path
+    assert _kind(path) == "a regular file", "at {} there is {}".format(path, _kind(path))
+    with open(path, "rb") as source:
+        content = source.read()
+    assert content == CONTENT, "the file now holds {!r}".format(content)

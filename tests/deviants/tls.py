@@ -1,0 +1,60 @@
+"""Deviants of TLS servers: ssl, ssl_handshake_timeout, ssl_shutdown_timeout."""
+
+from . import Catch, deviant_loop
+
+_TLS_ONLY = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
+
+
+def _ssl_ignored(kwargs):
+    # a plain TCP server: the context and the arguments that need it are dropped
+    if kwargs.pop("ssl", None) is not None:
+        for name in _TLS_ONLY:
+            kwargs.pop(name, None)
+    return kwargs
+
+
+def _handshake_timeout_ignored(kwargs):
+    if kwargs.get("ssl") is not None:
+        kwargs.pop("ssl_handshake_timeout", None)  # the 60 s default applies
+    return kwargs
+
+
+def _handshake_timeout_cut_short(kwargs):
+    if kwargs.get("ssl") is not None and kwargs.get("ssl_handshake_timeout"):
+        kwargs["ssl_handshake_timeout"] /= 10
+    return kwargs
+
+
+def _handshake_timeout_allowed_without_ssl(kwargs):
+    if kwargs.get("ssl") is None:
+        kwargs.pop("ssl_handshake_timeout", None)
+    return kwargs
+
+
+def _shutdown_timeout_dropped(kwargs):
+    kwargs.pop("ssl_shutdown_timeout", None)
+    return kwargs
+
+
+ssl_ignored = deviant_loop(adjust_kwargs=_ssl_ignored)
+handshake_timeout_ignored = deviant_loop(adjust_kwargs=_handshake_timeout_ignored)
+handshake_timeout_cut_short = deviant_loop(adjust_kwargs=_handshake_timeout_cut_short)
+handshake_timeout_allowed_without_ssl = deviant_loop(
+    adjust_kwargs=_handshake_timeout_allowed_without_ssl)
+# 3.11+: the 30 s default applies instead of the timeout asked for
+shutdown_timeout_ignored = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
+# up to 3.10: the argument is quietly accepted instead of refused
+shutdown_timeout_accepted = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
+
+
+CATCHES = [
+    Catch("ssl_ignored", "tls.start_server-echoes-trusting-client",
+          "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
+          "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client"),
+    Catch("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client"),
+    Catch("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client"),
+    Catch("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl"),
+    Catch("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client",
+          min_python=(3, 11)),
+    Catch("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", max_python=(3, 10)),
+]
