@@ -7,6 +7,12 @@ Feature: Creating a server
   factory functions binds the listening sockets and hands back a Server.
   The two streams functions take a callback that receives a reader and a
   writer; the two loop methods take a factory that makes a protocol.
+  Besides its callback, start_server has one argument of its own, limit:
+  the most a connection's StreamReader keeps buffered while it looks for
+  the end of a line (64 KiB unless told otherwise).  A longer line makes
+  readline() fail with ValueError and readuntil() with LimitOverrunError.
+  Everything else is handed on to loop.create_server (see addresses.feature
+  and socket_options.feature).
 
   @id:creating.<api>-serves-at-once
   Scenario Outline: <api> returns a server that serves at once
@@ -58,3 +64,39 @@ Feature: Creating a server
     # cpython: gh-84247 (enum str/format change in 3.11)
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as numbers
+
+  @id:creating.limit-readline
+  Scenario: A line longer than start_server's limit makes readline() fail with ValueError
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
+    Given a server started with a reader limit of 10 bytes whose handler reads one line with readline()
+    When a client sends a line of 50 bytes
+    Then the handler reports that readline() failed with ValueError
+
+  @id:creating.limit-readuntil
+  Scenario: A line longer than start_server's limit makes readuntil() fail with LimitOverrunError
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
+    Given a server started with a reader limit of 10 bytes whose handler reads one line with readuntil()
+    When a client sends a line of 50 bytes
+    Then the handler reports that readuntil() failed with LimitOverrunError
+
+  @id:creating.limit-line-within
+  Scenario: A line within start_server's limit is read whole
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Given a server started with a reader limit of 10 bytes whose handler reads one line with readline()
+    When a client sends a line of 8 bytes
+    Then the handler reports that readline() returned a line of 8 bytes
+
+  @id:creating.limit-default-<slug>
+  Scenario Outline: Without limit, the reader allows lines of up to 64 KiB: <size> bytes <outcome>
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # note: sizes well clear of 65536 on either side; the exact cut-off is not documented.
+    Given a server started without a reader limit whose handler reads one line with readline()
+    When a client sends a line of <size> bytes
+    Then the handler reports that readline() <outcome>
+
+    Examples:
+      | size  | outcome                           | slug     |
+      | 64000 | returned a line of 64000 bytes    | fits     |
+      | 67000 | failed with ValueError            | too-long |
