@@ -1,0 +1,207 @@
+# Checks: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader
+#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter
+Feature: Connection handlers of start_server
+  start_server calls its handler with a reader and a writer for every new
+  connection.  A coroutine function is run as a Task of its own; a plain
+  function is simply called.  The documentation says nothing about what
+  happens when a handler fails, is cancelled or forgets to close its writer,
+  and that has changed between versions:
+
+  - a handler that raises: up to 3.9 the error surfaces only as a task
+    exception that was never retrieved, and the connection stays open; from
+    3.10.7 to 3.11.6 nothing is reported at all while the connection stays
+    open; from 3.11.7 and 3.12.1 on the server reports it and closes the
+    connection (gh-110894).
+  - a cancelled handler: the connection stays open up to 3.11.6; 3.11.7 and
+    3.12.1 also report a spurious CancelledError from their own callback;
+    from 3.11.8 and 3.12.2 on the connection is closed quietly (gh-113538).
+  - a handler that returns without closing its writer: up to 3.12 the
+    connection stays open until the client leaves; on 3.13 dropping the
+    writer closes it, with a ResourceWarning (gh-114914).
+
+  The failing and the cancelled handlers below keep a reference to their
+  writer, as a server that tracks its clients would: their connection can
+  then only be closed by the server's own reaction, not by the writer being
+  dropped.
+
+  Checked on 3.8.18, 3.9.18, 3.10.13, 3.11.7, 3.12.1 and 3.13.0.  The other
+  patch releases the tags name (3.10.7, 3.11.0 to 3.11.6, 3.11.8 on, 3.12.2
+  on) follow from the CPython changes cited; they are not installed here.
+  Not covered: 3.10.0 to 3.10.6 (they kept no reference to the handler's
+  task), 3.12.0.
+
+  @id:handlers.coroutine-runs-as-task
+  Scenario: A coroutine handler runs as a Task of its own
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Given a server whose coroutine handler tells the client whether it runs in a task
+    When a client connects
+    Then the client is told the handler runs in a task
+    And the handler was given a StreamReader and a StreamWriter, in that order
+
+  @id:handlers.plain-function-is-called
+  Scenario: A plain function works as a handler
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Given a server whose handler is a plain function that greets the client and closes
+    When a client connects
+    Then the client receives the greeting and then the end of the stream
+    And the handler was given a StreamReader and a StreamWriter, in that order
+
+  @id:handlers.reader-sees-eof
+  Scenario: The handler's reader reaches the end of the stream when the client leaves
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.at_eof
+    Given a server whose coroutine handler reads everything the client sends
+    When a client connects
+    And the client disconnects after sending "hello"
+    And the handler has ended
+    Then the handler read "hello" and then the end of the stream
+
+  @id:handlers.peername-is-client
+  Scenario: The writer's peername is the client's own address
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.get_extra_info
+    # docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseTransport.get_extra_info
+    Given a server whose handler echoes what it receives
+    When a client connects
+    Then the handler's peer address is the client's own address
+
+  @use.with_python.max_version=3.9 @id:handlers.raise-never-retrieved
+  Scenario: Up to 3.9, a failing handler is reported only as a task exception never retrieved
+    # docs: https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions
+    # cpython: gh-90467 (from 3.10.7 the protocol keeps the handler's task alive)
+    # note: the report comes when the finished task is garbage collected; the
+    #       server never closes the connection.
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler fails with an exception
+    When a client connects
+    And the handler has ended
+    And garbage is collected
+    Then the loop's exception handler was told the task's exception was never retrieved
+    And the client's connection is still open
+    And a new client is accepted
+
+  @use.with_python.min_version=3.10.7 @use.with_python.max_version=3.11.6
+  @id:handlers.raise-unreported
+  Scenario: From 3.10.7 to 3.11.6, a failing handler goes unreported and its connection stays open
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # cpython: gh-90467 (the protocol holds the task, so it is not collected while connected)
+    # cpython: gh-110894 (the report and the closing came in 3.11.7 and 3.12.1)
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler fails with an exception
+    When a client connects
+    And the handler has ended
+    And garbage is collected
+    Then nothing was reported to the loop's exception handler
+    And the client's connection is still open
+    And a new client is accepted
+
+  @id:handlers.raise-reported-and-closed-<line>
+  Scenario Outline: From <first>, a failing handler is reported and its connection closed
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # cpython: gh-110894 (close the transport and report the error, PR #111601)
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler fails with an exception
+    When a client connects
+    And the handler has ended
+    And garbage is collected
+    Then the loop's exception handler was told of an unhandled exception in the handler
+    And the client sees the connection closed
+    And a new client is accepted
+
+    @use.with_python.min_version=3.11.7 @use.with_python.max_version=3.11
+    Examples: 3.11 from 3.11.7
+      | line  | first  |
+      | py311 | 3.11.7 |
+
+    @use.with_python.min_version=3.12.1
+    Examples: 3.12.1 and later
+      | line    | first  |
+      | py312up | 3.12.1 |
+
+  @use.with_python.max_version=3.11.6 @id:handlers.cancelled-left-open
+  Scenario: Up to 3.11.6, cancelling a handler's task leaves its connection open, quietly
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # docs: https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.cancel
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler waits for the client to send something
+    When a client connects
+    And the handler's task is cancelled
+    And garbage is collected
+    Then the handler saw the cancellation
+    And nothing was reported to the loop's exception handler
+    And the client's connection is still open
+
+  @id:handlers.cancelled-spurious-report-<line>
+  Scenario Outline: On <version>, cancelling a handler's task makes the server report a CancelledError
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # cpython: gh-113538 (the new callback asked a cancelled task for its exception; fixed by PR #113690)
+    # note: the connection stays open as well.
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler waits for the client to send something
+    When a client connects
+    And the handler's task is cancelled
+    And garbage is collected
+    Then the handler saw the cancellation
+    And the loop's exception handler was told of a CancelledError raised in a callback
+    And the client's connection is still open
+
+    @use.with_python.min_version=3.11.7 @use.with_python.max_version=3.11.7
+    Examples: 3.11.7
+      | line  | version |
+      | py311 | 3.11.7  |
+
+    @use.with_python.min_version=3.12.1 @use.with_python.max_version=3.12.1
+    Examples: 3.12.1
+      | line  | version |
+      | py312 | 3.12.1  |
+
+  @id:handlers.cancelled-closed-<line>
+  Scenario Outline: From <first>, cancelling a handler's task closes its connection, quietly
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    # cpython: gh-113538 (PR #113690: close the transport when the task was cancelled)
+    Given the loop's exception handler is captured
+    And a server whose coroutine handler waits for the client to send something
+    When a client connects
+    And the handler's task is cancelled
+    And garbage is collected
+    Then the handler saw the cancellation
+    And nothing was reported to the loop's exception handler
+    And the client sees the connection closed
+
+    @use.with_python.min_version=3.11.8 @use.with_python.max_version=3.11
+    Examples: 3.11 from 3.11.8
+      | line  | first  |
+      | py311 | 3.11.8 |
+
+    @use.with_python.min_version=3.12.2
+    Examples: 3.12.2 and later
+      | line    | first  |
+      | py312up | 3.12.2 |
+
+  @use.with_python.max_version=3.12 @id:handlers.unclosed-writer-stays-open
+  Scenario: Up to 3.12, a handler that returns without closing its writer leaves the connection open
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    # cpython: gh-114914 (up to 3.12 the protocol keeps the writer alive while connected)
+    # note: only the client leaving ends such a connection; checked on 3.12.1.
+    Given ResourceWarnings are recorded
+    And a server whose coroutine handler greets the client and returns without closing the writer
+    When a client connects
+    And the handler has ended
+    And garbage is collected
+    Then the client's connection is still open after the greeting
+    And no ResourceWarning named a StreamWriter
+
+  @use.with_python.min_version=3.13 @id:handlers.unclosed-writer-closed-when-dropped
+  Scenario: From 3.13, a writer the handler drops unclosed is closed, with a ResourceWarning
+    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    # docs: https://docs.python.org/3/library/exceptions.html#ResourceWarning
+    # cpython: gh-114914 (PR #115661: the protocol no longer keeps the writer alive)
+    # note: in CPython the writer goes as soon as the handler returns (reference
+    #       counting); collecting garbage only makes sure of it.
+    Given ResourceWarnings are recorded
+    And a server whose coroutine handler greets the client and returns without closing the writer
+    When a client connects
+    And the handler has ended
+    And garbage is collected
+    Then the client receives the greeting and then the end of the stream
+    And a ResourceWarning named the unclosed StreamWriter

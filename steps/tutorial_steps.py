@@ -1,0 +1,65 @@
+"""Steps that put the claims of the seed tutorial on asyncio servers to the test
+(features/tutorial_claims.feature).  Most of that feature reuses the steps of
+the other features; these are the few it needs besides."""
+
+import asyncio
+import socket
+
+from behave import given, then, when
+
+from asyncio_server_spec.handlers import stream_handler
+from asyncio_server_spec.waiting import within
+
+
+@then("the server is an asyncio Server object")
+def step_is_server_object(context):
+    server = context.world.server
+    assert isinstance(server, asyncio.AbstractServer), "{!r} is no AbstractServer".format(server)
+    assert type(server).__name__ == "Server", "the server is a {}".format(type(server).__name__)
+
+
+@when("asyncio's Server class is called without arguments")
+def step_call_server_class(context):
+    from asyncio.base_events import Server  # asyncio.Server itself only exists from 3.9
+
+    try:
+        context.world.outcome = Server()
+    except Exception as exc:  # the outcome *is* the observation
+        context.world.outcome = exc
+
+
+@given("a server started with start_server with a port but no host")
+async def step_server_port_only(context):
+    world = context.world
+    handler = stream_handler("echo", world.record)
+    server = await within(asyncio.start_server(handler, port=0), "the server to be created")
+    ipv4 = [s.getsockname()[1] for s in server.sockets if s.family == socket.AF_INET]
+    # the address the other steps use is loopback: no traffic leaves this host
+    world.adopt(server, ("127.0.0.1", ipv4[0]) if ipv4 else None)
+
+
+@then("every socket in server.sockets listens on the server's address and none is a client")
+def step_sockets_all_listening(context):
+    world = context.world
+    sockets = list(world.server.sockets)
+    assert sockets, "server.sockets is empty"
+    for sock in sockets:
+        assert tuple(sock.getsockname()[:2]) == tuple(world.address[:2]), sock
+        try:
+            peer = sock.getpeername()
+        except OSError:
+            continue  # not connected: a listening socket
+        raise AssertionError("{!r} is connected to {!r}".format(sock, peer))
+
+
+@when("serve_forever() runs in a task inside an async with block")
+async def step_serve_forever_in_block(context):
+    world = context.world
+    server = world.server
+
+    async def serve():
+        async with server:
+            await server.serve_forever()
+
+    world.serve_forever_task = world.track_task(serve())
+    await asyncio.sleep(0)  # let it enter the block and start serving
