@@ -5,7 +5,7 @@ tags, expected failures per loop, crash isolation and guaranteed cleanup.
     behave -D expectations=off     the raw verdict: every divergence fails
     behave -D expectations=FILE    another expectations file (default: expectations/NAME.toml)
     behave -D isolate=on|off       one forked process per scenario (default: on unless asyncio)
-    behave -D time_limit=SECONDS   how long an isolated scenario may run (default 20)
+    behave -D time_limit=SECONDS   how long an isolated scenario may run (default 10)
 """
 
 import os

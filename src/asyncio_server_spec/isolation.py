@@ -20,7 +20,7 @@ import time
 
 #: Seconds a child may take for one scenario before it is killed
 #: (``behave -D time_limit=SECONDS`` changes it).
-SCENARIO_TIME_LIMIT = 20.0
+SCENARIO_TIME_LIMIT = 10.0
 
 
 class ReplayedError(Exception):

@@ -14,15 +14,18 @@ class _AbortsInStartServing:
         os.abort()  # like a Rust panic: SIGABRT, no Python cleanup
 
 
-class _BlocksInIsServing:
-    def is_serving(self):
+class _BlocksInGetLoop:
+    def get_loop(self):
         threading.Event().wait()  # blocks the loop thread for good
 
 
 aborts_in_start_serving = deviant_loop(_AbortsInStartServing)
-blocks_in_is_serving = deviant_loop(_BlocksInIsServing)
+blocks_in_get_loop = deviant_loop(_BlocksInGetLoop)
+
+#: These deviants take the process down: the spec must run them isolated.
+ISOLATE = True
 
 CATCHES = [
     Catch("aborts_in_start_serving", "serving.start-serving-starts", "serving.start-serving-twice"),
-    Catch("blocks_in_is_serving", "serving.serves-by-default", "serving.not-serving-after-close"),
+    Catch("blocks_in_get_loop", "server.get-loop"),
 ]
