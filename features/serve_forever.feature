@@ -4,6 +4,13 @@ Feature: Serving forever
   cancelling it closes the server.  It starts a server that is not serving
   yet, and only one serve_forever() may run per server at a time.
 
+  Not in the docs: a closed server cannot serve forever (RuntimeError), and
+  close() called from elsewhere ends a running serve_forever() as if it had
+  been cancelled.  Versions differ once the task is cancelled while clients
+  are connected: up to 3.11 it ends at once; from 3.12.1 on it closes the
+  server and then waits, like wait_closed(), until the last client has gone
+  (gh-123720).  3.12.0 is not installed here and not covered.
+
   @id:serve-forever.accepts
   Scenario: serve_forever() accepts connections while it runs
     # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
@@ -39,3 +46,50 @@ Feature: Serving forever
     And serve_forever() is awaited a second time
     Then it failed with RuntimeError
     And a client can connect and is echoed
+
+  @id:serve-forever.closed-server-runtime-error
+  Scenario: serve_forever() on a closed server fails with RuntimeError
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    # note: the docs do not say what happens on a closed server; asyncio
+    #       refuses at once instead of waiting for a cancellation.
+    Given a server started with start_server
+    When the server is closed
+    And serve_forever() is awaited
+    Then it failed with RuntimeError
+    And a client cannot connect
+
+  @id:serve-forever.close-ends-it
+  Scenario: close() called while serve_forever() runs ends it as cancelled
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    # note: undocumented; close() cancels what serve_forever() waits on.
+    Given a server started with start_server
+    When serve_forever() runs in a task
+    And the server is closed
+    Then the serve_forever() task finishes cancelled
+    And a client cannot connect
+
+  @use.with_python.max_version=3.11 @id:serve-forever.cancel-with-client-ends-at-once
+  Scenario: Up to 3.11, cancelling serve_forever() ends it at once though a client is connected
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    # cpython: gh-123720 (3.12 made the cancellation wait for clients)
+    Given a server whose handler echoes what it receives
+    When serve_forever() runs in a task
+    And a client connects
+    And the serve_forever() task is cancelled without waiting for it
+    Then the serve_forever() task has finished by the time the client is echoed
+    And the serve_forever() task ended cancelled
+    And a client cannot connect
+
+  @use.with_python.min_version=3.12.1 @id:serve-forever.cancel-waits-for-client
+  Scenario: From 3.12.1, a cancelled serve_forever() stops listening but ends only when the last client has gone
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    # cpython: gh-123720 (open: cancellation waits in wait_closed() for clients)
+    Given a server whose handler echoes what it receives
+    When serve_forever() runs in a task
+    And a client connects
+    And the serve_forever() task is cancelled without waiting for it
+    Then the serve_forever() task has not finished while the client is served
+    And a client cannot connect
+    When the client disconnects
+    Then the serve_forever() task finishes cancelled

@@ -4,6 +4,14 @@ Feature: The listening sockets of a server
   address -- and nothing else.  Connected clients are not in it: their count
   cannot be read from it.  Once the server is closed, the list is empty.
 
+  Docs against reality, on every version covered: the docs call it a list
+  (of socket.socket objects in the 3.8-3.10 docs; of socket-like
+  asyncio.trsock.TransportSocket objects from the 3.11 docs on, gh-101786),
+  handed out as a copy since 3.7, and say close() sets it to None.  asyncio
+  really returns a new tuple of TransportSocket wrappers on each access --
+  an immutable snapshot, so changing it cannot touch the server -- and an
+  empty tuple, never None, once the server is closed (bpo-36074).
+
   @id:sockets.one-per-address
   Scenario: sockets holds one listening socket for one address
     # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
@@ -35,3 +43,27 @@ Feature: The listening sockets of a server
     Given a server started with start_server
     When the server is closed
     Then repr(server) lists no sockets
+
+  @id:sockets.fresh-tuple-each-access
+  Scenario: Each access to sockets builds a new tuple of the same listening sockets
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
+    # note: documented as a copied list; it is a tuple, rebuilt on every access.
+    Given a server started with start_server
+    Then server.sockets is a tuple built afresh on each access
+    And every access lists the same listening sockets
+
+  @id:sockets.transport-socket-wrappers
+  Scenario: sockets holds TransportSocket wrappers, not the socket.socket objects themselves
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
+    # cpython: gh-101786 (docs corrected from socket.socket to TransportSocket)
+    Given a server started with start_server
+    Then the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects
+
+  @id:sockets.empty-tuple-after-close
+  Scenario: After close(), sockets is an empty tuple, not None as the docs of close() say
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
+    # cpython: bpo-36074 (the property maps the closed state to an empty sequence)
+    Given a server started with start_server
+    When the server is closed
+    Then server.sockets is an empty tuple, not None

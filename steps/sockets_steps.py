@@ -42,3 +42,41 @@ def step_repr_style(context, style):
 def step_repr_empty(context):
     text = repr(context.world.server)
     assert text == "<Server sockets=()>", text
+
+
+@then("server.sockets is a tuple built afresh on each access")
+def step_sockets_fresh_tuple(context):
+    server = context.world.server
+    first, second = server.sockets, server.sockets
+    assert type(first) is tuple, "server.sockets is a {}: {!r}".format(type(first).__name__, first)
+    assert first is not second, "server.sockets gave the same object twice"
+
+
+@then("every access lists the same listening sockets")
+def step_sockets_same_content(context):
+    server = context.world.server
+
+    def described(sockets):
+        return [(s.fileno(), s.getsockname()) for s in sockets]
+
+    first, second = described(server.sockets), described(server.sockets)
+    assert first == second, "{!r} != {!r}".format(first, second)
+    assert first and all(fd >= 0 for fd, _ in first), first
+
+
+@then("server.sockets is an empty tuple, not None")
+def step_sockets_empty_tuple(context):
+    sockets = context.world.server.sockets
+    assert sockets == () and type(sockets) is tuple, "server.sockets is {!r}".format(sockets)
+
+
+@then("the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects")
+def step_sockets_are_wrappers(context):
+    import socket
+
+    from asyncio import trsock
+
+    for sock in context.world.server.sockets:
+        assert isinstance(sock, trsock.TransportSocket), "{!r}".format(sock)
+        assert not isinstance(sock, socket.socket), "{!r}".format(sock)
+        assert sock.getsockname()[:2] == tuple(context.world.address[:2]), sock

@@ -86,6 +86,158 @@ class _ReprAsList:
         return "<Server sockets={!r}>".format(list(self.sockets))
 
 
+class _GetLoopWrong:
+    def get_loop(self):
+        return asyncio.get_event_loop_policy()  # anything but the server's loop
+
+
+class _CloseLater:
+    def close(self):
+        # stop listening only on the next loop iteration
+        self.get_loop().call_soon(super().close)
+
+
+class _WaitClosedIgnoresOpenServer:
+    async def wait_closed(self):
+        if self._sockets is not None:  # not closed yet: do not wait
+            return
+        await super().wait_closed()
+
+
+class _WaitClosedIgnoresClients:
+    """wait_closed() waits for close() only, never for client connections."""
+
+    def _closed_future(self):
+        if getattr(self, "_deviant_closed", None) is None:
+            self._deviant_closed = self.get_loop().create_future()
+            if self._sockets is None:
+                self._deviant_closed.set_result(None)
+        return self._deviant_closed
+
+    def close(self):
+        super().close()
+        if not self._closed_future().done():
+            self._closed_future().set_result(None)
+
+    async def wait_closed(self):
+        await self._closed_future()
+
+
+class _ServeForeverOnClosedHangs:
+    async def serve_forever(self):
+        if self._sockets is None:
+            await self.get_loop().create_future()
+        await super().serve_forever()
+
+
+class _ServeForeverIgnoresClose:
+    def close(self):
+        # hide the future serve_forever() waits on, so close() leaves it alone
+        future, self._serving_forever_fut = self._serving_forever_fut, None
+        super().close()
+        self._serving_forever_fut = future
+
+
+async def _until_no_clients(server):
+    while tracked_clients(server):
+        await asyncio.sleep(0.01)
+
+
+class _ServeForeverCancelWaitsForClients:
+    async def serve_forever(self):
+        try:
+            await super().serve_forever()
+        except asyncio.CancelledError:
+            await _until_no_clients(self)
+            raise
+
+
+class _ServeForeverCancelEndsAtOnce:
+    async def serve_forever(self):
+        # the real serve_forever() runs on in the background, closing the
+        # server and waiting for its clients; the caller is not held up
+        inner = asyncio.ensure_future(super().serve_forever())
+        try:
+            await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            inner.cancel()
+            raise
+
+
+class _StartServingRefusesWhenClosed:
+    async def start_serving(self):
+        if self._sockets is None:
+            raise RuntimeError("server {!r} is closed".format(self))
+        await super().start_serving()
+
+
+class _SocketsInternalList:
+    @property
+    def sockets(self):
+        return self._sockets if self._sockets is not None else []
+
+
+class _SocketsNoneAfterClose:
+    @property
+    def sockets(self):
+        return None if self._sockets is None else super().sockets
+
+
+class _SocketsRaw:
+    @property
+    def sockets(self):
+        return tuple(self._sockets or ())
+
+
+class _AenterStartsServing:
+    async def __aenter__(self):
+        await self.start_serving()
+        return self
+
+
+class _AexitWaitsForClients:
+    async def __aexit__(self, *exc_info):
+        self.close()
+        await _until_no_clients(self)
+
+
+class _AexitDoesNotWait:
+    async def __aexit__(self, *exc_info):
+        self.close()
+
+
+class _HasClientMethods:
+    """close_clients()/abort_clients() on every version (as before 3.13 they were not)."""
+
+    def close_clients(self):
+        for transport in tracked_clients(self):
+            transport.close()
+
+    def abort_clients(self):
+        for transport in tracked_clients(self):
+            transport.abort()
+
+
+class _CloseClientsAborts:
+    def close_clients(self):
+        super().abort_clients()
+
+
+class _AbortClientsFlushes:
+    def abort_clients(self):
+        super().close_clients()
+
+
+class _ClientMethodsCloseServer:
+    def close_clients(self):
+        self.close()
+        super().close_clients()
+
+    def abort_clients(self):
+        self.close()
+        super().abort_clients()
+
+
 def _serving_forced_on(kwargs):
     kwargs["start_serving"] = True
     return kwargs
@@ -111,6 +263,25 @@ wait_closed_returns_at_once = deviant_loop(_WaitClosedReturnsAtOnce)
 aexit_leaves_open = deviant_loop(_AexitLeavesOpen)
 repr_as_list = deviant_loop(_ReprAsList)
 binds_another_host = deviant_loop(adjust_kwargs=_bind_elsewhere)
+get_loop_wrong = deviant_loop(_GetLoopWrong)
+close_later = deviant_loop(_CloseLater)
+wait_closed_ignores_open_server = deviant_loop(_WaitClosedIgnoresOpenServer)
+wait_closed_ignores_clients = deviant_loop(_WaitClosedIgnoresClients)
+serve_forever_on_closed_hangs = deviant_loop(_ServeForeverOnClosedHangs)
+serve_forever_ignores_close = deviant_loop(_ServeForeverIgnoresClose)
+serve_forever_cancel_waits_for_clients = deviant_loop(_ServeForeverCancelWaitsForClients)
+serve_forever_cancel_ends_at_once = deviant_loop(_ServeForeverCancelEndsAtOnce)
+start_serving_refuses_when_closed = deviant_loop(_StartServingRefusesWhenClosed)
+sockets_internal_list = deviant_loop(_SocketsInternalList)
+sockets_none_after_close = deviant_loop(_SocketsNoneAfterClose)
+sockets_raw = deviant_loop(_SocketsRaw)
+aenter_starts_serving = deviant_loop(_AenterStartsServing)
+aexit_waits_for_clients = deviant_loop(_AexitWaitsForClients)
+aexit_does_not_wait = deviant_loop(_AexitDoesNotWait)
+has_client_methods = deviant_loop(_HasClientMethods)
+close_clients_aborts = deviant_loop(_CloseClientsAborts)
+abort_clients_flushes = deviant_loop(_AbortClientsFlushes)
+client_methods_close_server = deviant_loop(_ClientMethodsCloseServer)
 
 
 CATCHES = [
@@ -131,4 +302,27 @@ CATCHES = [
     Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close",
           min_python=(3, 11)),
     Catch("binds_another_host", "creating.listens-on-host-asked"),
+    Catch("get_loop_wrong", "server.get-loop"),
+    Catch("close_later", "closing.refuses-before-any-await"),
+    Catch("wait_closed_ignores_open_server", "closing.wait-closed-before-close-waits-for-close"),
+    Catch("wait_closed_ignores_clients", "closing.wait-closed-before-close-waits-for-clients"),
+    Catch("serve_forever_on_closed_hangs", "serve-forever.closed-server-runtime-error"),
+    Catch("serve_forever_ignores_close", "serve-forever.close-ends-it"),
+    Catch("serve_forever_cancel_waits_for_clients",
+          "serve-forever.cancel-with-client-ends-at-once", max_python=(3, 11)),
+    Catch("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
+          min_python=(3, 12, 1)),
+    Catch("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug"),
+    Catch("sockets_internal_list", "sockets.fresh-tuple-each-access"),
+    Catch("sockets_none_after_close", "sockets.empty-tuple-after-close"),
+    Catch("sockets_raw", "sockets.transport-socket-wrappers"),
+    Catch("aenter_starts_serving", "async-with.entering-does-not-start"),
+    Catch("aexit_waits_for_clients", "async-with.exit-returns-with-client", max_python=(3, 11)),
+    Catch("aexit_does_not_wait", "async-with.exit-waits-for-client", min_python=(3, 12, 1)),
+    Catch("has_client_methods", "clients.no-close_clients-before-3-13",
+          "clients.no-abort_clients-before-3-13", max_python=(3, 12)),
+    Catch("close_clients_aborts", "clients.close-clients-flushes", min_python=(3, 13)),
+    Catch("abort_clients_flushes", "clients.abort-clients-drops-unsent", min_python=(3, 13)),
+    Catch("client_methods_close_server", "clients.close_clients-keeps-serving",
+          "clients.abort_clients-keeps-serving", min_python=(3, 13)),
 ]
