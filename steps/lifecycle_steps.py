@@ -224,6 +224,12 @@ def step_call_client_method(context, method):
         world.outcome = exc
 
 
+@then("the call returned normally")
+def step_call_returned(context):
+    outcome = context.world.outcome
+    assert not isinstance(outcome, Exception), "the call raised {!r}".format(outcome)
+
+
 async def _read_to_end(client):
     """Bytes the client reads until the connection ends (EOF or reset)."""
     total = 0

@@ -22,6 +22,14 @@ class _CloseDropsClients:
             transport.abort()
 
 
+class _CloseTwiceRaises:
+    def close(self):
+        if getattr(self, "_closed_once", False):
+            raise RuntimeError("this server is already closed")
+        self._closed_once = True
+        super().close()
+
+
 class _StartServingDoesNothing:
     async def start_serving(self):
         return None
@@ -277,6 +285,7 @@ sockets_none_after_close = deviant_loop(_SocketsNoneAfterClose)
 sockets_raw = deviant_loop(_SocketsRaw)
 aenter_starts_serving = deviant_loop(_AenterStartsServing)
 aexit_waits_for_clients = deviant_loop(_AexitWaitsForClients)
+close_twice_raises = deviant_loop(_CloseTwiceRaises)
 aexit_does_not_wait = deviant_loop(_AexitDoesNotWait)
 has_client_methods = deviant_loop(_HasClientMethods)
 close_clients_aborts = deviant_loop(_CloseClientsAborts)
@@ -286,6 +295,7 @@ client_methods_close_server = deviant_loop(_ClientMethodsCloseServer)
 
 CATCHES = [
     Catch("close_keeps_listening", "closing.stops-new-connections", "serving.not-serving-after-close"),
+    Catch("close_twice_raises", "closing.close-twice"),
     Catch("close_drops_clients", "closing.leaves-clients-open", "sockets.empty-after-close"),
     Catch("start_serving_off_ignored", "serving.off-refuses-clients-start_server",
           "serving.off-refuses-clients-create_unix_server"),
