@@ -70,6 +70,7 @@ def coroutine_handler(world, body):
 
     async def handler(reader, writer):
         world.handler_transport = writer.transport
+        record.transports.append(writer.transport)  # for cleanup; keeps the writer collectable
         notes["arguments"] = (type(reader).__name__, type(writer).__name__)
         # no local name for the task: a traceback of this frame must not keep it alive
         _watch(world, asyncio.current_task())
@@ -167,6 +168,7 @@ async def step_server_plain_function(context):
 
     def handler(reader, writer):
         notes["arguments"] = (type(reader).__name__, type(writer).__name__)
+        record.transports.append(writer.transport)  # for cleanup
         record.count("accepted")
         writer.write(GREETING)
         writer.close()

@@ -142,12 +142,13 @@ def listen_backlog(sock):
                 offset += (length + 3) & ~3
 
 
-def _line_handler(method):
+def _line_handler(method, record):
     """A start_server callback that reads one line with *method* and sends the
     client one line saying what happened; it then reads on to the end of the
     connection (so that closing it never discards unread input)."""
 
     async def handler(reader, writer):
+        record.transports.append(writer.transport)  # for cleanup
         try:
             if method == "readline":
                 line = await reader.readline()
@@ -379,7 +380,7 @@ def step_accepted_option(context, option, state):
        "whose handler reads one line with {method:ReadMethod}()")
 async def step_server_with_limit(context, limit, method):
     server = await within(
-        asyncio.start_server(_line_handler(method), "127.0.0.1", 0, limit=limit),
+        asyncio.start_server(_line_handler(method, context.world.record), "127.0.0.1", 0, limit=limit),
         "the server to be created")
     context.world.adopt(server)
 
@@ -388,7 +389,7 @@ async def step_server_with_limit(context, limit, method):
        "{method:ReadMethod}()")
 async def step_server_default_limit(context, method):
     server = await within(
-        asyncio.start_server(_line_handler(method), "127.0.0.1", 0),
+        asyncio.start_server(_line_handler(method, context.world.record), "127.0.0.1", 0),
         "the server to be created")
     context.world.adopt(server)
 

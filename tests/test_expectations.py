@@ -74,8 +74,15 @@ def test_which_file_applies(tmp_path):
 
 
 # -- the shipped files, against the real loops ---------------------------------------
+# Each scenario's verdict depends on its own entry only, so one raw run per loop
+# (every entry removed at once) shows, entry by entry, that removing it would
+# make its scenario fail the run.  One literal removal is checked as well.
 def _installed(name):
     return importlib.util.find_spec(name) is not None
+
+
+def _shipped(loop):
+    return load(str(EXPECTATIONS / (loop + ".toml")))
 
 
 def _entries():
@@ -90,23 +97,58 @@ def _entries():
             yield pytest.param(loop, entry.id, marks=marks, id="{}:{}".format(loop, entry.id))
 
 
+@pytest.fixture(scope="module")
+def raw_runs():
+    """One run per installed loop with expectations off: the plain verdict."""
+    runs = {}
+
+    def run(loop):
+        if loop not in runs:
+            runs[loop] = run_spec(["-D", "loop=" + loop, "-D", "expectations=off"],
+                                  cwd=str(ROOT), timeout=600)
+        return runs[loop]
+
+    return run
+
+
 @pytest.mark.parametrize("loop, sid", list(_entries()))
-def test_removing_an_entry_makes_the_run_fail(loop, sid, tmp_path):
-    kept = [e for e in load(str(EXPECTATIONS / (loop + ".toml"))).entries if e.id != sid]
+def test_without_its_entry_the_scenario_fails_the_run(loop, sid, raw_runs):
+    run = raw_runs(loop)
+    assert run.returncode != 0
+    assert run.outcomes.get(sid) in ("failed", "error", "crashed"), (
+        "{} is listed for {} but does not fail without its entry: {}".format(
+            sid, loop, run.outcomes.get(sid, "not run")))
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "rloop"])
+def test_the_shipped_file_covers_every_divergence(loop, raw_runs, tmp_path):
+    if not _installed(loop):
+        pytest.skip("{} is not installed here".format(loop))
+    listed = set(_shipped(loop).applying())
+    unlisted = raw_runs(loop).failed - listed
+    assert not unlisted, "{} fails scenarios its file does not list: {}".format(loop, sorted(unlisted))
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "rloop"])
+def test_removing_one_entry_from_the_file_fails_the_run(loop, tmp_path):
+    if not _installed(loop):
+        pytest.skip("{} is not installed here".format(loop))
+    entries = sorted(_shipped(loop).applying().values(), key=lambda e: e.id)
+    removed, kept = entries[0], entries[1:]
     text = "".join('[[expected_failure]]\nid = "{}"\nreason = "kept"\n'.format(e.id) for e in kept)
     run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + _write(tmp_path, text),
-                    "--tags=id:" + sid], cwd=str(ROOT), timeout=120)
+                    "--tags=id:" + removed.id], cwd=str(ROOT), timeout=120)
     assert run.returncode != 0, run.output
-    assert run.outcomes.get(sid) in ("failed", "error", "crashed"), run.output
+    assert removed.id in run.failed
+    assert "UNEXPECTED FAILURE" in run.output
 
 
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
 def test_an_entry_for_a_passing_scenario_makes_the_run_fail(loop, tmp_path):
     if not _installed(loop):
         pytest.skip("{} is not installed here".format(loop))
-    sid = "closing.close-twice"
-    listed = load(str(EXPECTATIONS / (loop + ".toml"))).applying()
-    assert sid not in listed, "pick a scenario this loop passes"
+    sid = "creating.port-0-picks-free-port"
+    assert sid not in _shipped(loop).applying(), "pick a scenario this loop passes"
     path = _write(tmp_path, '[[expected_failure]]\nid = "{}"\nreason = "stale"\n'.format(sid))
     run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid],
                    cwd=str(ROOT), timeout=120)

@@ -95,6 +95,7 @@ class RecordingProtocol(asyncio.Protocol):
 
     def connection_made(self, transport):
         self.transport = transport
+        self.record.transports.append(transport)
         self.record.peers.append(transport.get_extra_info("peername"))
         self.record.count("accepted")
         self.record.count("handlers_started")

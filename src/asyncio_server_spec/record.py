@@ -18,6 +18,7 @@ class ServerRecord:
         self.errors = []
         self.handler_tasks = []
         self.writers = []
+        self.transports = []
         self.peers = []
         self._waiters = []
         self._released = []

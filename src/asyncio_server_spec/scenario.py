@@ -2,8 +2,10 @@
 and the cleanup that releases all of it, even after a failed step."""
 
 import asyncio
+import os
 import shutil
 import tempfile
+import threading
 
 from . import servers
 from .client import Client
@@ -18,13 +20,18 @@ class Scenario:
     """Resources of one scenario, created fresh and released by :meth:`close`."""
 
     def __init__(self, new_loop):
+        self._threads_before = threading.active_count()
         self.loop = new_loop()
+        # after the loop exists: what a loop implementation keeps for the whole
+        # process (uvloop's wakeup pipe) is not this scenario's to release
+        self._fds_before = open_fds()
         asyncio.set_event_loop(self.loop)
         self.record = ServerRecord()
         self.servers = []
         self.clients = []
         self.tasks = []
         self.problems = []
+        self._executor_joined = False
         self.server = None
         self.address = None
         self.outcome = None
@@ -89,12 +96,27 @@ class Scenario:
         try:
             self.loop.run_until_complete(self._release())
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self._executor_joined = hasattr(self.loop, "shutdown_default_executor")
+            if self._executor_joined:  # its threads (getaddrinfo) end here
+                self.loop.run_until_complete(self.loop.shutdown_default_executor())
         finally:
             asyncio.set_event_loop(None)
             self.loop.close()
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
+        self._check_leaks()
         return self.problems
+
+    def _check_leaks(self):
+        """A scenario must leave no file descriptor or thread behind."""
+        leaked = open_fds() - self._fds_before
+        if leaked:
+            self.problems.append("left {} file descriptor(s) open: {}".format(
+                len(leaked), ", ".join(describe_fd(fd) for fd in sorted(leaked))))
+        # (a loop without shutdown_default_executor() may leave its resolver threads to end later)
+        if self._executor_joined and threading.active_count() > self._threads_before:
+            self.problems.append("left {} thread(s) running".format(
+                threading.active_count() - self._threads_before))
 
     async def _bounded(self, awaitable, what):
         try:
@@ -106,15 +128,23 @@ class Scenario:
 
     async def _release(self):
         self.record.release_all()
-        for client in self.clients:
-            client.writer.close()
+        # abort, not close: cleanup needs no orderly (TLS) shutdown, and must not wait for one
+        transports = [c.writer.transport for c in self.clients]
+        transports += [w.transport for w in self.record.writers]  # the servers' sides
+        for transport in transports + self.record.transports:
+            try:
+                transport.abort()
+            except (AttributeError, RuntimeError):
+                pass  # already closed all the way down
         for server in self.servers:
             try:
                 server.close()
             except Exception as exc:  # a deviant close() must not stop the cleanup
                 self.problems.append("server.close() raised {!r}".format(exc))
         for client in self.clients:
-            await self._bounded(client.writer.wait_closed(), "a client to close during cleanup")
+            await self._bounded(client.writer.wait_closed(), "a client connection to close during cleanup")
+        for _ in range(3):  # let the aborted transports' connection_lost() callbacks run
+            await asyncio.sleep(0)
         # server.close() has already released the listening sockets; waiting
         # for wait_closed() here would only let a hanging one slow every scenario
         current = asyncio.current_task()
@@ -126,3 +156,28 @@ class Scenario:
                 asyncio.gather(*leftovers, return_exceptions=True),
                 "{} leftover task(s) to finish".format(len(leftovers)),
             )
+
+
+def open_fds():
+    """The process's open file descriptors (empty where /proc is not available)."""
+    try:
+        listed = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        return set()
+    # the directory listing had an fd of its own, closed by now: keep live ones only
+    return set(fd for fd in listed if _is_open(fd))
+
+
+def _is_open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def describe_fd(fd):
+    try:
+        return "{} -> {}".format(fd, os.readlink("/proc/self/fd/{}".format(fd)))
+    except OSError:
+        return str(fd)
