@@ -50,13 +50,14 @@ def _run_against(module, factory):
 
 
 @pytest.fixture(scope="session")
-def deviant_runs():
-    """Every applicable deviant run once, keyed by (module name, factory)."""
+def deviant_runs(request):
+    """Each deviant the selected tests need, run once, keyed by (module name, factory)."""
     wanted = {}
-    for module in _modules():
-        for catch in getattr(module, "CATCHES", []):
-            if catch.applies():
-                wanted[(module.__name__, catch.factory)] = module
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        module, catch = params.get("module"), params.get("catch")
+        if catch is not None and catch.applies():
+            wanted[(module.__name__, catch.factory)] = module
     with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
         futures = {key: pool.submit(_run_against, module, key[1]) for key, module in wanted.items()}
         return {key: future.result() for key, future in futures.items()}

@@ -1,18 +1,17 @@
-"""Deviants of connection handlers (client_connected_cb of start_server), and
-servers that behave the way the seed tutorial says where it is wrong.
+"""Deviants of connection handlers (client_connected_cb of start_server).
 
 The handler deviants change stream handling itself, so each factory patches
 asyncio.streams once (a deviant run is a process of its own) and returns a
 plain new loop.  Only server-side protocols -- those made with a
 client_connected_cb -- are changed; the spec's clients keep the real
-behaviour.  The tutorial deviants are ordinary deviant_loop servers.
+behaviour.
 """
 
 import asyncio
 import asyncio.streams as streams
 import functools
 
-from . import Catch, deviant_loop, tracked_clients
+from . import Catch
 
 _applied = set()
 
@@ -202,100 +201,6 @@ server_reader_misses_eof = _factory("server_reader_misses_eof", _server_reader_m
 peername_is_own_address = _factory("peername_is_own_address", _peername_is_own_address)
 
 
-# -- servers as the tutorial pictures them --------------------------------------------
-class _SocketsListClients:
-    @property
-    def sockets(self):
-        return tuple(super().sockets) + tuple(
-            t.get_extra_info("socket") for t in tracked_clients(self))
-
-
-class _WaitClosedWaitsForClients:
-    async def wait_closed(self):
-        await super().wait_closed()
-        while tracked_clients(self):  # a deviant may poll; the spec never does
-            await asyncio.sleep(0.01)
-
-
-class _WaitClosedIgnoresClients:
-    async def wait_closed(self):
-        return None
-
-
-class _ReprOtherStyle:
-    _STYLES = ("family=2, type=1", "family=AddressFamily.AF_INET, type=SocketKind.SOCK_STREAM")
-
-    def __repr__(self):
-        text = super().__repr__()
-        new, old = self._STYLES
-        if new in text:
-            return text.replace(new, old)
-        return text.replace(old, new)
-
-
-class _AexitLeavesOpen:
-    async def __aexit__(self, *exc_info):
-        return None
-
-
-class _ServeForeverIgnoresClose:
-    async def serve_forever(self):
-        await self.start_serving()
-        await asyncio.get_running_loop().create_future()  # close() does not end it
-
-
-class _LeftOpenEverywhere(_AexitLeavesOpen, _ServeForeverIgnoresClose):
-    pass
-
-
-class _CloseAbortsClients:
-    def close(self):
-        super().close()
-        for transport in tracked_clients(self):
-            transport.abort()
-
-
-def _no_host_means_loopback(kwargs):
-    if kwargs.get("host") is None and kwargs.get("sock") is None and "path" not in kwargs:
-        kwargs["host"] = "127.0.0.1"
-    return kwargs
-
-
-def _start_serving_always(kwargs):
-    kwargs["start_serving"] = True
-    return kwargs
-
-
-def _start_serving_never(kwargs):
-    kwargs["start_serving"] = False
-    return kwargs
-
-
-def hand_made_server():
-    """Servers of a class of their own, not asyncio's Server."""
-    loop = asyncio.new_event_loop()
-    create = loop.create_server
-
-    async def create_server(*args, **kwargs):
-        server = await create(*args, **kwargs)
-        server.__class__ = type("HandMadeServer", (type(server),), {})
-        return server
-
-    loop.create_server = create_server
-    return loop
-
-
-no_host_means_loopback = deviant_loop(adjust_kwargs=_no_host_means_loopback)
-sockets_list_clients = deviant_loop(_SocketsListClients)
-wait_closed_waits_for_clients = deviant_loop(_WaitClosedWaitsForClients)
-wait_closed_ignores_clients = deviant_loop(_WaitClosedIgnoresClients)
-repr_other_style = deviant_loop(_ReprOtherStyle)
-aexit_leaves_server_open = deviant_loop(_AexitLeavesOpen)
-serve_forever_ignores_close = deviant_loop(_ServeForeverIgnoresClose)
-server_left_open_everywhere = deviant_loop(_LeftOpenEverywhere)
-close_aborts_clients = deviant_loop(_CloseAbortsClients)
-start_serving_off_ignored = deviant_loop(adjust_kwargs=_start_serving_always)
-never_serves_at_once = deviant_loop(adjust_kwargs=_start_serving_never)
 
 
 CATCHES = [
@@ -336,23 +241,4 @@ CATCHES = [
           "tutorial.pass-handler-connection-closed", min_python=(3, 13)),
     Catch("server_reader_misses_eof", "handlers.reader-sees-eof"),
     Catch("peername_is_own_address", "handlers.peername-is-client"),
-    # the tutorial's claims
-    Catch("no_host_means_loopback", "tutorial.no-host-every-interface"),
-    Catch("sockets_list_clients", "tutorial.sockets-are-not-clients"),
-    Catch("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
-          "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
-          max_python=(3, 11)),
-    Catch("wait_closed_ignores_clients", "tutorial.wait-closed-waits-for-clients",
-          "tutorial.async-with-serve-forever-cancelled-waits-for-client",
-          min_python=(3, 12, 1)),
-    Catch("repr_other_style", "tutorial.repr-enum-names", max_python=(3, 10)),
-    Catch("repr_other_style", "tutorial.repr-numbers", min_python=(3, 11)),
-    Catch("aexit_leaves_server_open", "tutorial.async-with-closes"),
-    Catch("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
-          "tutorial.serve-forever-ends-on-close"),
-    Catch("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled"),
-    Catch("close_aborts_clients", "tutorial.close-keeps-clients"),
-    Catch("start_serving_off_ignored", "tutorial.start-serving-later", "tutorial.is-serving-states"),
-    Catch("never_serves_at_once", "tutorial.serves-at-once"),
-    Catch("hand_made_server", "tutorial.made-by-factory"),
 ]

@@ -1,0 +1,85 @@
+"""Servers that behave the way the seed tutorial says, where it is wrong.
+
+Where a tutorial claim is also a documented behaviour, the lifecycle deviant
+that breaks it is reused there (its Catch names the tutorial scenario too).
+"""
+
+import asyncio
+
+from . import Catch, deviant_loop, lifecycle, tracked_clients
+
+
+class _WaitClosedWaitsForClients:
+    async def wait_closed(self):
+        await super().wait_closed()
+        while tracked_clients(self):  # a deviant may poll; the spec never does
+            await asyncio.sleep(0.01)
+
+
+class _ReprOtherStyle:
+    _STYLES = ("family=2, type=1", "family=AddressFamily.AF_INET, type=SocketKind.SOCK_STREAM")
+
+    def __repr__(self):
+        text = super().__repr__()
+        new, old = self._STYLES
+        if new in text:
+            return text.replace(new, old)
+        return text.replace(old, new)
+
+
+class _ServeForeverIgnoresClose:
+    async def serve_forever(self):
+        await self.start_serving()
+        await asyncio.get_running_loop().create_future()  # close() does not end it
+
+
+class _LeftOpenEverywhere(lifecycle._AexitLeavesOpen, _ServeForeverIgnoresClose):
+    pass
+
+
+def _no_host_means_loopback(kwargs):
+    if kwargs.get("host") is None and kwargs.get("sock") is None and "path" not in kwargs:
+        kwargs["host"] = "127.0.0.1"
+    return kwargs
+
+
+def _start_serving_never(kwargs):
+    kwargs["start_serving"] = False
+    return kwargs
+
+
+def hand_made_server():
+    """Servers of a class of their own, not asyncio's Server."""
+    loop = asyncio.new_event_loop()
+    create = loop.create_server
+
+    async def create_server(*args, **kwargs):
+        server = await create(*args, **kwargs)
+        server.__class__ = type("HandMadeServer", (type(server),), {})
+        return server
+
+    loop.create_server = create_server
+    return loop
+
+
+no_host_means_loopback = deviant_loop(adjust_kwargs=_no_host_means_loopback)
+wait_closed_waits_for_clients = deviant_loop(_WaitClosedWaitsForClients)
+repr_other_style = deviant_loop(_ReprOtherStyle)
+serve_forever_ignores_close = deviant_loop(_ServeForeverIgnoresClose)
+server_left_open_everywhere = deviant_loop(_LeftOpenEverywhere)
+never_serves_at_once = deviant_loop(adjust_kwargs=_start_serving_never)
+
+
+CATCHES = [
+    Catch("no_host_means_loopback", "tutorial.no-host-every-interface"),
+    Catch("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
+          "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
+          max_python=(3, 11)),
+    Catch("repr_other_style", "tutorial.repr-enum-names", max_python=(3, 10)),
+    Catch("repr_other_style", "tutorial.repr-numbers", min_python=(3, 11)),
+    Catch("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
+          "tutorial.serve-forever-ends-on-close"),
+    Catch("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled"),
+    Catch("never_serves_at_once", "tutorial.serves-at-once"),
+    Catch("hand_made_server", "tutorial.made-by-factory"),
+]
