@@ -77,3 +77,34 @@ def test_child_channel_and_collect_round_trip():
         os._exit(0)
     assert report.finished and report.problems == ["a problem"]
     assert [s["status"] for s in report.steps] == ["passed"]
+
+
+def test_wrapped_steps_run_for_real_until_a_replay_is_set():
+    calls = []
+
+    class Matcher:
+        def __init__(self):
+            self.func = lambda context, n: calls.append(n)
+
+    class Registry:
+        steps = {"given": [Matcher()], "then": [Matcher()]}
+
+    isolation.wrap_step_registry(Registry)
+    isolation.wrap_step_registry(Registry)  # twice is harmless: no double wrapping
+    func = Registry.steps["given"][0].func
+    assert func.replays and not hasattr(func.__wrapped__, "replays")
+
+    class Context:
+        replay = None
+
+    func(Context, 1)
+    Context.replay = isolation.Replay(isolation.ChildReport(
+        [{"event": "step", "status": "passed", "error": None}], 0, False, ""))
+    func(Context, 2)
+    assert calls == [1]  # the replayed call did not run the step
+
+
+def test_exit_if_child_does_nothing_in_the_parent():
+    assert isolation._IN_CHILD is False
+    isolation.exit_if_child()
+    assert isolation._IN_CHILD is False  # and this process is still here to say so
