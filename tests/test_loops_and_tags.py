@@ -45,8 +45,11 @@ def test_bad_loop_names_get_one_clear_line(name, message):
 
 def test_a_missing_known_loop_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "uvloop", None)  # import fails
-    with pytest.raises(LoopSelectionError, match=r"pip install 'asyncio-server-spec\[uvloop\]'"):
+    with pytest.raises(LoopSelectionError, match=r"pip install 'asyncio-server-spec\[uvloop\]'$"):
         loop_factory("uvloop")
+    monkeypatch.setitem(sys.modules, "rloop", None)
+    with pytest.raises(LoopSelectionError, match=r"\[rloop\]' \(rloop needs Python 3.10 or later\)"):
+        loop_factory("rloop")
 
 
 @pytest.mark.parametrize("running, tag, category, expected", [

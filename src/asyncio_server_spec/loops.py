@@ -36,7 +36,8 @@ def loop_factory(name):
         module = importlib.import_module(module_name)
     except ImportError as exc:
         hint = (
-            "install it with: pip install 'asyncio-server-spec[{}]'".format(extra)
+            "install it with: pip install 'asyncio-server-spec[{}]'{}".format(
+                extra, " (rloop needs Python 3.10 or later)" if name == "rloop" else "")
             if extra
             else ACCEPTED
         )
