@@ -20,10 +20,12 @@ client.  A closed transport drops what is written to it.
 
 import asyncio
 import gc
+import re
 import warnings
 import weakref
 
-from behave import given, then, when
+from behave import given, register_type, then, when
+from parse import with_pattern
 
 from asyncio_server_spec.handlers import HandlerFailure
 from asyncio_server_spec.waiting import within
@@ -154,10 +156,29 @@ async def step_record_warnings(context):
 
 
 # -- servers with these handlers ----------------------------------------------------------
-@given("a server whose coroutine handler tells the client whether it runs in a task")
-async def step_server_task_teller(context):
+#: How the features describe each coroutine handler body above.
+COROUTINE_BODIES = {
+    "tells the client whether it runs in a task": _tell_whether_in_task,
+    "fails with an exception": _fail,
+    "waits for the client to send something": _wait_for_client,
+    "greets the client and returns without closing the writer": _greet_and_return,
+    "does nothing": _do_nothing,
+    "reads everything the client sends": _read_everything,
+}
+
+
+@with_pattern("|".join(re.escape(phrase) for phrase in COROUTINE_BODIES))
+def parse_coroutine_body(text):
+    return COROUTINE_BODIES[text]
+
+
+register_type(CoroutineBody=parse_coroutine_body)
+
+
+@given("a server whose coroutine handler {body:CoroutineBody}")
+async def step_server_coroutine_handler(context, body):
     world = context.world
-    await start_with(world, coroutine_handler(world, _tell_whether_in_task))
+    await start_with(world, coroutine_handler(world, body))
 
 
 @given("a server whose handler is a plain function that greets the client and closes")
@@ -174,36 +195,6 @@ async def step_server_plain_function(context):
         writer.close()
 
     await start_with(world, handler)
-
-
-@given("a server whose coroutine handler fails with an exception")
-async def step_server_failing(context):
-    world = context.world
-    await start_with(world, coroutine_handler(world, _fail))
-
-
-@given("a server whose coroutine handler waits for the client to send something")
-async def step_server_waiting(context):
-    world = context.world
-    await start_with(world, coroutine_handler(world, _wait_for_client))
-
-
-@given("a server whose coroutine handler greets the client and returns without closing the writer")
-async def step_server_greet_return(context):
-    world = context.world
-    await start_with(world, coroutine_handler(world, _greet_and_return))
-
-
-@given("a server whose coroutine handler does nothing")
-async def step_server_do_nothing(context):
-    world = context.world
-    await start_with(world, coroutine_handler(world, _do_nothing))
-
-
-@given("a server whose coroutine handler reads everything the client sends")
-async def step_server_read_all(context):
-    world = context.world
-    await start_with(world, coroutine_handler(world, _read_everything))
 
 
 # -- acting ---------------------------------------------------------------------------------
