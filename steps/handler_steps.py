@@ -28,7 +28,7 @@ from behave import given, register_type, then, when
 from parse import with_pattern
 
 from asyncio_server_spec.handlers import HandlerFailure
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.waiting import settle, within
 
 GREETING = b"hello from the handler\n"
 PROBE = b"still open?\n"
@@ -200,8 +200,7 @@ async def step_server_plain_function(context):
 # -- acting ---------------------------------------------------------------------------------
 async def _handler_end(world):
     await within(asyncio.shield(world.handler_ended), "the handler to end")
-    for _ in range(3):  # let the server's own reaction (closing the socket) run
-        await asyncio.sleep(0)
+    await settle()  # the server's own reaction (closing the socket) runs
 
 
 @when("the handler has ended")
@@ -222,8 +221,7 @@ async def step_cancel_handler(context):
 @when("garbage is collected")
 async def step_collect_garbage(context):
     gc.collect()
-    for _ in range(3):
-        await asyncio.sleep(0)
+    await settle()
 
 
 @when('the client disconnects after sending "{text}"')

@@ -13,7 +13,7 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.waiting import settle, within
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
 PROMPT = 1.0
@@ -41,11 +41,6 @@ async def _finished(task, what, timeout=PROMPT):
 async def _round_trip(client):
     reply = await client.echo(PING)
     assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
-
-
-async def _yield(times=3):
-    for _ in range(times):
-        await asyncio.sleep(0)
 
 
 # -- get_loop ---------------------------------------------------------------------
@@ -102,7 +97,7 @@ async def step_serve_forever_awaited(context):
 @when("the serve_forever() task is cancelled without waiting for it")
 async def step_cancel_serve_forever_nowait(context):
     context.world.serve_forever_task.cancel()
-    await _yield()
+    await settle()
 
 
 @then("the serve_forever() task finishes cancelled")
@@ -154,7 +149,7 @@ async def step_leave_block_with_client(context):
             pass
 
     world.leave_task = world.track_task(use())
-    await _yield()
+    await settle()
 
 
 @then("leaving the block has finished by the time the client is echoed")

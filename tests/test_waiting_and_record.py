@@ -67,3 +67,12 @@ async def test_release_all_resolves_every_hold_token():
     record.release_all()
     record.release_all()  # twice is harmless
     assert first.done() and second.done()
+
+
+async def test_settle_lets_scheduled_callbacks_run():
+    from asyncio_server_spec.waiting import settle
+
+    ran = []
+    asyncio.get_running_loop().call_soon(ran.append, 1)
+    await settle()
+    assert ran == [1]

@@ -10,7 +10,7 @@ import threading
 from . import servers
 from .client import Client
 from .record import ServerRecord
-from .waiting import DEFAULT_TIMEOUT, WaitTimeout, within
+from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
 
 #: Seconds cleanup may spend on one wait (a hanging server must not hang the run).
 CLEANUP_TIMEOUT = 2.0
@@ -145,8 +145,7 @@ class Scenario:
                 self.problems.append("server.close() raised {!r}".format(exc))
         for client in self.clients:
             await self._bounded(client.writer.wait_closed(), "a client connection to close during cleanup")
-        for _ in range(3):  # let the aborted transports' connection_lost() callbacks run
-            await asyncio.sleep(0)
+        await settle()  # the aborted transports' connection_lost() callbacks run
         # server.close() has already released the listening sockets; waiting
         # for wait_closed() here would only let a hanging one slow every scenario
         current = asyncio.current_task()

@@ -29,6 +29,13 @@ class WasCancelled(AssertionError):
         self.what = what
 
 
+async def settle(iterations=3):
+    """Let callbacks already scheduled run (a transport's connection_lost(),
+    a task's first step) by yielding to the loop a few times -- no sleeping."""
+    for _ in range(iterations):
+        await asyncio.sleep(0)
+
+
 async def within(awaitable, what, timeout=DEFAULT_TIMEOUT):
     """Await *awaitable*, failing with :class:`WaitTimeout` after *timeout* seconds."""
     try:
