@@ -280,38 +280,33 @@ def _reports(world):
     return ["{}: {!r}".format(r.get("message"), r.get("exception")) for r in world.loop_reports]
 
 
+def _reported_once(world, matches):
+    """Exactly one report to the loop's exception handler *matches*."""
+    matching = [report for report in world.loop_reports if matches(report)]
+    assert len(matching) == 1, "reports: {}".format(_reports(world))
+
+
 @then("the loop's exception handler was told the task's exception was never retrieved")
 def step_never_retrieved(context):
-    world = context.world
-    matching = [
-        r for r in world.loop_reports
-        if r.get("message") == "Task exception was never retrieved"
-        and isinstance(r.get("exception"), HandlerFailure)
-    ]
-    assert len(matching) == 1, "reports: {}".format(_reports(world))
+    _reported_once(context.world, lambda r: (
+        r.get("message") == "Task exception was never retrieved"
+        and isinstance(r.get("exception"), HandlerFailure)))
 
 
 @then("the loop's exception handler was told of an unhandled exception in the handler")
 def step_unhandled_in_cb(context):
     world = context.world
-    matching = [
-        r for r in world.loop_reports
-        if r.get("message") == "Unhandled exception in client_connected_cb"
+    _reported_once(world, lambda r: (
+        r.get("message") == "Unhandled exception in client_connected_cb"
         and isinstance(r.get("exception"), HandlerFailure)
-        and r.get("transport") is world.handler_transport
-    ]
-    assert len(matching) == 1, "reports: {}".format(_reports(world))
+        and r.get("transport") is world.handler_transport))
 
 
 @then("the loop's exception handler was told of a CancelledError raised in a callback")
 def step_cancelled_in_callback(context):
-    world = context.world
-    matching = [
-        r for r in world.loop_reports
-        if str(r.get("message", "")).startswith("Exception in callback")
-        and isinstance(r.get("exception"), asyncio.CancelledError)
-    ]
-    assert len(matching) == 1, "reports: {}".format(_reports(world))
+    _reported_once(context.world, lambda r: (
+        str(r.get("message", "")).startswith("Exception in callback")
+        and isinstance(r.get("exception"), asyncio.CancelledError)))
 
 
 @then("nothing was reported to the loop's exception handler")
