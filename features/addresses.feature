@@ -1,7 +1,8 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-#         (the host, port, family and sock arguments; start_server hands them on:
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server)
 Feature: Where a TCP server listens
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+          (the host, port, family and sock arguments; start_server hands them on:
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server)
+
   The host argument decides which addresses get a listening socket: a
   string is one address, a sequence of strings is each of its addresses,
   and None or an empty string means every interface -- one IPv4 and one
@@ -18,8 +19,8 @@ Feature: Where a TCP server listens
 
   @id:addresses.host-sequence-<api>
   Scenario Outline: A sequence of hosts gives one listening socket per address (<api>)
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: a sequence of hosts is accepted since 3.5.1.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: a sequence of hosts is accepted since 3.5.1.
     Given a server started with <api> on 127.0.0.1 and ::1 at port 0
     Then server.sockets holds 2 listening sockets
     And the server listens exactly on IPv4 127.0.0.1 and IPv6 ::1
@@ -32,25 +33,25 @@ Feature: Where a TCP server listens
 
   @id:addresses.port-0-per-socket
   Scenario: With port 0 and several addresses, each socket gets a free port of its own
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the ports are picked independently, so they may coincide by chance;
-    #       the step then makes the server again (at most twice) before failing.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the ports are picked independently, so they may coincide by chance;
+          the step then makes the server again (at most twice) before failing.
     Given a server started with start_server on 127.0.0.1 and ::1 at port 0
     Then each listening socket has a port of its own, picked by the system
 
   @id:addresses.duplicate-hosts-merged
   Scenario: A host named twice in the sequence still gets one listening socket
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: not in the docs. asyncio resolves every host and binds each distinct
-    #       address once; uvloop binds one socket per entry (two ports).
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: not in the docs. asyncio resolves every host and binds each distinct
+          address once; uvloop binds one socket per entry (two ports).
     Given a server started with start_server on 127.0.0.1 and 127.0.0.1 at port 0
     Then server.sockets holds 1 listening socket
     And a client can connect and is echoed
 
   @id:addresses.every-interface-<slug>
   Scenario Outline: Host <host> listens on every interface, over IPv4 and IPv6
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the bound addresses are checked; traffic goes to loopback only.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the bound addresses are checked; traffic goes to loopback only.
     Given a server started with start_server on every interface, by host <host>
     Then server.sockets holds 2 listening sockets
     And the server listens exactly on IPv4 0.0.0.0 and IPv6 ::
@@ -63,9 +64,9 @@ Feature: Where a TCP server listens
 
   @id:addresses.family-<slug>
   Scenario Outline: family=<family> keeps only the <version> addresses
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: every interface is used because it resolves to both families here;
-    #       'localhost' maps to 127.0.0.1 only on this machine (/etc/hosts).
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: every interface is used because it resolves to both families here;
+          'localhost' maps to 127.0.0.1 only on this machine (/etc/hosts).
     Given a server started with start_server on every interface, but with family <family>
     Then server.sockets holds 1 listening socket
     And the server listens exactly on <version> <address>
@@ -78,16 +79,16 @@ Feature: Where a TCP server listens
 
   @id:addresses.flags-without-passive
   Scenario: Host None means every interface only because flags defaults to AI_PASSIVE
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: flags goes to getaddrinfo(), which gives the wildcard addresses for
-    #       a missing host only with AI_PASSIVE; without it, the loopback ones.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: flags goes to getaddrinfo(), which gives the wildcard addresses for
+          a missing host only with AI_PASSIVE; without it, the loopback ones.
     Given a server started with start_server with host None and getaddrinfo flags 0
     Then the server listens exactly on IPv4 127.0.0.1 and IPv6 ::1
     And a client reaching each listening socket is echoed
 
   @id:addresses.ipv6-loopback
   Scenario: A server on ::1 listens on an IPv6 socket and serves IPv6 clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on ::1 port 0
     Then the server listens exactly on IPv6 ::1
     And the server listens on the host asked for, on a port the system picked
@@ -95,25 +96,25 @@ Feature: Where a TCP server listens
 
   @id:addresses.port-none-picks-free-port
   Scenario: Port None, like port 0, lets the system pick a free port
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with start_server on 127.0.0.1 at port None
     Then the server listens on the host asked for, on a port the system picked
     And a client can connect and is echoed
 
   @id:addresses.needs-host-port-or-sock
   Scenario: Leaving out host, port and sock altogether is refused with ValueError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: None is the documented default of both host and port, and each alone
-    #       means "every interface" or "a free port"; leaving out both (and sock)
-    #       is an error, which the docs do not say.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: None is the documented default of both host and port, and each alone
+          means "every interface" or "a free port"; leaving out both (and sock)
+          is an error, which the docs do not say.
     When a server is created with start_server without host, port or sock
     Then it failed with ValueError
 
   @id:addresses.port-in-use
   Scenario: A port another server listens on cannot be bound again
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the message changed in 3.13 ("[errno 98] address already in use" after
-    #       the address); only the exception type and errno are checked.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the message changed in 3.13 ("[errno 98] address already in use" after
+          the address); only the exception type and errno are checked.
     Given a server started with start_server on 127.0.0.1 at port 0
     When another server is created on the same port
     Then it failed with OSError
@@ -122,7 +123,7 @@ Feature: Where a TCP server listens
 
   @id:addresses.sock-<api>-listens
   Scenario Outline: A bound socket handed over with sock is where the server listens (<api>)
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a TCP socket the caller has bound to 127.0.0.1 but not made listen
     When a server is started with <api> on that socket
     Then the server listens on the caller's socket
@@ -135,10 +136,10 @@ Feature: Where a TCP server listens
 
   @id:addresses.sock-owned-by-server
   Scenario: Closing the server closes the socket handed over with sock
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # note: the docs say sock hands the socket over to the server; closing the
-    #       server is the way to close it.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Note: the docs say sock hands the socket over to the server; closing the
+          server is the way to close it.
     Given a TCP socket the caller has bound to 127.0.0.1 but not made listen
     When a server is started with start_server on that socket
     And the server is closed
@@ -147,7 +148,7 @@ Feature: Where a TCP server listens
 
   @id:addresses.sock-with-<slug>
   Scenario Outline: sock together with <what> is refused with ValueError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a TCP socket the caller has bound to 127.0.0.1 but not made listen
     When a server is created with start_server on that socket and also <what>
     Then it failed with ValueError

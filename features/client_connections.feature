@@ -1,6 +1,7 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
 Feature: Ending the client connections of a server
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
+
   close() leaves accepted connections open.  From 3.13 on the server can
   end them itself: close_clients() closes each client transport the polite
   way, so data the handler has written but not yet sent still reaches the
@@ -16,9 +17,9 @@ Feature: Ending the client connections of a server
 
   @use.with_python.max_version=3.12 @id:clients.no-<method>-before-3-13
   Scenario Outline: Before 3.13, a server has no <method>()
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
-    # cpython: gh-113538 (added in 3.13)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
+    CPython: gh-113538 (added in 3.13)
     Given a server whose handler echoes what it receives
     When a client connects
     And <method>() is called on the server
@@ -32,8 +33,8 @@ Feature: Ending the client connections of a server
 
   @use.with_python.min_version=3.13 @id:clients.close-clients-flushes
   Scenario: From 3.13, close_clients() lets unsent data reach the client, then ends the connection
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-    # cpython: gh-113538
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+    CPython: gh-113538
     Given a server whose handler writes 4 MiB that the client does not read yet
     When a client connects
     And the server is closed
@@ -43,10 +44,10 @@ Feature: Ending the client connections of a server
 
   @use.with_python.min_version=3.13 @id:clients.abort-clients-drops-unsent
   Scenario: From 3.13, abort_clients() ends the connection at once, dropping unsent data
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
-    # cpython: gh-113538
-    # note: what the kernel had already taken is still delivered; the
-    #       client sees the end of the connection after less than was written.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
+    CPython: gh-113538
+    Note: what the kernel had already taken is still delivered; the
+          client sees the end of the connection after less than was written.
     Given a server whose handler writes 4 MiB that the client does not read yet
     When a client connects
     And the server is closed
@@ -56,9 +57,9 @@ Feature: Ending the client connections of a server
 
   @use.with_python.min_version=3.13 @id:clients.<method>-keeps-serving
   Scenario Outline: From 3.13, <method>() without close() ends the connections but the server goes on serving
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
-    # cpython: gh-113538
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
+    CPython: gh-113538
     Given a server whose handler echoes what it receives
     When a client connects
     And <method>() is called on the server

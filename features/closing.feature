@@ -1,6 +1,7 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
 Feature: Closing a server
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+
   close() stops listening: new connections are refused at once, while
   connections already accepted stay open.  wait_closed() is where the
   versions differ: up to 3.11 it returns as soon as the server is closed,
@@ -19,7 +20,7 @@ Feature: Closing a server
 
   @id:closing.stops-new-connections
   Scenario: close() stops new connections
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
     Given a server started with start_server
     When the server is closed
     Then a client cannot connect
@@ -27,9 +28,9 @@ Feature: Closing a server
 
   @id:closing.refuses-before-any-await
   Scenario: close() stops listening before it returns, without any await
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
-    # note: the docs call the closing asynchronous; what is left for later is
-    #       only the waiting for connected clients, not the listening sockets.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Note: the docs call the closing asynchronous; what is left for later is
+          only the waiting for connected clients, not the listening sockets.
     Given a server started with start_server
     When the server is closed and a client tries to connect before anything else runs
     Then that client was refused
@@ -37,7 +38,7 @@ Feature: Closing a server
 
   @id:closing.leaves-clients-open
   Scenario: close() leaves connected clients open
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -45,7 +46,7 @@ Feature: Closing a server
 
   @id:closing.close-twice
   Scenario: close() can be called twice
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
     Given a server started with start_server
     When the server is closed
     And the server is closed again
@@ -54,7 +55,7 @@ Feature: Closing a server
 
   @id:closing.wait-closed-no-clients
   Scenario: With no clients, wait_closed() returns once the server is closed
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
     Given a server started with start_server
     When the server is closed
     And wait_closed() is awaited
@@ -62,8 +63,8 @@ Feature: Closing a server
 
   @use.with_python.max_version=3.11 @id:closing.wait-closed-returns-with-client
   Scenario: Up to 3.11, wait_closed() returns while a client is still connected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -72,8 +73,8 @@ Feature: Closing a server
 
   @use.with_python.min_version=3.12.1 @id:closing.wait-closed-waits-for-client
   Scenario: From 3.12.1, wait_closed() waits until connected clients have gone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -84,8 +85,8 @@ Feature: Closing a server
 
   @id:closing.wait-closed-before-close-waits-for-close
   Scenario: wait_closed() awaited before close() does not return while the server is open
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033 (3.12.0 returned at once here; fixed in 3.12.1 by gh-111336)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033 (3.12.0 returned at once here; fixed in 3.12.1 by gh-111336)
     Given a server whose handler echoes what it receives
     When wait_closed() is started in a task
     Then wait_closed() has not returned while the server goes on serving
@@ -94,8 +95,8 @@ Feature: Closing a server
 
   @id:closing.wait-closed-before-close-waits-for-clients
   Scenario: wait_closed() awaited before close() also waits for connected clients, on every version
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033 (up to 3.11 only a wait started after close() skips the clients)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033 (up to 3.11 only a wait started after close() skips the clients)
     Given a server whose handler echoes what it receives
     When a client connects
     And wait_closed() is started in a task

@@ -1,6 +1,7 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-#         (Server is an asynchronous context manager)
 Feature: Using a server in async with
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+          (Server is an asynchronous context manager)
+
   Leaving an "async with server:" block closes the server: after it, the
   server neither serves nor accepts connections.  Entering the block does
   not start a server created with start_serving off.
@@ -12,7 +13,7 @@ Feature: Using a server in async with
 
   @id:async-with.exit-closes
   Scenario: Leaving async with closes the server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
     Given a server started with start_server
     When the server is used in an async with block that then ends
     Then the server is not serving
@@ -21,15 +22,15 @@ Feature: Using a server in async with
 
   @id:async-with.serves-inside
   Scenario: The server serves inside the async with block
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
     Given a server started with start_server
     When the server is used in an async with block that then ends
     Then the server was serving inside the block
 
   @id:async-with.entering-does-not-start
   Scenario: Entering async with does not start a server created with start_serving off
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_serving off
     When the server is used in an async with block that then ends
     Then the server was not serving inside the block
@@ -37,8 +38,8 @@ Feature: Using a server in async with
 
   @use.with_python.max_version=3.11 @id:async-with.exit-returns-with-client
   Scenario: Up to 3.11, leaving async with returns at once while a client is still connected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # cpython: gh-79033 (wait_closed() after close() did not wait for clients)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    CPython: gh-79033 (wait_closed() after close() did not wait for clients)
     Given a server whose handler echoes what it receives
     When a client connects
     And an async with block on the server ends while the client is connected
@@ -47,11 +48,11 @@ Feature: Using a server in async with
 
   @use.with_python.min_version=3.12.1 @id:async-with.exit-waits-for-client
   Scenario: From 3.12.1, leaving async with waits until the connected client has gone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033 (fixed in 3.12.1 by gh-111336)
-    # note: the docs promise only that the server is closed after the block;
-    #       it is, at once, but the block is not left until the client goes.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033 (fixed in 3.12.1 by gh-111336)
+    Note: the docs promise only that the server is closed after the block;
+          it is, at once, but the block is not left until the client goes.
     Given a server whose handler echoes what it receives
     When a client connects
     And an async with block on the server ends while the client is connected

@@ -1,8 +1,9 @@
-# Checks: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
 Feature: Creating a server
+  Checks: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+
   A server is never built by calling asyncio.Server() yourself: one of four
   factory functions binds the listening sockets and hands back a Server.
   The two streams functions take a callback that receives a reader and a
@@ -16,9 +17,9 @@ Feature: Creating a server
 
   @id:creating.<api>-serves-at-once
   Scenario Outline: <api> returns a server that serves at once
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with <api>
     Then the server is serving
     And a client can connect and is echoed
@@ -32,20 +33,20 @@ Feature: Creating a server
 
   @id:creating.listens-on-host-asked
   Scenario: The server listens on the host it was asked for
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     Then the server listens on the host asked for, on a port the system picked
     And a client can connect and is echoed
 
   @id:creating.port-0-picks-free-port
   Scenario: Port 0 lets the operating system pick a free port
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     Then the server listens on the host asked for, on a port the system picked
 
   @id:creating.port-0-twice-different-ports
   Scenario: Two servers asking for port 0 get different ports and do not collide
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server asked to listen on 127.0.0.1 port 0
     And another server asked to listen on 127.0.0.1 port 0
     Then the two servers listen on different ports
@@ -53,45 +54,45 @@ Feature: Creating a server
 
   @use.with_python.max_version=3.10 @id:creating.repr-enum-names
   Scenario: Up to 3.10, repr(server) names the socket family and type by their enum names
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # cpython: gh-84247 (enum str/format change in 3.11)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    CPython: gh-84247 (enum str/format change in 3.11)
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as enum names
 
   @use.with_python.min_version=3.11 @id:creating.repr-numbers
   Scenario: From 3.11, repr(server) shows the socket family and type as plain numbers
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # cpython: gh-84247 (enum str/format change in 3.11)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    CPython: gh-84247 (enum str/format change in 3.11)
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as numbers
 
   @id:creating.limit-readline
   Scenario: A line longer than start_server's limit makes readline() fail with ValueError
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
     Given a server started with a reader limit of 10 bytes whose handler reads one line with readline()
     When a client sends a line of 50 bytes
     Then the handler reports that readline() failed with ValueError
 
   @id:creating.limit-readuntil
   Scenario: A line longer than start_server's limit makes readuntil() fail with LimitOverrunError
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
     Given a server started with a reader limit of 10 bytes whose handler reads one line with readuntil()
     When a client sends a line of 50 bytes
     Then the handler reports that readuntil() failed with LimitOverrunError
 
   @id:creating.limit-line-within
   Scenario: A line within start_server's limit is read whole
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Given a server started with a reader limit of 10 bytes whose handler reads one line with readline()
     When a client sends a line of 8 bytes
     Then the handler reports that readline() returned a line of 8 bytes
 
   @id:creating.limit-default-<slug>
   Scenario Outline: Without limit, the reader allows lines of up to 64 KiB: <size> bytes <outcome>
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # note: sizes well clear of 65536 on either side; the exact cut-off is not documented.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Note: sizes well clear of 65536 on either side; the exact cut-off is not documented.
     Given a server started without a reader limit whose handler reads one line with readline()
     When a client sends a line of <size> bytes
     Then the handler reports that readline() <outcome>

@@ -1,7 +1,8 @@
-# Checks: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter
 Feature: Connection handlers of start_server
+  Checks: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter
+
   start_server calls its handler with a reader and a writer for every new
   connection.  A coroutine function is run as a Task of its own; a plain
   function is simply called.  The documentation says nothing about what
@@ -33,7 +34,7 @@ Feature: Connection handlers of start_server
 
   @id:handlers.coroutine-runs-as-task
   Scenario: A coroutine handler runs as a Task of its own
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Given a server whose coroutine handler tells the client whether it runs in a task
     When a client connects
     Then the client is told the handler runs in a task
@@ -41,7 +42,7 @@ Feature: Connection handlers of start_server
 
   @id:handlers.plain-function-is-called
   Scenario: A plain function works as a handler
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Given a server whose handler is a plain function that greets the client and closes
     When a client connects
     Then the client receives the greeting and then the end of the stream
@@ -49,8 +50,8 @@ Feature: Connection handlers of start_server
 
   @id:handlers.reader-sees-eof
   Scenario: The handler's reader reaches the end of the stream when the client leaves
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.at_eof
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.at_eof
     Given a server whose coroutine handler reads everything the client sends
     When a client connects
     And the client disconnects after sending "hello"
@@ -59,18 +60,18 @@ Feature: Connection handlers of start_server
 
   @id:handlers.peername-is-client
   Scenario: The writer's peername is the client's own address
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.get_extra_info
-    # docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseTransport.get_extra_info
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.get_extra_info
+    Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseTransport.get_extra_info
     Given a server whose handler echoes what it receives
     When a client connects
     Then the handler's peer address is the client's own address
 
   @use.with_python.max_version=3.9 @id:handlers.raise-never-retrieved
   Scenario: Up to 3.9, a failing handler is reported only as a task exception never retrieved
-    # docs: https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions
-    # cpython: gh-90467 (from 3.10.7 the protocol keeps the handler's task alive)
-    # note: the report comes when the finished task is garbage collected; the
-    #       server never closes the connection.
+    Docs: https://docs.python.org/3/library/asyncio-dev.html#detect-never-retrieved-exceptions
+    CPython: gh-90467 (from 3.10.7 the protocol keeps the handler's task alive)
+    Note: the report comes when the finished task is garbage collected; the
+          server never closes the connection.
     Given the loop's exception handler is captured
     And a server whose coroutine handler fails with an exception
     When a client connects
@@ -83,9 +84,9 @@ Feature: Connection handlers of start_server
   @use.with_python.min_version=3.10.7 @use.with_python.max_version=3.11.6
   @id:handlers.raise-unreported
   Scenario: From 3.10.7 to 3.11.6, a failing handler goes unreported and its connection stays open
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # cpython: gh-90467 (the protocol holds the task, so it is not collected while connected)
-    # cpython: gh-110894 (the report and the closing came in 3.11.7 and 3.12.1)
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    CPython: gh-90467 (the protocol holds the task, so it is not collected while connected)
+    CPython: gh-110894 (the report and the closing came in 3.11.7 and 3.12.1)
     Given the loop's exception handler is captured
     And a server whose coroutine handler fails with an exception
     When a client connects
@@ -97,8 +98,8 @@ Feature: Connection handlers of start_server
 
   @id:handlers.raise-reported-and-closed-<line>
   Scenario Outline: From <first>, a failing handler is reported and its connection closed
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # cpython: gh-110894 (close the transport and report the error, PR #111601)
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    CPython: gh-110894 (close the transport and report the error, PR #111601)
     Given the loop's exception handler is captured
     And a server whose coroutine handler fails with an exception
     When a client connects
@@ -120,8 +121,8 @@ Feature: Connection handlers of start_server
 
   @use.with_python.max_version=3.11.6 @id:handlers.cancelled-left-open
   Scenario: Up to 3.11.6, cancelling a handler's task leaves its connection open, quietly
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # docs: https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.cancel
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-task.html#asyncio.Task.cancel
     Given the loop's exception handler is captured
     And a server whose coroutine handler waits for the client to send something
     When a client connects
@@ -133,9 +134,9 @@ Feature: Connection handlers of start_server
 
   @id:handlers.cancelled-spurious-report-<line>
   Scenario Outline: On <version>, cancelling a handler's task makes the server report a CancelledError
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # cpython: gh-113538 (the new callback asked a cancelled task for its exception; fixed by PR #113690)
-    # note: the connection stays open as well.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    CPython: gh-113538 (the new callback asked a cancelled task for its exception; fixed by PR #113690)
+    Note: the connection stays open as well.
     Given the loop's exception handler is captured
     And a server whose coroutine handler waits for the client to send something
     When a client connects
@@ -157,8 +158,8 @@ Feature: Connection handlers of start_server
 
   @id:handlers.cancelled-closed-<line>
   Scenario Outline: From <first>, cancelling a handler's task closes its connection, quietly
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # cpython: gh-113538 (PR #113690: close the transport when the task was cancelled)
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    CPython: gh-113538 (PR #113690: close the transport when the task was cancelled)
     Given the loop's exception handler is captured
     And a server whose coroutine handler waits for the client to send something
     When a client connects
@@ -180,9 +181,9 @@ Feature: Connection handlers of start_server
 
   @use.with_python.max_version=3.12 @id:handlers.unclosed-writer-stays-open
   Scenario: Up to 3.12, a handler that returns without closing its writer leaves the connection open
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    # cpython: gh-114914 (up to 3.12 the protocol keeps the writer alive while connected)
-    # note: only the client leaving ends such a connection; checked on 3.12.1.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    CPython: gh-114914 (up to 3.12 the protocol keeps the writer alive while connected)
+    Note: only the client leaving ends such a connection; checked on 3.12.1.
     Given ResourceWarnings are recorded
     And a server whose coroutine handler greets the client and returns without closing the writer
     When a client connects
@@ -193,11 +194,11 @@ Feature: Connection handlers of start_server
 
   @use.with_python.min_version=3.13 @id:handlers.unclosed-writer-closed-when-dropped
   Scenario: From 3.13, a writer the handler drops unclosed is closed, with a ResourceWarning
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    # docs: https://docs.python.org/3/library/exceptions.html#ResourceWarning
-    # cpython: gh-114914 (PR #115661: the protocol no longer keeps the writer alive)
-    # note: in CPython the writer goes as soon as the handler returns (reference
-    #       counting); collecting garbage only makes sure of it.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    Docs: https://docs.python.org/3/library/exceptions.html#ResourceWarning
+    CPython: gh-114914 (PR #115661: the protocol no longer keeps the writer alive)
+    Note: in CPython the writer goes as soon as the handler returns (reference
+          counting); collecting garbage only makes sure of it.
     Given ResourceWarnings are recorded
     And a server whose coroutine handler greets the client and returns without closing the writer
     When a client connects

@@ -1,5 +1,6 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
 Feature: Serving forever
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+
   serve_forever() keeps accepting connections until its task is cancelled;
   cancelling it closes the server.  It starts a server that is not serving
   yet, and only one serve_forever() may run per server at a time.
@@ -13,7 +14,7 @@ Feature: Serving forever
 
   @id:serve-forever.accepts
   Scenario: serve_forever() accepts connections while it runs
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
     Given a server started with start_server
     When serve_forever() runs in a task
     Then the server is serving
@@ -21,7 +22,7 @@ Feature: Serving forever
 
   @id:serve-forever.starts-not-serving-server
   Scenario: serve_forever() starts a server created with start_serving off
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
     Given a server started with start_serving off
     When serve_forever() runs in a task
     Then the server is serving
@@ -29,7 +30,7 @@ Feature: Serving forever
 
   @id:serve-forever.cancel-closes-server
   Scenario: Cancelling the serve_forever() task closes the server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
     Given a server started with start_server
     When serve_forever() runs in a task
     And the serve_forever() task is cancelled
@@ -40,7 +41,7 @@ Feature: Serving forever
 
   @id:serve-forever.second-call-runtime-error
   Scenario: A second concurrent serve_forever() is refused with RuntimeError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
     Given a server started with start_server
     When serve_forever() runs in a task
     And serve_forever() is awaited a second time
@@ -49,9 +50,9 @@ Feature: Serving forever
 
   @id:serve-forever.closed-server-runtime-error
   Scenario: serve_forever() on a closed server fails with RuntimeError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # note: the docs do not say what happens on a closed server; asyncio
-    #       refuses at once instead of waiting for a cancellation.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Note: the docs do not say what happens on a closed server; asyncio
+          refuses at once instead of waiting for a cancellation.
     Given a server started with start_server
     When the server is closed
     And serve_forever() is awaited
@@ -60,9 +61,9 @@ Feature: Serving forever
 
   @id:serve-forever.close-ends-it
   Scenario: close() called while serve_forever() runs ends it as cancelled
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
-    # note: undocumented; close() cancels what serve_forever() waits on.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Note: undocumented; close() cancels what serve_forever() waits on.
     Given a server started with start_server
     When serve_forever() runs in a task
     And the server is closed
@@ -71,8 +72,8 @@ Feature: Serving forever
 
   @use.with_python.max_version=3.11 @id:serve-forever.cancel-with-client-ends-at-once
   Scenario: Up to 3.11, cancelling serve_forever() ends it at once though a client is connected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # cpython: gh-123720 (3.12 made the cancellation wait for clients)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    CPython: gh-123720 (3.12 made the cancellation wait for clients)
     Given a server whose handler echoes what it receives
     When serve_forever() runs in a task
     And a client connects
@@ -83,8 +84,8 @@ Feature: Serving forever
 
   @use.with_python.min_version=3.12.1 @id:serve-forever.cancel-waits-for-client
   Scenario: From 3.12.1, a cancelled serve_forever() stops listening but ends only when the last client has gone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # cpython: gh-123720 (open: cancellation waits in wait_closed() for clients)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    CPython: gh-123720 (open: cancellation waits in wait_closed() for clients)
     Given a server whose handler echoes what it receives
     When serve_forever() runs in a task
     And a client connects

@@ -1,8 +1,9 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
-#         the start_serving argument of
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
 Feature: Starting to serve
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+          the start_serving argument of
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+
   A new server accepts connections straight away unless it was created with
   start_serving=False.  Such a server has bound its sockets but does not
   listen on them, so connection attempts are refused until start_serving()
@@ -12,15 +13,15 @@ Feature: Starting to serve
 
   @id:serving.serves-by-default
   Scenario: A server serves by default
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with start_server
     Then the server is serving
     And a client can connect and is echoed
 
   @id:serving.off-refuses-clients-<api>
   Scenario Outline: With start_serving off, <api> gives a server that refuses clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with <api> with start_serving off
     Then the server is not serving
     And a client cannot connect
@@ -34,7 +35,7 @@ Feature: Starting to serve
 
   @id:serving.start-serving-starts
   Scenario: start_serving() makes a server created with start_serving off accept clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_serving off
     When start_serving() is awaited
     Then the server is serving
@@ -42,7 +43,7 @@ Feature: Starting to serve
 
   @id:serving.start-serving-on-serving-server
   Scenario: Awaiting start_serving() on a server that already serves changes nothing
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_server
     When start_serving() is awaited
     Then the server is serving
@@ -50,7 +51,7 @@ Feature: Starting to serve
 
   @id:serving.start-serving-twice
   Scenario: Awaiting start_serving() twice is harmless
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Given a server started with start_serving off
     When start_serving() is awaited
     And start_serving() is awaited again
@@ -60,7 +61,7 @@ Feature: Starting to serve
 
   @id:serving.not-serving-after-close
   Scenario: is_serving() is False once the server is closed
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with start_server
     When the server is closed
     Then the server is not serving
@@ -68,7 +69,7 @@ Feature: Starting to serve
 
   @id:serving.off-then-closed-not-serving
   Scenario: A server created with start_serving off and then closed is not serving
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Given a server started with start_serving off
     When the server is closed
     Then the server is not serving
@@ -76,15 +77,15 @@ Feature: Starting to serve
 
   @id:serving.start-serving-after-close-known-bug
   Scenario: Known bug: start_serving() on a closed server fails with TypeError and leaves is_serving() True
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
-    # note: the docs are silent about a closed server.  On every version
-    #       start_serving() marks the server as serving before it looks at the
-    #       listening sockets, which close() has dropped: it fails with a
-    #       TypeError (not the RuntimeError serve_forever() gives) and
-    #       is_serving() then claims True although nothing listens.  Recorded
-    #       as it is, so that a fix shows up as a failure here (no CPython
-    #       issue about it was found).
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+    Note: the docs are silent about a closed server.  On every version
+          start_serving() marks the server as serving before it looks at the
+          listening sockets, which close() has dropped: it fails with a
+          TypeError (not the RuntimeError serve_forever() gives) and
+          is_serving() then claims True although nothing listens.  Recorded
+          as it is, so that a fix shows up as a failure here (no CPython
+          issue about it was found).
     Given a server started with start_server
     When the server is closed
     And start_serving() is awaited on the closed server

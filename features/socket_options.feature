@@ -1,7 +1,8 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-#         (backlog, reuse_address, reuse_port, keep_alive; TCP_NODELAY on connections;
-#         start_server hands them on: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server)
 Feature: Socket options of a TCP server
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+          (backlog, reuse_address, reuse_port, keep_alive; TCP_NODELAY on connections;
+          start_server hands them on: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server)
+
   backlog is handed to listen(): it caps how many connections the kernel
   keeps waiting to be accepted (100 unless told otherwise).  reuse_address,
   on by default on Unix, lets a new server bind a port whose old connections
@@ -19,22 +20,22 @@ Feature: Socket options of a TCP server
 
   @id:socket-options.backlog-default
   Scenario: By default at most 100 connections wait to be accepted
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with start_server
     Then the listening socket lets at most 100 connections wait to be accepted
 
   @id:socket-options.backlog-given
   Scenario: backlog sets how many connections may wait to be accepted
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with backlog=3
     Then the listening socket lets at most 3 connections wait to be accepted
     And a client can connect and is echoed
 
   @id:socket-options.reuse-address-default
   Scenario: By default a new server can take a port whose old connections linger in TIME_WAIT
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: Linux refuses the bind unless both the old and the new socket set
-    #       SO_REUSEADDR; asyncio sets it on every listening socket by default.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: Linux refuses the bind unless both the old and the new socket set
+          SO_REUSEADDR; asyncio sets it on every listening socket by default.
     Given a server on 127.0.0.1 that has ended a client connection and then been closed
     When another server is created on the same port
     Then the second server listens on the same port
@@ -42,7 +43,7 @@ Feature: Socket options of a TCP server
 
   @id:socket-options.reuse-address-off
   Scenario: With reuse_address=False that port cannot be bound while old connections linger
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server on 127.0.0.1 that has ended a client connection and then been closed
     When another server is created on the same port with reuse_address=False
     Then it failed with OSError
@@ -50,7 +51,7 @@ Feature: Socket options of a TCP server
 
   @id:socket-options.reuse-port-shares-port
   Scenario: Two servers that both ask for reuse_port listen on the same port
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with reuse_port=True
     When another server is created on the same port with reuse_port=True
     Then both servers listen on the same port
@@ -58,7 +59,7 @@ Feature: Socket options of a TCP server
 
   @id:socket-options.reuse-port-needed-by-all
   Scenario: A server without reuse_port cannot join a port shared with reuse_port
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with reuse_port=True
     When another server is created on the same port
     Then it failed with OSError
@@ -66,30 +67,30 @@ Feature: Socket options of a TCP server
 
   @use.with_python.min_version=3.13 @id:socket-options.keep-alive-on
   Scenario: From 3.13, keep_alive=True turns keep-alive on for accepted connections
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # cpython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
     Given a server started with keep_alive=True
     When a client connects
     Then the accepted connection has SO_KEEPALIVE on
 
   @use.with_python.max_version=3.12 @id:socket-options.keep-alive-unknown
   Scenario: Up to 3.12, keep_alive is not an argument and is refused with TypeError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # cpython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
     When a server is created with keep_alive=True
     Then it failed with TypeError
 
   @id:socket-options.keep-alive-off-by-default
   Scenario: Without keep_alive, accepted connections have keep-alive off
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Given a server started with start_server
     When a client connects
     Then the accepted connection has SO_KEEPALIVE off
 
   @id:socket-options.tcp-nodelay
   Scenario: Accepted connections have TCP_NODELAY set
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the docs list this under "changed in 3.6" (TCP_NODELAY for every TCP connection).
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the docs list this under "changed in 3.6" (TCP_NODELAY for every TCP connection).
     Given a server started with start_server
     When a client connects
     Then the accepted connection has TCP_NODELAY on

@@ -1,7 +1,8 @@
-# Checks: the ssl, ssl_handshake_timeout and ssl_shutdown_timeout arguments of
-#         https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
 Feature: TLS servers
+  Checks: the ssl, ssl_handshake_timeout and ssl_shutdown_timeout arguments of
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+
   Given an SSLContext as ssl, a server wraps every accepted connection in
   TLS before the handler sees it: the handler only ever gets decrypted data,
   and a client that cannot complete the handshake is dropped.  Two timeouts
@@ -12,8 +13,8 @@ Feature: TLS servers
 
   @id:tls.<api>-echoes-trusting-client
   Scenario Outline: A TLS server made with <api> echoes a client that trusts its certificate
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Given a TLS server started with <api>
     Then a client that trusts the test CA is echoed over TLS
 
@@ -24,8 +25,8 @@ Feature: TLS servers
 
   @id:tls.untrusting-client-fails-verification
   Scenario: A client that does not trust the server's CA fails certificate verification
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # docs: https://docs.python.org/3/library/ssl.html#ssl.SSLCertVerificationError
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/ssl.html#ssl.SSLCertVerificationError
     Given a TLS server started with start_server
     When a client that trusts another CA connects over TLS
     Then it failed with SSLCertVerificationError
@@ -33,8 +34,8 @@ Feature: TLS servers
 
   @id:tls.plain-client-dropped
   Scenario: A client that sends plain text instead of a TLS handshake is disconnected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the server drops only that connection and goes on serving.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the server drops only that connection and goes on serving.
     Given a TLS server started with start_server
     When a plain TCP client sends a line of text
     Then the client sees the connection closed
@@ -43,23 +44,23 @@ Feature: TLS servers
 
   @id:tls.handshake-timeout-drops-silent-client
   Scenario: ssl_handshake_timeout drops a client that never starts the handshake
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the default is 60 seconds; the timer starts when the connection is accepted.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the default is 60 seconds; the timer starts when the connection is accepted.
     Given a TLS server started with an SSL handshake timeout of 0.1 seconds
     When a plain TCP client connects and sends nothing
     Then the server ends the connection, not before 0.1 seconds have passed
 
   @id:tls.handshake-timeout-needs-ssl
   Scenario: ssl_handshake_timeout without ssl is rejected with ValueError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     When start_server is called with an SSL handshake timeout of 0.1 seconds but no ssl
     Then it failed with ValueError
 
   @use.with_python.min_version=3.11 @id:tls.shutdown-timeout-drops-silent-client
   Scenario: From 3.11, ssl_shutdown_timeout ends a connection whose client never answers the TLS close
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: ssl_shutdown_timeout is new in 3.11 (default 30 seconds); the timer
-    #       starts when the server begins its TLS close.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: ssl_shutdown_timeout is new in 3.11 (default 30 seconds); the timer
+          starts when the server begins its TLS close.
     Given a TLS server that closes each connection at once, with an SSL shutdown timeout of 0.1 seconds
     When a client completes the TLS handshake but never answers the server's TLS close
     Then the client receives the server's TLS close
@@ -67,7 +68,7 @@ Feature: TLS servers
 
   @use.with_python.max_version=3.10 @id:tls.shutdown-timeout-type-error
   Scenario: Up to 3.10, ssl_shutdown_timeout is rejected with TypeError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: the argument does not exist before 3.11.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the argument does not exist before 3.11.
     When start_server is called with ssl and an SSL shutdown timeout of 0.1 seconds
     Then it failed with TypeError

@@ -1,7 +1,8 @@
-# Checks: the claims of the seed tutorial "Asyncio Socket Servers" (March 2024),
-#         against https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-#         and https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
 Feature: What an asyncio server tutorial claims, checked
+  Checks: the claims of the seed tutorial "Asyncio Socket Servers" (March 2024),
+          against https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+          and https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+
   A reader who learnt asyncio servers from the seed tutorial can look up each
   of its claims here: whether it holds, on which Python versions, and what
   holds instead.  Most hold.  Three do not, or not everywhere:
@@ -22,11 +23,11 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.made-by-factory
   Scenario: A server comes from a factory function, not from calling Server()
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # note: tutorial says one never instantiates the server class but gets a
-    #       server from a helper such as start_server.  Holds: the class needs
-    #       the loop's own internals (loop, bound sockets, protocol factory...).
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Note: tutorial says one never instantiates the server class but gets a
+          server from a helper such as start_server.  Holds: the class needs
+          the loop's own internals (loop, bound sockets, protocol factory...).
     Given a server started with start_server
     Then the server is an asyncio Server object
     And a client can connect and is echoed
@@ -35,21 +36,21 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.serves-at-once
   Scenario: start_server returns a server that already accepts clients
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: tutorial says a new server listens and accepts connections straight
-    #       away, unless told otherwise.  Holds.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: tutorial says a new server listens and accepts connections straight
+          away, unless told otherwise.  Holds.
     Given a server started with start_server
     Then the server is serving
     And a client can connect and is echoed
 
   @id:tutorial.start-serving-later
   Scenario: With start_serving=False, clients are refused until start_serving() is awaited
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
-    # note: tutorial says start_serving=False holds the server back until its
-    #       start_serving() method is awaited.  Holds -- and until then the
-    #       socket does not even listen: connections are refused, not queued.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
+    Note: tutorial says start_serving=False holds the server back until its
+          start_serving() method is awaited.  Holds -- and until then the
+          socket does not even listen: connections are refused, not queued.
     Given a server started with start_serving off
     Then the server is not serving
     And a client cannot connect
@@ -59,9 +60,9 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.is-serving-states
   Scenario: is_serving() is False before start_serving(), True after, False after close()
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
-    # note: tutorial says is_serving() tells whether the server accepts
-    #       connections at the moment.  Holds.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
+    Note: tutorial says is_serving() tells whether the server accepts
+          connections at the moment.  Holds.
     Given a server started with start_serving off
     Then the server is not serving
     When start_serving() is awaited
@@ -72,10 +73,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.serve-forever-runs-until-cancelled
   Scenario: serve_forever() does not return while it serves; cancelling it closes the server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # note: tutorial says serve_forever() never returns and keeps the program
-    #       accepting clients.  Holds: it ends only by cancellation, which
-    #       also closes the server.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Note: tutorial says serve_forever() never returns and keeps the program
+          accepting clients.  Holds: it ends only by cancellation, which
+          also closes the server.
     Given a server started with start_server
     When serve_forever() runs in a task
     Then a client can connect and is echoed
@@ -88,11 +89,11 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.serve-forever-ends-on-close
   Scenario: serve_forever() also ends, as cancelled, when the server is closed elsewhere
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
-    # note: tutorial says serve_forever() never returns.  It never returns
-    #       normally, but close() called from elsewhere ends it with
-    #       CancelledError -- not documented.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Note: tutorial says serve_forever() never returns.  It never returns
+          normally, but close() called from elsewhere ends it with
+          CancelledError -- not documented.
     Given a server started with start_server
     When serve_forever() runs in a task
     And the server is closed
@@ -101,10 +102,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.sockets-are-not-clients
   Scenario: server.sockets lists the listening sockets, not the connected clients
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
-    # note: tutorial says server.sockets gives access to the clients' sockets
-    #       and that its length is the number of clients connected.  False on
-    #       every version: it holds one socket per listening address.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.sockets
+    Note: tutorial says server.sockets gives access to the clients' sockets and
+          that its length is the number of clients connected.  False on
+          every version: it holds one socket per listening address.
     Given a server whose handler holds each connection open
     When 3 clients connect
     Then server.sockets holds 1 listening socket
@@ -112,9 +113,9 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.close-keeps-clients
   Scenario: close() stops new connections and leaves connected clients alone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
-    # note: tutorial says after close() the server takes no new clients but
-    #       may still have some connected.  Holds.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
+    Note: tutorial says after close() the server takes no new clients but
+          may still have some connected.  Holds.
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -123,10 +124,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.max_version=3.11 @id:tutorial.wait-closed-returns-with-clients
   Scenario: Up to 3.11, wait_closed() returns while clients are still connected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.1)
-    # note: tutorial says once wait_closed() returns, every client connection
-    #       is closed.  False up to 3.11: after close() it returns at once.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.1)
+    Note: tutorial says once wait_closed() returns, every client connection
+          is closed.  False up to 3.11: after close() it returns at once.
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -135,10 +136,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.min_version=3.12.1 @id:tutorial.wait-closed-waits-for-clients
   Scenario: From 3.12.1, wait_closed() returns only once the clients have gone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    # cpython: gh-79033 (PR #111424)
-    # note: tutorial says once wait_closed() returns, every client connection
-    #       is closed.  Holds from 3.12.1 on.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-79033 (PR #111424)
+    Note: tutorial says once wait_closed() returns, every client connection
+          is closed.  Holds from 3.12.1 on.
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
@@ -149,11 +150,11 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.min_version=3.11 @id:tutorial.repr-numbers
   Scenario: From 3.11, printing a server shows family=2, type=1, as the tutorial's output does
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # cpython: gh-84247 (enum str/format change in 3.11)
-    # note: tutorial says printing a server shows the socket family and type as
-    #       numbers (family=2, type=1), and an empty tuple once closed.  Holds
-    #       from 3.11 on.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    CPython: gh-84247 (enum str/format change in 3.11)
+    Note: tutorial says printing a server shows the socket family and type as
+          numbers (family=2, type=1), and an empty tuple once closed.  Holds
+          from 3.11 on.
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as numbers
     When the server is closed
@@ -161,10 +162,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.max_version=3.10 @id:tutorial.repr-enum-names
   Scenario: Up to 3.10, printing a server shows the family and type by enum name
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # cpython: gh-84247 (enum str/format change in 3.11)
-    # note: tutorial says printing a server shows family=2, type=1.  Not up to
-    #       3.10: there it reads AddressFamily.AF_INET, SocketKind.SOCK_STREAM.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    CPython: gh-84247 (enum str/format change in 3.11)
+    Note: tutorial says printing a server shows family=2, type=1.  Not up to
+          3.10: there it reads AddressFamily.AF_INET, SocketKind.SOCK_STREAM.
     Given a server asked to listen on 127.0.0.1 port 0
     Then repr(server) lists the listening socket with family and type as enum names
     When the server is closed
@@ -172,20 +173,20 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.no-host-every-interface
   Scenario: start_server with a port but no host listens on every interface
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    # note: tutorial says nothing about the host, yet one of its examples gives
-    #       only a port.  Such a server is not on loopback alone: it binds the
-    #       IPv4 and IPv6 wildcard addresses, so other machines can reach it.
-    #       Traffic here goes to loopback only.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: tutorial says nothing about the host, yet one of its examples gives
+          only a port.  Such a server is not on loopback alone: it binds the
+          IPv4 and IPv6 wildcard addresses, so other machines can reach it.
+          Traffic here goes to loopback only.
     Given a server started with start_server with a port but no host
     Then the server listens exactly on IPv4 0.0.0.0 and IPv6 ::
     And a client reaching each listening socket is echoed
 
   @id:tutorial.async-with-closes
   Scenario: Leaving async with closes the server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # note: tutorial says the server is an async context manager that closes
-    #       it on exit.  Holds.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Note: tutorial says the server is an async context manager that closes
+          it on exit.  Holds.
     Given a server started with start_server
     When the server is used in an async with block that then ends
     Then the server is not serving
@@ -194,10 +195,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.async-with-serve-forever-cancelled
   Scenario: Cancelling serve_forever() inside async with closes the server
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    # note: tutorial says async with around serve_forever() makes sure the
-    #       server is closed when serve_forever() is cancelled.  Holds.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Note: tutorial says async with around serve_forever() makes sure the
+          server is closed when serve_forever() is cancelled.  Holds.
     Given a server started with start_server
     When serve_forever() runs in a task inside an async with block
     And the serve_forever() task is cancelled without waiting for it
@@ -207,10 +208,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.max_version=3.11 @id:tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once
   Scenario: Up to 3.11, that cancellation ends at once though a client is connected
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # cpython: gh-123720 (from 3.12 cancellation waits for the clients)
-    # note: tutorial says to stop its serve_forever() example with Control-C,
-    #       which cancels the task; with a client connected that ends at once.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    CPython: gh-123720 (from 3.12 cancellation waits for the clients)
+    Note: tutorial says to stop its serve_forever() example with Control-C,
+          which cancels the task; with a client connected that ends at once.
     Given a server whose handler echoes what it receives
     When serve_forever() runs in a task inside an async with block
     And a client connects
@@ -221,10 +222,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.min_version=3.12.1 @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
   Scenario: From 3.12.1, that cancellation stops listening but ends only when the last client has gone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    # cpython: gh-123720 (cancelling serve_forever() blocks while a client is connected)
-    # note: tutorial says to stop its serve_forever() example with Control-C;
-    #       from 3.12.1 the program then waits for every client to hang up.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    CPython: gh-123720 (cancelling serve_forever() blocks while a client is connected)
+    Note: tutorial says to stop its serve_forever() example with Control-C;
+          from 3.12.1 the program then waits for every client to hang up.
     Given a server whose handler echoes what it receives
     When serve_forever() runs in a task inside an async with block
     And a client connects
@@ -236,9 +237,9 @@ Feature: What an asyncio server tutorial claims, checked
 
   @id:tutorial.handler-may-be-plain-function
   Scenario: The handler gets a reader and a writer, and need not be a coroutine
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    # note: tutorial says the handler is a coroutine taking a StreamReader and a
-    #       StreamWriter.  The arguments hold; a plain function works as well.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Note: tutorial says the handler is a coroutine taking a StreamReader and a
+          StreamWriter.  The arguments hold; a plain function works as well.
     Given a server whose handler is a plain function that greets the client and closes
     When a client connects
     Then the client receives the greeting and then the end of the stream
@@ -246,10 +247,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.max_version=3.12 @id:tutorial.pass-handler-leaves-client-connected
   Scenario: Up to 3.12, the tutorial's do-nothing handler leaves each client connected
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    # cpython: gh-114914 (up to 3.12 the protocol keeps the writer alive)
-    # note: tutorial says nothing of closing: its handler's body is just pass.
-    #       The server never closes those connections; only the client can.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    CPython: gh-114914 (up to 3.12 the protocol keeps the writer alive)
+    Note: tutorial says nothing of closing: its handler's body is just pass.
+          The server never closes those connections; only the client can.
     Given a server whose coroutine handler does nothing
     When a client connects
     And the handler has ended
@@ -258,10 +259,10 @@ Feature: What an asyncio server tutorial claims, checked
 
   @use.with_python.min_version=3.13 @id:tutorial.pass-handler-connection-closed
   Scenario: From 3.13, the tutorial's do-nothing handler has its connection closed once it returns
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    # cpython: gh-114914 (PR #115661: a dropped writer closes its connection, with a ResourceWarning)
-    # note: tutorial says nothing of closing: its handler's body is just pass.
-    #       From 3.13 the dropped writer closes the connection.
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+    CPython: gh-114914 (PR #115661: a dropped writer closes its connection, with a ResourceWarning)
+    Note: tutorial says nothing of closing: its handler's body is just pass.
+          From 3.13 the dropped writer closes the connection.
     Given a server whose coroutine handler does nothing
     When a client connects
     And the handler has ended

@@ -1,6 +1,7 @@
-# Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-#         https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
 Feature: Unix socket servers
+  Checks: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+
   A Unix server listens on a socket file at a path, or on a Unix socket the
   caller has bound already.  On Linux a name that starts with a NUL byte is
   bound in the abstract namespace instead, where no file is made.  Before
@@ -11,30 +12,30 @@ Feature: Unix socket servers
 
   @id:unix.path-makes-socket-file
   Scenario: start_unix_server makes a socket file at the path and serves through it
-    # docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
     Given a server started with start_unix_server
     Then a socket file exists at the server's path
     And a client can connect and is echoed
 
   @id:unix.caller-bound-socket
   Scenario: A Unix server can listen on a socket the caller has already bound
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
     Given a Unix socket bound by the caller at a path
     And a server started with start_unix_server on that socket
     Then a client can connect and is echoed
 
   @id:unix.path-and-sock-value-error
   Scenario: Giving both a path and a socket is rejected with ValueError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
     Given a Unix socket bound by the caller at a path
     When start_unix_server is called with both a path and that socket
     Then it failed with ValueError
 
   @use.with_os=linux @id:unix.abstract-name-no-file
   Scenario: On Linux, a name starting with a NUL byte is bound in the abstract namespace, with no file
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # docs: https://docs.python.org/3/library/socket.html#socket-families
-    # note: the os active tag is ignored until environment.py provides an os value.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/socket.html#socket-families
+    Note: the os active tag is ignored until environment.py provides an os value.
     Given a server started with start_unix_server at an abstract socket name
     Then no file was made for the abstract name
     And the listening socket reports the abstract name, as bytes
@@ -42,8 +43,8 @@ Feature: Unix socket servers
 
   @use.with_python.max_version=3.12 @id:unix.file-stays-after-close
   Scenario: Up to 3.12, the socket file stays behind when the server is closed
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: gh-111246 (removal on close came in 3.13)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-111246 (removal on close came in 3.13)
     Given a server started with start_unix_server
     When the server is closed
     Then a socket file exists at the server's path
@@ -51,8 +52,8 @@ Feature: Unix socket servers
 
   @use.with_python.min_version=3.13 @id:unix.file-removed-on-close
   Scenario: From 3.13, closing the server removes its socket file
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: gh-111246 (removal on close came in 3.13)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-111246 (removal on close came in 3.13)
     Given a server started with start_unix_server
     When the server is closed
     Then nothing exists at the server's path
@@ -60,8 +61,8 @@ Feature: Unix socket servers
 
   @use.with_python.min_version=3.13 @id:unix.cleanup-socket-off-keeps-file
   Scenario: From 3.13, cleanup_socket=False keeps the socket file after close
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: gh-111246
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-111246
     Given a server started with start_unix_server with cleanup_socket off
     When the server is closed
     Then a socket file exists at the server's path
@@ -69,14 +70,14 @@ Feature: Unix socket servers
 
   @use.with_python.max_version=3.12 @id:unix.cleanup-socket-type-error
   Scenario: Up to 3.12, cleanup_socket is rejected with TypeError
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # note: the argument does not exist before 3.13.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Note: the argument does not exist before 3.13.
     When start_unix_server is called with cleanup_socket off
     Then it failed with TypeError
 
   @use.with_python.max_version=3.12 @id:unix.caller-socket-file-stays-after-close
   Scenario: Up to 3.12, closing a server on a caller's socket leaves the socket file
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
     Given a Unix socket bound by the caller at a path
     And a server started with start_unix_server on that socket
     When the server is closed
@@ -85,8 +86,8 @@ Feature: Unix socket servers
 
   @use.with_python.min_version=3.13 @id:unix.caller-socket-file-removed-on-close
   Scenario: From 3.13, closing removes the socket file even when the caller bound the socket
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: gh-133354 (open: asks not to remove a socket the caller passed in)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-133354 (open: asks not to remove a socket the caller passed in)
     Given a Unix socket bound by the caller at a path
     And a server started with start_unix_server on that socket
     When the server is closed
@@ -95,16 +96,16 @@ Feature: Unix socket servers
 
   @id:unix.stale-socket-file-replaced
   Scenario: A socket file left behind by a server that has gone is replaced
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: bpo-28399 (stale socket files are removed before binding)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: bpo-28399 (stale socket files are removed before binding)
     Given a socket file left at a path by a server that has gone
     And a server started with start_unix_server at that path
     Then a client can connect and is echoed
 
   @id:unix.regular-file-in-the-way
   Scenario: A regular file at the path makes creation fail, and the file is left alone
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: bpo-28399 (only socket files are removed before binding)
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: bpo-28399 (only socket files are removed before binding)
     Given a regular file at a path
     When start_unix_server is called at that path
     Then it failed because the address is in use
@@ -112,9 +113,9 @@ Feature: Unix socket servers
 
   @id:unix.live-path-taken-over
   Scenario: A second server at the path of a live server silently takes the path over
-    # docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    # cpython: gh-121252 (open: the live socket of another server is removed like a stale one)
-    # note: no error warns that the path was in use; new clients reach the second server.
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-121252 (open: the live socket of another server is removed like a stale one)
+    Note: no error warns that the path was in use; new clients reach the second server.
     Given a server started with start_unix_server whose handler closes each connection at once
     And another server, which echoes what it receives, started with start_unix_server at the same path
     Then a client can connect and is echoed

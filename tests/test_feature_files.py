@@ -36,7 +36,7 @@ def test_every_scenario_has_a_unique_stable_id():
 
 def test_every_scenario_cites_what_it_checks():
     for scenario in traceability.scenarios(FEATURES):
-        assert scenario.refs, "{}: '{}' has no # docs: or # cpython: line".format(
+        assert scenario.refs, "{}: '{}' has no Docs: or CPython: line".format(
             scenario.feature, scenario.title)
         for kind, ref in scenario.refs:
             if kind == "docs":
@@ -48,8 +48,9 @@ def test_every_scenario_cites_what_it_checks():
 
 @pytest.mark.parametrize("path", FEATURE_FILES, ids=os.path.basename)
 def test_every_feature_links_the_docs_it_covers(path):
-    head = Path(path).read_text(encoding="utf-8").split("Feature:", 1)[0]
-    assert "https://docs.python.org/3/library/" in head
+    description = parse_file(path).description
+    checks = "\n".join(description).partition("\n\n")[0] if description else ""
+    assert checks.startswith("Checks:") and "https://docs.python.org/3/library/" in checks
 
 
 def test_the_traceability_table_in_features_readme_is_current():
@@ -60,12 +61,12 @@ def test_the_traceability_table_in_features_readme_is_current():
 
 def test_trace_prints_and_writes_the_table(tmp_path):
     (tmp_path / "a.feature").write_text(
-        "# https://docs.python.org/3/library/x.html#y\nFeature: f\n\n"
+        "Feature: f\n  Checks: https://docs.python.org/3/library/x.html#y\n\n"
         "  @use.with_python.min_version=3.12 @id:a.one\n  Scenario: one\n"
-        "    # docs: https://docs.python.org/3/library/x.html#y\n    # cpython: gh-1\n"
+        "    Docs: https://docs.python.org/3/library/x.html#y\n    CPython: gh-1\n"
         "    Given a server started with start_server\n"
         "  @id:a.two @use.with_python.max_version=3.11\n  Scenario: two\n"
-        "    # cpython: gh-1\n    Given a server started with start_server\n")
+        "    CPython: gh-1\n    Given a server started with start_server\n")
     out = io.StringIO()
     assert cli.trace(cli.parse_args(["trace", "--features", str(tmp_path)]), out) == 0
     assert "| [x#y](https://docs.python.org/3/library/x.html#y) | `a.one` — 3.12+ |" in out.getvalue()
