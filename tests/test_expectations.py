@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.expectations import ExpectationError, for_loop, load, python_condition
+from asyncio_server_spec.expectations import ExpectationError, for_loop, load
+from asyncio_server_spec.versions import condition as python_condition
 from asyncio_server_spec.spec_run import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from asyncio_server_spec import active_tags
+from asyncio_server_spec import active_tags, versions
 from asyncio_server_spec.loops import LoopSelectionError, loop_factory
 
 
@@ -67,7 +67,38 @@ def test_versions_compare_at_the_precision_written(running, tag, category, expec
 
 def test_a_bad_version_in_a_tag_is_named():
     with pytest.raises(ValueError, match="'3.x' is not a version"):
-        active_tags.version_tuple("3.x")
+        active_tags.value_provider("asyncio", (3, 11, 7))["python.min_version"].matches("3.x")
+
+
+SERVE_FOREVER_WAITS = ["use.with_python=3.12.1..3.12", "use.with_python=3.13.0..3.13.14",
+                       "use.with_python=3.14.0..3.14.6"]
+
+
+@pytest.mark.parametrize("running, runs", [
+    ((3, 11, 7), False), ((3, 12, 0), False), ((3, 12, 1), True), ((3, 12, 15), True),
+    ((3, 13, 0), True), ((3, 13, 14), True), ((3, 13, 15), False), ((3, 13, 18), False),
+    ((3, 14, 6), True), ((3, 14, 7), False), ((3, 15, 2), False),
+])
+def test_range_tags_of_one_category_mean_any_of_them(running, runs):
+    """Several @use.with_python=A..B tags: the scenario runs where any range holds."""
+    matcher = active_tags.matcher("asyncio", running)
+    assert matcher.should_skip_with_tags(SERVE_FOREVER_WAITS) is not runs
+
+
+@pytest.mark.parametrize("text, running, inside", [
+    ("3.15..", (3, 15, 0), True), ("3.15..", (3, 14, 10), False),
+    ("..3.11", (3, 11, 17), True), ("..3.11", (3, 12, 0), False),
+    ("3.13.0", (3, 13, 0), True), ("3.13.0", (3, 13, 1), False), ("3.13", (3, 13, 18), True),
+    ("3.14.7..3.14", (3, 14, 10), True), ("3.14.7..3.14", (3, 15, 0), False),
+])
+def test_a_range_is_inclusive_at_the_precision_of_each_end(text, running, inside):
+    assert versions.in_range(text, running) is inside
+
+
+@pytest.mark.parametrize("text", ["..", "3.x..3.12", "3.12..three"])
+def test_a_bad_range_is_named(text):
+    with pytest.raises(ValueError, match="is not a"):
+        versions.in_range(text, (3, 12, 0))
 
 
 def test_the_matcher_selects_scenarios_by_version_and_loop():

@@ -13,9 +13,7 @@ A scenario listed (and applying to the running Python) that fails is an
 *unexpected pass*, and fails the run so that stale entries are noticed.
 """
 
-import operator
 import os
-import re
 import sys
 
 try:
@@ -23,40 +21,13 @@ try:
 except ImportError:  # Python < 3.11
     import tomli as tomllib
 
+from . import versions
+
 FIELDS = {"id", "reason", "link", "python"}
-_OPERATORS = {
-    ">=": operator.ge, "<=": operator.le, ">": operator.gt,
-    "<": operator.lt, "==": operator.eq, "!=": operator.ne,
-}
-_CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+){0,2})\s*$")
 
 
 class ExpectationError(Exception):
     """An expectations file cannot be used; the message is one line."""
-
-
-def _version(text):
-    return tuple(int(part) for part in text.split("."))
-
-
-def python_condition(text):
-    """Parse ``">=3.10, <3.12"`` into a predicate on a version tuple.
-
-    Each clause compares the running version at the precision written, so
-    ``<3.12`` admits 3.11.9 but not 3.12.0, and ``==3.12`` admits any 3.12.x.
-    """
-    clauses = []
-    for part in text.split(","):
-        match = _CLAUSE.match(part)
-        if not match:
-            raise ValueError("{!r} is not a condition like '>=3.12' or '>=3.10, <3.12'".format(text))
-        wanted = _version(match.group(2))
-        clauses.append((_OPERATORS[match.group(1)], wanted))
-
-    def holds(version):
-        return all(op(tuple(version)[: len(wanted)], wanted) for op, wanted in clauses)
-
-    return holds
 
 
 class Expectation:
@@ -65,7 +36,7 @@ class Expectation:
         self.reason = reason
         self.link = link
         self.python = python
-        self._holds = python_condition(python) if python else (lambda version: True)
+        self._holds = versions.condition(python) if python else (lambda version: True)
 
     def applies(self, version_info=None):
         return self._holds(tuple(version_info or sys.version_info)[:3])
