@@ -353,6 +353,6 @@ def step_peer_is_client(context):
     world = context.world
     assert world.record.peers, "no handler noted its peer"
     peer = world.record.peers[-1]
-    own = world.client.writer.get_extra_info("sockname")
+    own = world.client.sockname
     assert tuple(peer[:2]) == tuple(own[:2]), "peername {!r}, client address {!r}".format(peer, own)
     assert peer[0] == "127.0.0.1", peer

@@ -7,7 +7,6 @@ going to finish without waiting for the client has finished by then.
 """
 
 import asyncio
-import errno
 import socket
 
 from behave import given, register_type, then, when
@@ -225,30 +224,11 @@ def step_call_returned(context):
     assert not isinstance(outcome, Exception), "the call raised {!r}".format(outcome)
 
 
-async def _read_to_end(client):
-    """Bytes the client reads until the connection ends (EOF or reset)."""
-    total = 0
-
-    async def drain():
-        nonlocal total
-        try:
-            while True:
-                data = await client.reader.read(1 << 20)
-                if not data:
-                    return "EOF"
-                total += len(data)
-        except (ConnectionError, OSError) as exc:
-            return "reset ({})".format(errno.errorcode.get(exc.errno, exc))
-
-    end = await within(drain(), "the client to read to the end of the connection")
-    return total, end
-
-
 @then("the client receives everything the handler wrote, then the end of the connection")
 async def step_receives_everything(context):
     world = context.world
     assert world.unsent_before, "precondition: the handler had no unsent data left"
-    total, end = await _read_to_end(world.client)
+    total, end = await world.client.read_to_end("the client to read to the end of the connection")
     assert (total, end) == (world.bulk_size, "EOF"), (
         "the client got {} of {} bytes, then {}".format(total, world.bulk_size, end)
     )
@@ -258,7 +238,7 @@ async def step_receives_everything(context):
 async def step_receives_less(context):
     world = context.world
     assert world.unsent_before, "precondition: the handler had no unsent data left"
-    total, end = await _read_to_end(world.client)
+    total, end = await world.client.read_to_end("the client to read to the end of the connection")
     assert total < world.bulk_size, (
         "the client got all {} bytes ({} were still unsent when the clients "
         "were aborted)".format(total, world.unsent_before)

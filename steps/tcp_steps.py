@@ -5,14 +5,12 @@ reuse_port, keep_alive, and start_server's reader limit."""
 import ast
 import asyncio
 import errno
-import os
 import socket
-import struct
 
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec import servers
+from asyncio_server_spec import kernel, servers
 from asyncio_server_spec.waiting import within
 
 PING = b"ping\n"
@@ -109,37 +107,6 @@ def _close_at_cleanup(world, sock):
         world.track_task(closer())
     world.own_sockets.append(sock)
     return sock
-
-
-def listen_backlog(sock):
-    """How many connections the kernel lets wait in a listening TCP socket's
-    accept queue (the value given to listen()), read with Linux sock_diag --
-    the Send-Q that ``ss -l`` shows for a listening socket."""
-    if not hasattr(socket, "AF_NETLINK"):
-        raise AssertionError("reading the listen backlog needs Linux sock_diag (netlink)")
-    inode = os.fstat(sock.fileno()).st_ino
-    tcp_listen_state = 1 << 10
-    request = struct.pack("=BBBBI", sock.family, socket.IPPROTO_TCP, 0, 0, tcp_listen_state)
-    request += bytes(48)  # inet_diag_sockid: any socket of that family
-    sock_diag_by_family, request_dump, done, error = 20, 0x301, 3, 2
-    header = struct.pack("=IHHII", 16 + len(request), sock_diag_by_family, request_dump, 1, 0)
-    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 4) as netlink:  # NETLINK_SOCK_DIAG
-        netlink.settimeout(2.0)
-        netlink.sendall(header + request)
-        while True:
-            data = netlink.recv(1 << 16)
-            offset = 0
-            while offset < len(data):
-                length, kind = struct.unpack_from("=IH", data, offset)
-                if kind == done:
-                    raise AssertionError("the kernel does not list the socket {!r}".format(sock))
-                if kind == error:
-                    raise AssertionError("sock_diag refused the request")
-                # inet_diag_msg: 4 bytes, sockid (48), expires, rqueue, wqueue, uid, inode
-                _, wqueue, _, found = struct.unpack_from("=IIII", data, offset + 16 + 56)
-                if found == inode:
-                    return wqueue
-                offset += (length + 3) & ~3
 
 
 def _line_handler(method, record):
@@ -275,8 +242,12 @@ def step_listens_on_caller_socket(context):
     names = [sock.getsockname() for sock in world.server.sockets]
     assert names == [world.caller_address], "the server listens on {!r}, not {!r}".format(
         names, world.caller_address)
-    accepting = world.caller_socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
-    assert accepting, "the caller's socket is not listening"
+    try:
+        accepting = world.caller_socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+    except OSError as exc:
+        raise AssertionError("expected the caller's socket to be the listening socket; its file "
+                             f"descriptor is no longer usable ({exc.strerror})") from None
+    assert accepting, "expected the caller's socket to be listening; it is not"
 
 
 @then("the caller's socket is closed")
@@ -361,7 +332,7 @@ async def step_create_with_option(context, option, value):
 def step_backlog(context, n):
     sockets = context.world.server.sockets
     assert len(sockets) == 1, "server.sockets is {!r}".format(sockets)
-    backlog = listen_backlog(sockets[0])
+    backlog = kernel.listen_backlog(sockets[0])
     assert backlog == n, "the kernel lets {} connections wait, not {}".format(backlog, n)
 
 
@@ -403,5 +374,5 @@ async def step_client_sends_line(context, n):
 @then("the handler reports that {report}")
 async def step_handler_reports(context, report):
     client = context.world.client
-    line = await within(client.reader.readline(), "the handler's report")
+    line = await client.readline("the handler's report")
     assert line.decode().rstrip("\n") == report, "the handler reported {!r}".format(line)

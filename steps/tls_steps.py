@@ -1,42 +1,21 @@
-"""Steps for TLS servers: certificates from a throwaway test CA (trustme),
+"""Steps for TLS servers: certificates from the spec's static test CA,
 verifying and non-verifying clients, and the TLS timeouts."""
 
 import ssl
-import warnings
 
 from behave import given, register_type, then, when
 from parse import with_pattern
 
+from asyncio_server_spec import tls
 from asyncio_server_spec.servers import TCP_APIS
 from asyncio_server_spec.waiting import within
 
 PING = b"ping over tls\n"
-#: The host name the test certificate is issued for (and clients connect to).
-HOST = "127.0.0.1"
+HOST = tls.HOST
 #: How much longer than a TLS timeout a step waits for its effect.
 GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
-
-_certificates = {}
-
-
-def certificates():
-    """The test CA, an unrelated CA and the server's contexts, made once per process."""
-    if not _certificates:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # cryptography warns about old Pythons on import
-            import trustme
-        authority, stranger = trustme.CA(), trustme.CA()
-        server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        authority.issue_cert(HOST, "localhost").configure_cert(server)
-        trusting = ssl.create_default_context()
-        authority.configure_trust(trusting)
-        untrusting = ssl.create_default_context()
-        stranger.configure_trust(untrusting)
-        _certificates.update(server=server, trusting=trusting, untrusting=untrusting)
-    return _certificates
-
 
 @with_pattern("|".join(TCP_APIS))
 def parse_tcp_api(text):
@@ -49,14 +28,14 @@ register_type(TcpApi=parse_tcp_api)
 # -- servers ---------------------------------------------------------------------
 @given("a TLS server started with {api:TcpApi}")
 async def step_tls_server(context, api):
-    await context.world.start(api, ssl=certificates()["server"])
+    await context.world.start(api, ssl=tls.contexts()["server"])
 
 
 @given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
 async def step_tls_server_handshake_timeout(context, seconds):
     context.world.tls_timeout = seconds
     await context.world.start(
-        "start_server", ssl=certificates()["server"], ssl_handshake_timeout=seconds
+        "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
     )
 
 
@@ -65,7 +44,7 @@ async def step_tls_server_handshake_timeout(context, seconds):
 async def step_tls_server_shutdown_timeout(context, seconds):
     context.world.tls_timeout = seconds
     await context.world.start(
-        "start_server", "close", ssl=certificates()["server"], ssl_shutdown_timeout=seconds
+        "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
     )
 
 
@@ -81,7 +60,7 @@ async def step_handshake_timeout_without_ssl(context, seconds):
 async def step_shutdown_timeout_attempt(context, seconds):
     await context.world.attempt(
         context.world.start(
-            "start_server", ssl=certificates()["server"], ssl_shutdown_timeout=seconds
+            "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
         ),
         "start_server() with ssl_shutdown_timeout",
     )
@@ -91,7 +70,7 @@ async def step_shutdown_timeout_attempt(context, seconds):
 @when("a client that trusts another CA connects over TLS")
 async def step_untrusting_client(context):
     await context.world.attempt(
-        context.world.connect(ssl=certificates()["untrusting"], server_hostname=HOST),
+        context.world.connect(ssl=tls.contexts()["untrusting"], server_hostname=HOST),
         "a TLS connection from a client that trusts another CA",
     )
 
@@ -114,21 +93,21 @@ async def step_client_ignores_tls_close(context):
     world = context.world
     client = await world.connect()  # plain TCP: TLS is driven by hand below
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    tls = certificates()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
+    tls_object = tls.contexts()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
     while True:
         try:
-            tls.do_handshake()
+            tls_object.do_handshake()
             break
         except ssl.SSLWantReadError:
             await _flush(client, outgoing)
-            data = await within(client.reader.read(65536), "TLS handshake data from the server")
+            data = await client.read(65536, "TLS handshake data from the server")
             assert data, "the server ended the connection during the TLS handshake"
             incoming.write(data)
     # the server's shutdown timer cannot start before it has our last
     # handshake message, which is sent only now
     world.tls_clock_start = world.loop.time()
     await _flush(client, outgoing)
-    world.tls_client = tls
+    world.tls_client = tls_object
     world.tls_incoming = incoming
 
 
@@ -141,8 +120,8 @@ async def _flush(client, outgoing):
 # -- observations -----------------------------------------------------------------
 @then("a client that trusts the test CA is echoed over TLS")
 async def step_trusting_client_echoed(context):
-    client = await context.world.connect(ssl=certificates()["trusting"], server_hostname=HOST)
-    assert client.writer.get_extra_info("ssl_object") is not None, "the connection is not TLS"
+    client = await context.world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST)
+    assert client.is_tls, "the connection is not TLS"
     reply = await client.echo(PING)
     assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
 
@@ -156,9 +135,8 @@ def step_plain_text_not_received(context):
 @then("the client receives the server's TLS close")
 async def step_client_receives_tls_close(context):
     world = context.world
-    reader = world.client.reader
     while True:
-        data = await within(reader.read(65536), "the server's TLS close_notify")
+        data = await world.client.read(65536, "the server's TLS close_notify")
         assert data, "the connection ended without a TLS close_notify"
         world.tls_incoming.write(data)
         try:

@@ -1,7 +1,23 @@
-"""A loopback client: connect, echo, detect refusal and EOF -- every wait bounded."""
+"""The spec's client side, independent of the loop under test.
+
+Every client -- connecting, sending, reading, telling a refusal or the end
+of a connection, TLS, Unix sockets -- runs on CPython's own selector event
+loop in a helper thread (:class:`ClientThread`), never on the loop under
+test.  A loop whose *client* APIs are broken therefore cannot make its
+*server* look broken.  Steps, which run on the loop under test, await the
+methods of :class:`Client`; each call crosses to the client thread and back.
+
+Every wait is bounded, and the bound is kept on the client thread, with the
+standard library's own timers.
+"""
 
 import asyncio
+import os
+import selectors
+import socket
+import threading
 
+from . import kernel
 from .waiting import DEFAULT_TIMEOUT, within
 
 #: What a refused connection looks like: nobody listens on a TCP port, or a
@@ -11,12 +27,56 @@ REFUSALS = (ConnectionRefusedError, FileNotFoundError)
 
 def describe(address):
     if isinstance(address, (str, bytes)):
-        return "unix:{!r}".format(address)
-    return "{}:{}".format(address[0], address[1])
+        return f"unix:{address!r}"
+    return f"{address[0]}:{address[1]}"
 
 
-async def open_connection(address, timeout=DEFAULT_TIMEOUT, **kwargs):
-    """Open a stream connection to a ``(host, port)`` tuple or a Unix path."""
+class ClientThread:
+    """A stdlib asyncio loop running in a daemon thread, one per process.
+
+    It is made on first use in each process: a forked child (an isolated
+    scenario) does not inherit the parent's thread, so it gets its own.
+    """
+
+    _instance = None
+
+    def __init__(self):
+        self.pid = os.getpid()
+        # explicitly the standard library's loop: not whatever a policy, or
+        # a loop package that patched asyncio, would hand out
+        self.loop = asyncio.SelectorEventLoop(selectors.DefaultSelector())
+        ready = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, args=(ready,), name="asyncio-server-spec client", daemon=True)
+        self.thread.start()
+        ready.wait()
+
+    def _run(self, ready):
+        # (no asyncio.set_event_loop: a loop package may have replaced it)
+        self.loop.call_soon(ready.set)
+        self.loop.run_forever()
+
+    @classmethod
+    def get(cls):
+        if cls._instance is None or cls._instance.pid != os.getpid():
+            cls._instance = cls()
+        return cls._instance
+
+    async def call(self, coro):
+        """Run *coro* on the client thread; await its result from the calling loop."""
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        return await asyncio.wrap_future(future)
+
+    def run(self, coro, timeout):
+        """Run *coro* on the client thread and block the caller until it ends."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+def client_thread():
+    return ClientThread.get()
+
+
+async def _open(address, timeout, **kwargs):
     if isinstance(address, (str, bytes)):
         coro = asyncio.open_unix_connection(address, **kwargs)
     else:
@@ -25,69 +85,135 @@ async def open_connection(address, timeout=DEFAULT_TIMEOUT, **kwargs):
 
 
 class Client:
-    """One client connection, with bounded operations."""
+    """One client connection, made and driven on the client thread.
 
-    def __init__(self, address, reader, writer):
+    Its methods are awaited from steps running on the loop under test; every
+    one of them is bounded in time.
+    """
+
+    def __init__(self, address, reader, writer, side):
         self.address = address
-        self.reader = reader
-        self.writer = writer
+        self._reader = reader
+        self._writer = writer
+        self._side = side
+        #: the client's own address and, for TLS, whether the connection is TLS
+        self.sockname = writer.get_extra_info("sockname")
+        self.is_tls = writer.get_extra_info("ssl_object") is not None
 
     @classmethod
     async def connect(cls, address, timeout=DEFAULT_TIMEOUT, **kwargs):
-        reader, writer = await open_connection(address, timeout, **kwargs)
-        return cls(address, reader, writer)
+        side = client_thread()
+        reader, writer = await side.call(_open(address, timeout, **kwargs))
+        return cls(address, reader, writer, side)
+
+    async def _on_client(self, coro):
+        return await self._side.call(coro)
 
     async def send(self, data):
-        self.writer.write(data)
-        await within(self.writer.drain(), "sending {} bytes".format(len(data)))
+        async def send():
+            self._writer.write(data)
+            await within(self._writer.drain(), f"sending {len(data)} bytes")
+        await self._on_client(send())
 
     async def receive_exactly(self, n, timeout=DEFAULT_TIMEOUT):
-        try:
-            return await within(
-                self.reader.readexactly(n), "{} bytes from the server".format(n), timeout
-            )
-        except asyncio.IncompleteReadError as exc:
-            raise AssertionError(
-                "the server ended the connection after {} of {} bytes".format(
-                    len(exc.partial), n
-                )
-            ) from None
-        except ConnectionError as exc:
-            raise AssertionError("the connection failed while reading: {!r}".format(exc)) from None
+        async def receive():
+            try:
+                return await within(
+                    self._reader.readexactly(n), f"{n} bytes from the server", timeout)
+            except asyncio.IncompleteReadError as exc:
+                raise AssertionError(
+                    f"expected {n} bytes from the server; the connection ended after "
+                    f"{len(exc.partial)}: {bytes(exc.partial)!r}") from None
+            except ConnectionError as exc:
+                raise AssertionError(
+                    f"expected {n} bytes from the server; the connection failed while "
+                    f"reading: {exc!r}") from None
+        return await self._on_client(receive())
 
     async def echo(self, data, timeout=DEFAULT_TIMEOUT):
         """Send *data* and return what comes back (as many bytes as were sent)."""
         await self.send(data)
         return await self.receive_exactly(len(data), timeout)
 
-    async def sees_eof(self, timeout=DEFAULT_TIMEOUT):
-        """Wait until the server ends the connection; True on EOF or reset."""
-        async def drain_to_eof():
-            try:
-                while await self.reader.read(65536):
-                    pass
-            except (ConnectionError, OSError):
-                pass
-            return True
+    async def read(self, n=65536, what="data from the server", timeout=DEFAULT_TIMEOUT):
+        """One read of at most *n* bytes (b'' at the end of the connection)."""
+        return await self._on_client(within(self._reader.read(n), what, timeout))
 
-        return await within(drain_to_eof(), "the server to end the connection", timeout)
+    async def readline(self, what="a line from the server", timeout=DEFAULT_TIMEOUT):
+        return await self._on_client(within(self._reader.readline(), what, timeout))
+
+    async def read_to_end(self, what="the end of the connection", timeout=DEFAULT_TIMEOUT):
+        """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``."""
+        async def drain():
+            total = 0
+            try:
+                while True:
+                    data = await self._reader.read(1 << 20)
+                    if not data:
+                        return total, "EOF"
+                    total += len(data)
+            except (ConnectionError, OSError) as exc:
+                return total, f"reset ({type(exc).__name__})"
+        return await self._on_client(within(drain(), what, timeout))
+
+    async def sees_eof(self, timeout=DEFAULT_TIMEOUT):
+        """Wait until the server ends the connection; True on EOF or reset.
+
+        A wait that runs out raises :class:`~asyncio_server_spec.waiting.WaitTimeout`.
+        """
+        await self.read_to_end("the server to end the connection", timeout)
+        return True
 
     async def close(self):
-        self.writer.close()
-        try:
-            await within(self.writer.wait_closed(), "the client connection to close")
-        except (ConnectionError, OSError):
-            pass
+        async def close():
+            self._writer.close()
+            try:
+                await within(self._writer.wait_closed(), "the client connection to close")
+            except (ConnectionError, OSError):
+                pass
+        await self._on_client(close())
+
+    def abort(self):
+        """Drop the connection at once (cleanup); call it on the client thread."""
+        self._writer.transport.abort()
+
+
+def abort_all(clients, timeout=DEFAULT_TIMEOUT):
+    """Abort *clients* on the client thread and wait until their sockets are
+    closed (blocking: for cleanup, after the loop under test has stopped)."""
+    async def abort():
+        for client in clients:
+            client.abort()
+        for _ in range(3):  # the transports' connection_lost() close the sockets
+            await asyncio.sleep(0)
+    if clients:
+        clients[0]._side.run(abort(), timeout)
+
+
+async def _probe(address, timeout):
+    """Connect and close again; return the client's own address, or the refusal."""
+    try:
+        _, writer = await _open(address, timeout)
+    except REFUSALS as exc:
+        return exc
+    sockname = writer.get_extra_info("sockname")
+    writer.transport.abort()
+    return sockname
 
 
 async def is_refused(address, timeout=DEFAULT_TIMEOUT):
-    """True if a connection to *address* is refused; False if it is accepted.
+    """True if nothing *in this process* accepts connections at *address*.
 
-    An accepted probe connection is closed again before returning.
+    A refused connection is the plain answer.  An accepted one is checked
+    against the kernel's table of listening sockets: when the socket that
+    listens there belongs to another process (the closed server's port was
+    taken by someone else since), this process's server is not listening,
+    and the answer is still True.
     """
-    try:
-        client = await Client.connect(address, timeout)
-    except REFUSALS:
+    outcome = await client_thread().call(_probe(address, timeout))
+    if isinstance(outcome, BaseException):
         return True
-    await client.close()
-    return False
+    if isinstance(address, (str, bytes)):
+        return False  # a path in this scenario's own temp dir: nobody else's
+    owner = kernel.listener_owner(address)
+    return owner == "other process"

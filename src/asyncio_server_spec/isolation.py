@@ -18,43 +18,56 @@ import signal
 import tempfile
 import time
 
+from . import faults
+
 #: Seconds a child may take for one scenario before it is killed
 #: (``behave -D time_limit=SECONDS`` changes it).
 SCENARIO_TIME_LIMIT = 10.0
 
 
-class ReplayedError(Exception):
-    """A step that raised an error (not an assertion) in the child process."""
+class Replayed(AssertionError):
+    """A step that failed in the child process, replayed; its message is the
+    child's (the kind of failure travels separately, in the report)."""
 
 
 class ChildReport:
     """What a child process said about its scenario, and how it ended."""
 
-    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT):
+    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT,
+                 wall_time=0.0):
         self.steps = [e for e in events if e.get("event") == "step"]
         ends = [e for e in events if e.get("event") == "end"]
+        setups = [e for e in events if e.get("event") == "setup-failed"]
         self.finished = bool(ends)
         self.problems = ends[0].get("problems", []) if ends else []
+        self.setup_failure = setups[0] if setups else None
         self.exit_status = exit_status
         self.hung = hung
         self.stderr_tail = stderr_tail
         self.time_limit = time_limit
+        self.wall_time = wall_time
+
+    @property
+    def death_kind(self):
+        return faults.TIMED_OUT if self.hung else faults.CRASHED
 
     def death(self):
         """How the child ended, in words, when it did not finish its scenario."""
+        if self.setup_failure is not None:
+            return self.setup_failure["message"]
         if self.hung:
-            return "the scenario did not finish within {:g} s and its process was killed".format(
-                self.time_limit)
+            return (f"expected the scenario to finish within {self.time_limit:g} s; it did not, "
+                    "and its process was killed")
         if os.WIFSIGNALED(self.exit_status):
             number = os.WTERMSIG(self.exit_status)
             try:
                 name = signal.Signals(number).name
             except ValueError:
-                name = "signal {}".format(number)
-            how = "was killed by {}".format(name)
+                name = f"signal {number}"
+            how = f"was killed by {name}"
         else:
-            how = "exited with status {}".format(os.WEXITSTATUS(self.exit_status))
-        text = "the process running the scenario crashed: it {}".format(how)
+            how = f"exited with status {os.WEXITSTATUS(self.exit_status)} before finishing it"
+        text = f"the process running the scenario crashed: it {how}"
         if self.stderr_tail:
             text += "; its last words: " + self.stderr_tail
         return text
@@ -70,13 +83,22 @@ class Replay:
     def next_step(self):
         steps = self.report.steps
         if self._next >= len(steps):
-            raise AssertionError(self.report.death())
+            self._next += 1
+            raise Replayed(self.report.death())
         step = steps[self._next]
         self._next += 1
-        if step["status"] == "failed":
-            raise AssertionError(step["error"])
         if step["status"] != "passed":
-            raise ReplayedError(step["error"])
+            raise Replayed(step["message"])
+
+    def outcome(self, index):
+        """``(kind, message, duration)`` of the step at *index* as the child saw it;
+        a step the child never reached failed by its death."""
+        steps = self.report.steps
+        if index < len(steps):
+            step = steps[index]
+            return step.get("kind"), step.get("message"), step.get("duration", 0.0)
+        kind = faults.DIVERGED if self.report.setup_failure else self.report.death_kind
+        return kind, self.report.death(), 0.0
 
 
 def replaying(func):
@@ -84,7 +106,8 @@ def replaying(func):
 
     @functools.wraps(func)
     def step(context, *args, **kwargs):
-        replay = getattr(context, "replay", None)
+        current = getattr(getattr(context, "run", None), "current", None)
+        replay = getattr(current, "replay", None)
         if replay is None:
             return func(context, *args, **kwargs)
         return replay.next_step()
@@ -112,8 +135,11 @@ class ChildChannel:
         while data:
             data = data[os.write(self.fd, data):]
 
-    def step(self, status, error):
-        self.send(event="step", status=status, error=error)
+    def step(self, status, kind, message, duration):
+        self.send(event="step", status=status, kind=kind, message=message, duration=duration)
+
+    def setup_failed(self, message):
+        self.send(event="setup-failed", message=message)
 
     def end(self, problems):
         self.send(event="end", problems=problems)
@@ -138,6 +164,7 @@ def fork(time_limit=SCENARIO_TIME_LIMIT):
     return ``(None, ChildReport)`` once the child has ended or been killed."""
     read_fd, write_fd = os.pipe()
     stderr_file = tempfile.TemporaryFile()
+    started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child
         global _IN_CHILD
@@ -152,7 +179,9 @@ def fork(time_limit=SCENARIO_TIME_LIMIT):
         return ChildChannel(write_fd), None
     os.close(write_fd)
     try:
-        return None, _collect(pid, read_fd, stderr_file, time_limit)
+        report = _collect(pid, read_fd, stderr_file, time_limit)
+        report.wall_time = time.monotonic() - started
+        return None, report
     finally:
         os.close(read_fd)
         stderr_file.close()
@@ -180,6 +209,19 @@ def _collect(pid, read_fd, stderr_file, time_limit):
         except ValueError:
             break
     stderr_file.seek(0)
-    lines = [line for line in stderr_file.read().decode(errors="replace").splitlines() if line.strip()]
-    tail = " | ".join(lines[-3:])[-500:]
-    return ChildReport(events, exit_status, hung, tail, time_limit)
+    return ChildReport(events, exit_status, hung, last_words(stderr_file.read()), time_limit)
+
+
+#: How much of a crashed child's stderr a report keeps.
+LAST_LINES, LAST_CHARS = 12, 2000
+
+
+def last_words(stderr):
+    """The end of what a dying process printed, one line; a Rust panic's
+    location line (``panicked at src/...rs:L:C``) is kept even when more
+    followed it (a backtrace)."""
+    lines = [line.rstrip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    tail = lines[-LAST_LINES:]
+    panics = [line for line in lines[:-LAST_LINES] if "panicked at" in line]
+    text = " | ".join(panics[-1:] + (["..."] if panics else []) + tail)
+    return text if len(text) <= LAST_CHARS else "..." + text[-LAST_CHARS:]

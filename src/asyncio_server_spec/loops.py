@@ -4,7 +4,10 @@ A name is ``asyncio`` (the default), ``uvloop``, ``rloop``, or
 ``package.module:factory`` naming any callable that returns a new event loop.
 """
 
+import asyncio
 import importlib
+import os
+import sys
 
 #: Known names -> (module, factory attribute, pip extra that installs it).
 KNOWN_LOOPS = {
@@ -46,6 +49,12 @@ def loop_factory(name):
                 name, module_name, exc, hint
             )
         ) from None
+    except BaseException as exc:  # a module that fails at import in any other way
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise LoopSelectionError(
+            f"loop {name!r}: importing the module {module_name!r} failed with "
+            f"{_one_line(exc)}; {ACCEPTED}") from None
     factory = getattr(module, attribute, None)
     if not callable(factory):
         raise LoopSelectionError(
@@ -54,3 +63,79 @@ def loop_factory(name):
             )
         )
     return factory
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def check_factory(name, factory):
+    """Call *factory* once, check that it made an event loop, and close it.
+
+    Raises :class:`LoopSelectionError` with one line saying what went wrong.
+    """
+    try:
+        loop = factory()
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise LoopSelectionError(
+            f"loop {name!r}: calling its factory failed with {_one_line(exc)}; "
+            "a factory takes no arguments and returns a new event loop") from None
+    if not isinstance(loop, asyncio.AbstractEventLoop):
+        raise LoopSelectionError(
+            f"loop {name!r}: its factory returned {type(loop).__module__}.{type(loop).__qualname__}, "
+            "not an event loop (an asyncio.AbstractEventLoop)")
+    try:
+        loop.close()
+    except Exception as exc:
+        raise LoopSelectionError(
+            f"loop {name!r}: closing a new loop failed with {_one_line(exc)}") from None
+
+
+def check_factory_in_child(name, factory):
+    """:func:`check_factory` in a forked child, so that a loop that crashes
+    the process when made cannot take the run with it."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            check_factory(name, factory)
+            message = ""
+        except LoopSelectionError as exc:
+            message = str(exc)
+        except BaseException as exc:  # noqa: BLE001 -- reported, never raised here
+            message = f"loop {name!r}: checking its factory failed with {_one_line(exc)}"
+        os.write(write_fd, message.encode())
+        os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        message = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    if message:
+        raise LoopSelectionError(message)
+    if status != 0:
+        raise LoopSelectionError(
+            f"loop {name!r}: the process that made a first loop died ({_status(status)})")
+
+
+def _status(status):
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status)}"
+
+
+def describe(name):
+    """``{"name", "module", "version"}`` of the loop *name*, for a results log."""
+    module_name = KNOWN_LOOPS[name][0] if name in KNOWN_LOOPS else name.partition(":")[0]
+    top = module_name.split(".")[0]
+    version = None
+    if top != "asyncio":
+        try:
+            from importlib import metadata
+            version = metadata.version(top)
+        except Exception:
+            version = getattr(sys.modules.get(top), "__version__", None)
+    return {"name": name, "module": module_name, "version": version}

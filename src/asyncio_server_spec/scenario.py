@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import threading
 
+from . import client as clients
 from . import servers
 from .client import Client
 from .record import ServerRecord
@@ -16,8 +17,13 @@ from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
 CLEANUP_TIMEOUT = 2.0
 
 
-class Scenario:
-    """Resources of one scenario, created fresh and released by :meth:`close`."""
+class World:
+    """The resources of one scenario (behave's ``context.world``), created
+    fresh for it and released by :meth:`close`.
+
+    The event loop is the loop under test: the steps and the servers run on
+    it.  Clients run on the client thread (:mod:`asyncio_server_spec.client`).
+    """
 
     def __init__(self, new_loop, check_leaks=True):
         self.check_leaks = check_leaks
@@ -26,12 +32,12 @@ class Scenario:
         # after the loop exists: what a loop implementation keeps for the whole
         # process (uvloop's wakeup pipe) is not this scenario's to release
         self._fds_before = open_fds()
-        asyncio.set_event_loop(self.loop)
         self.record = ServerRecord()
         self.servers = []
         self.clients = []
         self.tasks = []
         self.problems = []
+        self.closed = False
         self._executor_joined = False
         self.server = None
         self.address = None
@@ -42,20 +48,27 @@ class Scenario:
         """A path in a private temp dir (short, so Unix socket paths fit)."""
         if self._tmpdir is None:
             self._tmpdir = tempfile.mkdtemp(prefix="ass-")
-        return "{}/{}".format(self._tmpdir, name)
+        return f"{self._tmpdir}/{name}"
 
     # -- servers and clients the steps act on -----------------------------------
     async def start(self, api="start_server", handler="echo", **kwargs):
         """Create a server; by default on 127.0.0.1 with an ephemeral port, or
-        (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server."""
+        (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
+
+        An exception from the loop is re-raised, marked so that a verdict says
+        no server could be created."""
         if api in servers.UNIX_APIS:
             kwargs.setdefault("path", self.temp_path("server.sock"))
         elif "sock" not in kwargs:
             kwargs.setdefault("host", "127.0.0.1")
             kwargs.setdefault("port", 0)
-        server = await within(
-            servers.create(api, handler, self.record, **kwargs), "the server to be created"
-        )
+        try:
+            server = await within(
+                servers.create(api, handler, self.record, **kwargs), "the server to be created"
+            )
+        except Exception as exc:
+            exc.spec_context = f"no server could be created with {api}()"
+            raise
         return self.adopt(server, kwargs.get("path"))
 
     def adopt(self, server, address=None):
@@ -93,7 +106,14 @@ class Scenario:
         return task
 
     def close(self):
-        """Release everything; return the problems met (timeouts) as strings."""
+        """Release everything (once); return the problems met, as strings."""
+        if self.closed:
+            return self.problems
+        self.closed = True
+        try:
+            clients.abort_all(self.clients)
+        except Exception as exc:  # the client thread is ours: a failure here is a harness bug
+            self.problems.append(f"the spec's client thread failed to drop its connections: {exc!r}")
         try:
             self.loop.run_until_complete(self._release())
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
@@ -101,7 +121,6 @@ class Scenario:
             if self._executor_joined:  # its threads (getaddrinfo) end here
                 self.loop.run_until_complete(self.loop.shutdown_default_executor())
         finally:
-            asyncio.set_event_loop(None)
             self.loop.close()
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
@@ -113,12 +132,13 @@ class Scenario:
         """A scenario must leave no file descriptor or thread behind."""
         leaked = open_fds() - self._fds_before
         if leaked:
-            self.problems.append("left {} file descriptor(s) open: {}".format(
-                len(leaked), ", ".join(describe_fd(fd) for fd in sorted(leaked))))
+            self.problems.append("expected every file descriptor the scenario opened to be "
+                                 f"closed; {len(leaked)} left open: "
+                                 + ", ".join(describe_fd(fd) for fd in sorted(leaked)))
         # (a loop without shutdown_default_executor() may leave its resolver threads to end later)
-        if self._executor_joined and threading.active_count() > self._threads_before:
-            self.problems.append("left {} thread(s) running".format(
-                threading.active_count() - self._threads_before))
+        extra = threading.active_count() - self._threads_before
+        if self._executor_joined and extra > 0:
+            self.problems.append(f"expected no thread left behind; {extra} still running")
 
     async def _bounded(self, awaitable, what):
         try:
@@ -131,8 +151,7 @@ class Scenario:
     async def _release(self):
         self.record.release_all()
         # abort, not close: cleanup needs no orderly (TLS) shutdown, and must not wait for one
-        transports = [c.writer.transport for c in self.clients]
-        transports += [w.transport for w in self.record.writers]  # the servers' sides
+        transports = [w.transport for w in self.record.writers]  # the servers' sides
         for transport in transports + self.record.transports:
             try:
                 transport.abort()
@@ -142,9 +161,7 @@ class Scenario:
             try:
                 server.close()
             except Exception as exc:  # a deviant close() must not stop the cleanup
-                self.problems.append("server.close() raised {!r}".format(exc))
-        for client in self.clients:
-            await self._bounded(client.writer.wait_closed(), "a client connection to close during cleanup")
+                self.problems.append(f"server.close() raised {exc!r} during cleanup")
         await settle()  # the aborted transports' connection_lost() callbacks run
         # server.close() has already released the listening sockets; waiting
         # for wait_closed() here would only let a hanging one slow every scenario
@@ -155,7 +172,7 @@ class Scenario:
         if leftovers:
             await self._bounded(
                 asyncio.gather(*leftovers, return_exceptions=True),
-                "{} leftover task(s) to finish".format(len(leftovers)),
+                f"{len(leftovers)} leftover task(s) to finish",
             )
 
 
@@ -166,7 +183,7 @@ def open_fds():
     except OSError:
         return set()
     # the directory listing had an fd of its own, closed by now: keep live ones only
-    return set(fd for fd in listed if _is_open(fd))
+    return {fd for fd in listed if _is_open(fd)}
 
 
 def _is_open(fd):
@@ -179,6 +196,35 @@ def _is_open(fd):
 
 def describe_fd(fd):
     try:
-        return "{} -> {}".format(fd, os.readlink("/proc/self/fd/{}".format(fd)))
+        return f"{fd} -> {os.readlink(f'/proc/self/fd/{fd}')}"
     except OSError:
         return str(fd)
+
+
+def warm_up(new_loop):
+    """Exercise a first loop of the kind under test -- a TCP and a Unix server,
+    a client echoed, a name resolved -- and release it, before any scenario.
+
+    What a loop implementation makes once and keeps for the whole process (an
+    eventfd, a resolver thread) then exists before the first scenario's leak
+    baseline is taken, so no scenario is blamed for it.  Best effort: what
+    fails here is left for the scenarios to find.
+    """
+    world = World(new_loop, check_leaks=False)
+
+    async def exercise():
+        await world.start("start_server")
+        client = await world.connect()
+        await client.echo(b"warm-up\n")
+        await world.start("start_unix_server")
+        await world.loop.getaddrinfo("localhost", 0)
+
+    try:
+        world.loop.run_until_complete(within(exercise(), "the warm-up", CLEANUP_TIMEOUT))
+    except Exception:  # noqa: BLE001 -- the scenarios report what is wrong
+        pass
+    finally:
+        try:
+            world.close()
+        except Exception:  # noqa: BLE001
+            pass

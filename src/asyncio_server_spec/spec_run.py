@@ -6,28 +6,39 @@ import subprocess
 import sys
 import tempfile
 
-from .results import outcomes, read_events
+from .results import read_log
+
+#: Verdicts that fail a run.
+FAILING = ("unexpected-failure", "unexpected-pass", "harness-error")
 
 
 class SpecRun:
-    """The result of one behave process: exit code, output, per-scenario outcomes."""
+    """The result of one behave process: exit code, output, and per scenario
+    its status and verdict (from the run's results log)."""
 
-    def __init__(self, returncode, output, events):
+    def __init__(self, returncode, output, header, scenarios, running=None):
         self.returncode = returncode
         self.output = output
-        self.events = events
-        self.outcomes = outcomes(events)
+        self.header = header
+        self.records = {r["id"]: r for r in scenarios}
+        self.outcomes = {sid: r["status"] for sid, r in self.records.items()}
+        self.verdicts = {sid: r["verdict"] for sid, r in self.records.items()}
+        if running is not None:  # the run died inside this scenario
+            self.outcomes[running], self.verdicts[running] = "crashed", "unexpected-failure"
+
+    def with_verdict(self, *verdicts):
+        return {sid for sid, verdict in self.verdicts.items() if verdict in verdicts}
 
     def with_status(self, *statuses):
         return {sid for sid, status in self.outcomes.items() if status in statuses}
 
     @property
     def failed(self):
-        return self.with_status("failed", "error", "hook_error", "crashed", "unexpected-pass")
+        return self.with_verdict(*FAILING)
 
     @property
     def passed(self):
-        return self.with_status("passed")
+        return self.with_verdict("pass")
 
 
 def run_spec(args=(), cwd=None, timeout=300, env=None):
@@ -51,12 +62,13 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         output, _ = proc.communicate()
-        returncode, output = -9, (output or "") + "\nkilled after {} s\n".format(timeout)
+        returncode, output = -9, (output or "") + f"\nkilled after {timeout} s\n"
     finally:
         if proc.poll() is None:  # interrupted: leave nothing running
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     try:
-        return SpecRun(returncode, output, read_events(results))
+        header, scenarios, _, running = read_log(results)
+        return SpecRun(returncode, output, header, scenarios, running)
     finally:
         os.unlink(results)

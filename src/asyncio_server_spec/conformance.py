@@ -1,0 +1,284 @@
+"""One conformance run: what environment.py's hooks do, as a class.
+
+``behave -D NAME=VALUE`` options (``userdata``):
+
+    loop=NAME            asyncio (default), uvloop, rloop or package.module:factory
+    expectations=off     the raw verdict: every divergence fails
+    expectations=FILE    another expectations file (default: expectations/NAME.toml)
+    isolate=on|off       one forked process per scenario (default: on unless asyncio)
+    time_limit=SECONDS   how long an isolated scenario may run (default 10)
+    results=PATH         write the results log (JSON lines) to PATH
+    label=TEXT           a label for the run in the results log (e.g. the tox env)
+"""
+
+import os
+import platform
+import re
+import sys
+import time
+
+from behave.model_core import Status
+from behave.parser import parse_file
+
+from . import active_tags, faults, isolation, loops, stepping
+from .expectations import ExpectationError, for_loop
+from .loops import LoopSelectionError
+from .results import ResultLog, scenario_id
+from .scenario import World, warm_up
+from .verdicts import (EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts,
+                       decide)
+
+
+class Refused(Exception):
+    """The run cannot start; the message is one line saying why."""
+
+
+def isolation_setting(setting, loop_name):
+    if setting in (None, ""):
+        return loop_name != "asyncio"
+    if setting not in ("on", "off"):
+        raise Refused(f"isolate={setting!r} is not accepted; use isolate=on or isolate=off")
+    return setting == "on"
+
+
+def seconds(text):
+    if text is None:
+        return isolation.SCENARIO_TIME_LIMIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise Refused(f"time_limit={text!r} is not accepted; give a positive number of seconds")
+    return value
+
+
+def spec_ids(features_dir):
+    """Every scenario id of the whole spec (not just the part a run selected)."""
+    return {scenario_id(s.tags)
+            for name in sorted(os.listdir(features_dir)) if name.endswith(".feature")
+            for s in parse_file(os.path.join(features_dir, name)).walk_scenarios()}
+
+
+def title(scenario):
+    """A scenario's name, without the `` -- @1.2 examples`` behave adds to outline rows."""
+    return re.sub(r"\s+-- @\d+\.\d+.*$", "", scenario.name)
+
+
+def excluding_tags(tags):
+    return " ".join("@" + t for t in tags if t.startswith(("use.", "not.")))
+
+
+def spec_commit(root):
+    """The spec's git commit, read from .git without running git (None outside a checkout)."""
+    head = os.path.join(root, ".git", "HEAD")
+    try:
+        with open(head) as f:
+            ref = f.read().strip()
+        if ref.startswith("ref: "):
+            with open(os.path.join(root, ".git", ref[5:])) as f:
+                return f.read().strip()
+        return ref
+    except OSError:
+        return None
+
+
+class ScenarioRun:
+    """What the hooks learn about the scenario that is running."""
+
+    def __init__(self, scenario, expected):
+        self.scenario = scenario
+        self.id = scenario_id(scenario.tags)
+        self.expected = expected
+        self.started = time.monotonic()
+        self.kind = self.message = self.step = None
+        self.steps = list(scenario.all_steps)
+        self.decided = None
+
+    def fail(self, kind, message, step):
+        if self.kind is None:
+            self.kind, self.message, self.step = kind, message, step
+
+
+class ConformanceRun:
+    def __init__(self, root):
+        self.root = root
+        self.features_dir = os.path.join(root, "features")
+        self.verdicts = Verdicts()
+        self.log = None
+        self.current = None
+
+    # -- before_all ---------------------------------------------------------------
+    def setup(self, userdata, registry):
+        """Check every option and the loop; raise :class:`Refused` if the run cannot start."""
+        self.loop_name = userdata.get("loop", "asyncio")
+        try:
+            self.isolate = isolation_setting(userdata.get("isolate"), self.loop_name)
+            self.time_limit = seconds(userdata.get("time_limit"))
+            self.new_loop = loops.loop_factory(self.loop_name)
+            check = loops.check_factory_in_child if self.isolate else loops.check_factory
+            check(self.loop_name, self.new_loop)
+            self.expectations = for_loop(self.loop_name, userdata.get("expectations"),
+                                         os.path.join(self.root, "expectations"))
+            unknown = sorted(self.expectations.ids() - spec_ids(self.features_dir))
+            if unknown:
+                raise ExpectationError(f"{self.expectations.source} lists scenario id(s) the "
+                                       f"spec does not have: {', '.join(unknown)}")
+        except (LoopSelectionError, ExpectationError) as exc:
+            raise Refused(str(exc)) from None
+        self.expected = self.expectations.applying()
+        self.matcher = active_tags.matcher(self.loop_name)
+        faults.add_spec_code(os.path.join(self.root, "steps"))
+        faults.add_spec_code(os.path.join(self.root, "environment.py"))
+        stepping.run_on_loop_under_test(registry)
+        if self.isolate:
+            isolation.wrap_step_registry(registry)
+        else:
+            warm_up(self.new_loop)
+        results = userdata.get("results")
+        if results:
+            self.log = ResultLog(results, self.header(userdata))
+
+    def header(self, userdata):
+        import behave
+
+        version = sys.version_info
+        return {
+            "python": {"implementation": sys.implementation.name,
+                       "version": f"{version[0]}.{version[1]}.{version[2]}",
+                       "build": " ".join(sys.version.split())},
+            "loop": loops.describe(self.loop_name),
+            "behave": getattr(behave, "__version__", None),
+            "spec": {"version": _spec_version(), "commit": spec_commit(self.root)},
+            "expectations": self.expectations.source, "isolate": self.isolate,
+            "jobs": int(userdata.get("jobs", 1)), "label": userdata.get("label"),
+            "platform": f"{sys.platform} {platform.machine()}",
+        }
+
+    # -- per scenario ---------------------------------------------------------------
+    def excluded(self, tags):
+        return self.matcher.should_skip_with_tags(tags)
+
+    def not_applicable(self, scenario):
+        sid = scenario_id(scenario.tags)
+        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario),
+                          NOT_APPLICABLE, NOT_APPLICABLE,
+                          message="excluded here by " + excluding_tags(scenario.effective_tags))
+        self._record(outcome)
+
+    def begin(self, scenario):
+        """Start a scenario: fork for it (isolated) or make its world.  Returns
+        ``(world, channel)``: in an isolated parent both are None; in the child
+        the channel reports to the parent."""
+        self.current = ScenarioRun(scenario, self.expected.get(scenario_id(scenario.tags)))
+        if self.log:
+            self.log.started(self.current.id)
+        if self.isolate:
+            channel, report = isolation.fork(self.time_limit)
+            if report is not None:  # the parent: replay what the child did
+                self.current.replay = isolation.Replay(report)
+                return None, None
+            try:
+                return World(self.new_loop, check_leaks=False), channel
+            except Exception as exc:  # the factory passed its check once, then failed
+                channel.setup_failed(f"the scenario's event loop could not be made: "
+                                     f"{type(exc).__name__}: {exc}")
+                os._exit(0)
+        return World(self.new_loop, check_leaks=True), None
+
+    def step_done(self, step, world, channel):
+        """After each step: report it (child), or judge it (parent, one process)."""
+        run = self.current
+        index = next((i for i, s in enumerate(run.steps) if s is step), len(run.steps) - 1)
+        last = index == len(run.steps) - 1
+        if channel is not None:  # the child reports what it saw
+            kind, message = (faults.classify(step.exception) if step.exception is not None
+                             else (None, None))
+            channel.step(step.status.name if not step.status.has_failed() else "failed",
+                         kind, message, step.duration)
+            return
+        replay = getattr(run, "replay", None)
+        if replay is not None:
+            kind, message, step.duration = replay.outcome(index)
+            if last or step.status.has_failed():  # the child's setup and cleanup count too
+                step.duration += max(0.0, replay.report.wall_time - _sum_durations(run.steps))
+        elif step.status.has_failed():
+            kind, message = faults.classify(step.exception)
+        if step.status.has_failed():
+            run.fail(kind, message, f"{step.keyword} {step.name}")
+        elif last and replay is not None and not replay.report.finished:
+            report = replay.report  # the child died while cleaning up
+            run.fail(report.death_kind, report.death(), "(cleanup)")
+        elif last:
+            problems = world.close() if world is not None else replay.report.problems
+            if problems:
+                run.fail(faults.CLEANUP, "cleanup: " + "; ".join(problems), "(cleanup)")
+        if step.status.has_failed() or last:
+            self._decide(step)
+
+    def _decide(self, step):
+        run = self.current
+        if run.decided:
+            return
+        status, verdict, message = decide(run.kind, run.message, run.expected,
+                                          self.expectations.source)
+        run.decided = (status, verdict, message)
+        if verdict == EXPECTED_FAILURE:
+            step.status = Status.skipped
+            run.scenario.skip(reason="expected failure: " + run.expected.describe())
+        elif verdict == UNEXPECTED_PASS or (status != "passed" and not step.status.has_failed()):
+            step.status = Status.failed  # an unexpected pass, or a failure cleanup found
+            step.exception = AssertionError(message)
+            step.error_message = message
+
+    def end(self, scenario, world, channel):
+        """After a scenario: clean up (the child then exits), record the verdict."""
+        run = self.current
+        if channel is not None:  # the child: clean up, report, and vanish -- whatever happens
+            try:
+                channel.end(world.close() if world is not None else [])
+            except BaseException as exc:
+                channel.end([f"cleanup raised {type(exc).__name__}: {exc}"])
+            finally:
+                os._exit(0)
+        if world is not None:
+            world.close()  # after a failed step; a passing one was cleaned up already
+        if run.decided is None:  # no step ran (an undefined step, a hook error)
+            run.fail(faults.HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
+                     None)
+            run.decided = decide(run.kind, run.message, run.expected, self.expectations.source)
+        status, verdict, message = run.decided
+        expectation = ({"reason": run.expected.reason, "link": run.expected.link}
+                       if run.expected is not None else None)
+        self._record(Outcome(run.id, os.path.basename(scenario.filename), title(scenario), status,
+                             verdict, message, run.step, expectation,
+                             round(time.monotonic() - run.started, 4)))
+        self.current = None
+
+    def _record(self, outcome):
+        self.verdicts.add(outcome)
+        if self.log:
+            self.log.scenario(**outcome.record())
+
+    # -- after_all --------------------------------------------------------------------
+    def finish(self):
+        if self.log:
+            self.log.close()
+        source = self.expectations.source or "none"
+        version = loops.describe(self.loop_name).get("version")
+        loop = f"{self.loop_name} {version}" if version else self.loop_name
+        heading = (f"loop={loop}, {sys.implementation.name} {sys.version.split()[0]}, "
+                   f"expectations: {source}, isolation {'on' if self.isolate else 'off'}")
+        return self.verdicts.summary(heading)
+
+
+def _sum_durations(steps):
+    return sum(s.duration or 0.0 for s in steps)
+
+
+def _spec_version():
+    try:
+        from importlib import metadata
+        return metadata.version("asyncio-server-spec")
+    except Exception:  # noqa: BLE001 -- not installed as a distribution
+        return None

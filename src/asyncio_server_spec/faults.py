@@ -1,0 +1,72 @@
+"""What a failed step means: the loop diverged, or the spec's own code failed.
+
+- An ``AssertionError`` (a check that did not hold, a wait that ran out) is a
+  **divergence**: the loop did something other than what the spec states.
+- Any other exception raised *inside the loop or the standard library* (the
+  innermost frame of its traceback is not the spec's own code) is a
+  divergence too: the loop raised where it should not have.
+- Any other exception raised *by the spec's own code* (steps, hooks, the
+  reference module) is a **harness error**: a bug of ours, never charged to
+  the loop, and always failing the run.
+
+Crashes, timeouts and cleanup problems are told apart elsewhere (isolation
+and cleanup know when they happen); this module names them.
+"""
+
+import linecache
+import os
+import traceback
+
+DIVERGED = "diverged"
+CRASHED = "crashed"
+TIMED_OUT = "timed-out"
+CLEANUP = "cleanup"
+HARNESS_ERROR = "harness-error"
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+#: Folders (ending in a separator) and files that hold the spec's own code;
+#: environment.py adds its own file and the steps folder.
+SPEC_ROOTS = [_PACKAGE + os.sep]
+
+
+def add_spec_code(path):
+    """Count *path* (a folder or a file) as the spec's own code."""
+    path = os.path.abspath(path)
+    entry = path + os.sep if os.path.isdir(path) else path
+    if entry not in SPEC_ROOTS:
+        SPEC_ROOTS.append(entry)
+
+
+def is_spec_code(filename, roots=None):
+    path = os.path.abspath(filename)
+    return any(path == root or path.startswith(root) for root in roots or SPEC_ROOTS)
+
+
+def _innermost(exc):
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    return frames[-1] if frames else None
+
+
+def _exception_text(exc):
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def classify(exc, roots=None):
+    """``(kind, message)`` for an exception that failed a step."""
+    if isinstance(exc, AssertionError):
+        message = str(exc)
+        if not message:  # a bare ``assert``: say which check it was
+            frame = _innermost(exc)
+            line = linecache.getline(frame.filename, frame.lineno).strip() if frame else ""
+            message = f"the check `{line}` did not hold" if line else "a check did not hold"
+        return DIVERGED, message
+    frame = _innermost(exc)
+    prefix = getattr(exc, "spec_context", None)
+    text = f"{prefix}: {_exception_text(exc)}" if prefix else _exception_text(exc)
+    if frame is not None and is_spec_code(frame.filename, roots):
+        where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+        return HARNESS_ERROR, f"the spec's own code failed at {where} ({frame.line}): {text}"
+    return DIVERGED, text if prefix else f"the loop raised {text}"

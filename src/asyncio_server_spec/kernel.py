@@ -1,0 +1,105 @@
+"""What the (Linux) kernel knows about sockets, read directly: who owns a
+listening socket, and a listening socket's accept-queue limit.
+
+These let the spec observe facts the socket API does not expose, without
+trusting the loop under test to report them.
+"""
+
+import os
+import socket
+import struct
+
+#: /proc/net/tcp state of a listening socket
+_LISTEN = "0A"
+
+
+def _own_socket_inodes():
+    """Inodes of every socket this process has open."""
+    inodes = set()
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return inodes
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def _decode(hex_address, family):
+    host, port = hex_address.split(":")
+    raw = bytes.fromhex(host)
+    if family == socket.AF_INET:
+        packed = raw[::-1]
+    else:  # four 32-bit words, each in host (little-endian) order
+        packed = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+    return socket.inet_ntop(family, packed), int(port, 16)
+
+
+def _listeners(port):
+    """(host, inode) of every listening TCP socket on *port* in this network namespace."""
+    found = []
+    for path, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+        try:
+            with open(path, encoding="ascii") as table:
+                next(table)
+                for line in table:
+                    fields = line.split()
+                    if fields[3] != _LISTEN:
+                        continue
+                    host, local_port = _decode(fields[1], family)
+                    if local_port == port:
+                        found.append((host, int(fields[9])))
+        except OSError:
+            continue
+    return found
+
+
+_WILDCARDS = ("0.0.0.0", "::")
+
+
+def listener_owner(address):
+    """Who listens at TCP *address* ``(host, port)``: ``"this process"``,
+    ``"other process"`` or ``"unknown"`` (no /proc, or nothing listed)."""
+    host, port = address[0], address[1]
+    matching = [inode for bound, inode in _listeners(port)
+                if bound == host or bound in _WILDCARDS or bound == "::ffff:" + host]
+    if not matching:
+        return "unknown"
+    own = _own_socket_inodes()
+    return "this process" if any(inode in own for inode in matching) else "other process"
+
+
+def listen_backlog(sock):
+    """How many connections the kernel lets wait in a listening TCP socket's
+    accept queue (the value given to listen()), read with Linux sock_diag --
+    the Send-Q that ``ss -l`` shows for a listening socket."""
+    if not hasattr(socket, "AF_NETLINK"):
+        raise AssertionError("reading the listen backlog needs Linux sock_diag (netlink)")
+    inode = os.fstat(sock.fileno()).st_ino
+    tcp_listen_state = 1 << 10
+    request = struct.pack("=BBBBI", sock.family, socket.IPPROTO_TCP, 0, 0, tcp_listen_state)
+    request += bytes(48)  # inet_diag_sockid: any socket of that family
+    sock_diag_by_family, request_dump, done, error = 20, 0x301, 3, 2
+    header = struct.pack("=IHHII", 16 + len(request), sock_diag_by_family, request_dump, 1, 0)
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 4) as netlink:  # NETLINK_SOCK_DIAG
+        netlink.settimeout(2.0)
+        netlink.sendall(header + request)
+        while True:
+            data = netlink.recv(1 << 16)
+            offset = 0
+            while offset < len(data):
+                length, kind = struct.unpack_from("=IH", data, offset)
+                if kind == done:
+                    raise AssertionError(f"the kernel does not list the socket {sock!r}")
+                if kind == error:
+                    raise AssertionError("sock_diag refused the request")
+                # inet_diag_msg: 4 bytes, sockid (48), expires, rqueue, wqueue, uid, inode
+                _, wqueue, _, found = struct.unpack_from("=IIII", data, offset + 16 + 56)
+                if found == inode:
+                    return wqueue
+                offset += (length + 3) & ~3

@@ -1,0 +1,29 @@
+"""TLS contexts for the spec's servers and clients, from the static test
+certificates in ``certs/`` (made by ``certs/make-certs.sh`` with the openssl
+command): a test CA, a server certificate it signed for 127.0.0.1, ::1 and
+localhost, and an unrelated CA that a client can trust instead.
+
+Static files need no third-party package, so TLS scenarios run on every
+interpreter (PyPy included)."""
+
+import functools
+import os
+import ssl
+
+CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "certs")
+#: The host name the server certificate is issued for (and clients connect to).
+HOST = "127.0.0.1"
+
+
+def _cert(name):
+    return os.path.join(CERTS, name)
+
+
+@functools.lru_cache(maxsize=None)
+def contexts():
+    """``{"server", "trusting", "untrusting"}`` SSL contexts, made once per process."""
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(_cert("server.pem"))
+    trusting = ssl.create_default_context(cafile=_cert("ca.pem"))
+    untrusting = ssl.create_default_context(cafile=_cert("stranger-ca.pem"))
+    return {"server": server, "trusting": trusting, "untrusting": untrusting}
