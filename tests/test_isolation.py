@@ -4,6 +4,8 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from asyncio_server_spec import isolation
 from asyncio_server_spec.spec_run import run_spec
 
@@ -30,7 +32,7 @@ def test_a_hang_fails_its_scenario_within_the_time_limit():
                    cwd=str(ROOT), timeout=120)
     assert run.returncode != 0
     assert run.failed == {"server.get-loop"}, run.output
-    assert "did not finish within 1.5 s" in run.output
+    assert "expected the scenario to finish within 1.5 s; it did not" in run.output
     assert len(run.passed) >= 10  # the scenarios after it ran
 
 
@@ -45,34 +47,44 @@ def test_a_child_report_describes_how_the_child_ended():
     assert killed.death() == ("the process running the scenario crashed: it was killed by "
                               "SIGABRT; its last words: panicked at x")
     exited = isolation.ChildReport([], 3 << 8, False, "")
-    assert exited.death() == "the process running the scenario crashed: it exited with status 3"
+    assert exited.death() == ("the process running the scenario crashed: it exited with "
+                              "status 3 before finishing it")
     hung = isolation.ChildReport([], signal.SIGKILL, True, "", time_limit=2)
-    assert hung.death() == "the scenario did not finish within 2 s and its process was killed"
+    assert hung.death() == ("expected the scenario to finish within 2 s; it did not, and its "
+                            "process was killed")
+    assert (killed.death_kind, hung.death_kind) == ("crashed", "timed-out")
     odd = isolation.ChildReport([], 77, False, "")
     assert "signal 77" in odd.death()
 
 
 def test_replay_plays_back_each_step():
     report = isolation.ChildReport([
-        {"event": "step", "status": "passed", "error": None},
-        {"event": "step", "status": "failed", "error": "no echo"},
-        {"event": "step", "status": "error", "error": "OSError: boom"},
-    ], 0, False, "")
+        {"event": "step", "status": "passed", "kind": None, "message": None, "duration": 0.5},
+        {"event": "step", "status": "failed", "kind": "diverged", "message": "no echo",
+         "duration": 0.25},
+    ], signal.SIGSEGV, False, "")
     replay = isolation.Replay(report)
     assert replay.next_step() is None
-    for expected in (AssertionError, isolation.ReplayedError, AssertionError):
-        try:
-            replay.next_step()
-        except expected:
-            pass
-        else:
-            raise AssertionError("no {}".format(expected.__name__))
+    with pytest.raises(AssertionError, match="^no echo$"):
+        replay.next_step()
+    with pytest.raises(AssertionError, match="killed by SIGSEGV"):
+        replay.next_step()  # the step it died in
+    assert replay.outcome(1) == ("diverged", "no echo", 0.25)
+    assert replay.outcome(2)[0] == "crashed"
+
+
+def test_last_words_keep_a_panic_location_behind_a_long_backtrace():
+    stderr = ("thread 'main' panicked at src/server.rs:1173:22:\nboom\n"
+              + "".join(f"  {n}: frame {n}\n" for n in range(60))).encode()
+    words = isolation.last_words(stderr)
+    assert words.startswith("thread 'main' panicked at src/server.rs:1173:22:")
+    assert "frame 59" in words and "frame 10:" not in words
 
 
 def test_child_channel_and_collect_round_trip():
     channel, report = isolation.fork(time_limit=10)
     if channel is not None:  # the child
-        channel.step("passed", None)
+        channel.step("passed", None, None, 0.1)
         channel.end(["a problem"])
         os._exit(0)
     assert report.finished and report.problems == ["a problem"]
@@ -94,12 +106,16 @@ def test_wrapped_steps_run_for_real_until_a_replay_is_set():
     func = Registry.steps["given"][0].func
     assert func.replays and not hasattr(func.__wrapped__, "replays")
 
-    class Context:
+    class Current:
         replay = None
 
+    class Context:
+        class run:
+            current = Current
+
     func(Context, 1)
-    Context.replay = isolation.Replay(isolation.ChildReport(
-        [{"event": "step", "status": "passed", "error": None}], 0, False, ""))
+    Current.replay = isolation.Replay(isolation.ChildReport(
+        [{"event": "step", "status": "passed", "kind": None, "message": None}], 0, False, ""))
     func(Context, 2)
     assert calls == [1]  # the replayed call did not run the step
 

@@ -2,7 +2,7 @@ import json
 import sys
 from pathlib import Path
 
-from asyncio_server_spec.results import ResultLog, outcomes, read_events, scenario_id
+from asyncio_server_spec.results import ResultLog, read_log, scenario_id
 from asyncio_server_spec.spec_run import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,29 +13,52 @@ def test_scenario_id_comes_from_the_id_tag():
     assert scenario_id(["slow"]) is None
 
 
-def test_a_started_scenario_that_never_ended_counts_as_crashed(tmp_path):
-    log = ResultLog(str(tmp_path / "r.jsonl"))
-    log.started("a", "A")
-    log.ended("a", "passed")
-    log.started("b", "B")
-    with open(log.path, "a") as out:
-        out.write('{"event": "end", "id"')  # torn by a dying process
-    events = read_events(log.path)
-    assert [e["event"] for e in events] == ["start", "end", "start"]
-    assert outcomes(events) == {"a": "passed", "b": "crashed"}
+def _scenario(log, sid, verdict, status="passed"):
+    log.scenario(id=sid, feature="f.feature", name=sid, status=status, verdict=verdict,
+                 expectation=None, message=None, step=None, duration=0.01)
 
 
-def test_a_missing_results_file_has_no_events(tmp_path):
-    assert read_events(str(tmp_path / "none.jsonl")) == []
+def test_the_log_says_what_ran_and_is_readable_when_cut_short(tmp_path):
+    path = str(tmp_path / "r.jsonl")
+    log = ResultLog(path, {"loop": {"name": "asyncio"}})
+    log.started("a")
+    _scenario(log, "a", "pass")
+    log.started("b")
+    with open(path, "a") as out:
+        out.write('{"record": "scenario", "id"')  # torn by a dying process
+    header, scenarios, end, running = read_log(path)
+    assert header["schema"] == 1 and header["loop"] == {"name": "asyncio"}
+    assert header["ended"] is None and end is None  # cut short
+    assert [s["id"] for s in scenarios] == ["a"]
+    assert running == "b"
 
 
-def test_spec_run_sorts_outcomes():
-    events = [{"event": "end", "id": i, "status": s}
-              for i, s in [("p", "passed"), ("f", "failed"), ("e", "error")]]
-    events.append({"event": "start", "id": "c"})
-    run = SpecRun(1, "", events)
+def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
+    path = str(tmp_path / "r.jsonl")
+    log = ResultLog(path, {})
+    _scenario(log, "a", "pass")
+    _scenario(log, "b", "not-applicable", "not-applicable")
+    log.close()
+    header, scenarios, end, running = read_log(path)
+    assert header["ended"] == end["ended"] and running is None
+    assert end["counts"] == {"pass": 1, "not-applicable": 1}
+    assert len(scenarios) == 2
+    assert all(json.loads(line) for line in open(path))
+
+
+def test_a_missing_results_file_has_nothing(tmp_path):
+    assert read_log(str(tmp_path / "none.jsonl")) == (None, [], None, None)
+
+
+def test_spec_run_sorts_verdicts():
+    records = [{"id": i, "status": s, "verdict": v} for i, s, v in [
+        ("p", "passed", "pass"), ("f", "diverged", "unexpected-failure"),
+        ("x", "diverged", "expected-failure"), ("h", "harness-error", "harness-error"),
+        ("u", "passed", "unexpected-pass")]]
+    run = SpecRun(1, "", {}, records, running="c")
     assert run.passed == {"p"}
-    assert run.failed == {"f", "e", "c"}
+    assert run.failed == {"f", "h", "u", "c"}
+    assert run.outcomes["c"] == "crashed"
 
 
 def test_run_spec_reports_every_scenario_of_one_feature():
@@ -53,7 +76,7 @@ def test_run_spec_kills_a_run_that_outlives_its_timeout():
 def test_bad_loop_name_stops_behave_before_any_scenario():
     run = run_spec(["-D", "loop=tokio"], cwd=str(ROOT), timeout=60)
     assert run.returncode != 0
-    assert run.events == []
+    assert run.records == {} and run.header is None
     lines = [line for line in run.output.splitlines() if "tokio" in line]
     assert lines == [
         "asyncio-server-spec: unknown loop 'tokio'; accepted: asyncio, uvloop, rloop "
