@@ -36,7 +36,7 @@ Feature: Socket options of a TCP server
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Note: Linux refuses the bind unless both the old and the new socket set
           SO_REUSEADDR; asyncio sets it on every listening socket by default.
-    Given a server on 127.0.0.1 that has ended a client connection and then been closed
+    Given a server that has ended a client connection and then been closed
     When another server is created on the same port
     Then the second server listens on the same port
     And a client can connect and is echoed
@@ -44,7 +44,7 @@ Feature: Socket options of a TCP server
   @id:socket-options.reuse-address-off
   Scenario: With reuse_address=False that port cannot be bound while old connections linger
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    Given a server on 127.0.0.1 that has ended a client connection and then been closed
+    Given a server that has ended a client connection and then been closed
     When another server is created on the same port with reuse_address=False
     Then it failed with OSError
     And the error is EADDRINUSE (address already in use)

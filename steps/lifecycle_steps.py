@@ -12,6 +12,8 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
+from asyncio_server_spec import kernel
+from asyncio_server_spec.client import blocking_probe
 from asyncio_server_spec.waiting import settle, within
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
@@ -56,23 +58,13 @@ def step_close_then_connect_at_once(context):
     world = context.world
     world.server.close()
     # a blocking connect: the event loop gets no chance to run in between
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.settimeout(PROMPT)
-    try:
-        probe.connect(world.address[:2])
-        world.early_connect = "accepted by the kernel"
-    except ConnectionRefusedError:
-        world.early_connect = "refused"
-    except OSError as exc:
-        world.early_connect = "failed: {!r}".format(exc)
-    finally:
-        probe.close()
+    world.early_connect = blocking_probe(world.address, PROMPT)
 
 
 @then("that client was refused")
 def step_early_client_refused(context):
     outcome = context.world.early_connect
-    assert outcome == "refused", "the connection right after close() was {}".format(outcome)
+    assert outcome == "refused", f"expected the connection right after close() to be refused; {outcome}"
 
 
 # -- wait_closed() before close() ---------------------------------------------------
@@ -202,7 +194,7 @@ async def step_bulk_writer_server(context, n):
             record.count("handlers_finished")
 
     server = await within(
-        asyncio.start_server(handler, host="127.0.0.1", port=0), "the server to be created"
+        asyncio.start_server(handler, host=kernel.loopback_address(), port=0), "the server to be created"
     )
     world.adopt(server)
 

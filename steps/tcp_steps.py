@@ -257,7 +257,7 @@ def step_caller_socket_closed(context):
 
 
 # -- two servers on one port -------------------------------------------------------
-@given("a server on 127.0.0.1 that has ended a client connection and then been closed")
+@given("a server that has ended a client connection and then been closed")
 async def step_server_left_time_wait(context):
     # The server closes the connection first, so its end of it stays in the
     # kernel (FIN_WAIT/TIME_WAIT) for a minute, bound to the server's port.
@@ -301,9 +301,15 @@ def step_error_addr_in_use(context):
 def step_second_same_port(context):
     world = context.world
     second = world.outcome
-    assert _is_server(second), "the second server was not created: {!r}".format(second)
+    if not _is_server(second):
+        taken = kernel.listener_owner((world.address[0], world.first_port)) == "other process"
+        raise AssertionError(
+            f"expected a second server on port {world.first_port}; it was not created: {second!r}"
+            + (" -- another process listens on that port now, so this run cannot tell"
+               if taken else ""))
     ports = [sock.getsockname()[1] for sock in second.sockets]
-    assert ports == [world.first_port], "the second server listens on {}".format(ports)
+    assert ports == [world.first_port], (
+        f"expected the second server on port {world.first_port}; it listens on {ports}")
     assert second.is_serving(), "the second server is not serving"
 
 
@@ -351,7 +357,7 @@ def step_accepted_option(context, option, state):
        "whose handler reads one line with {method:ReadMethod}()")
 async def step_server_with_limit(context, limit, method):
     server = await within(
-        asyncio.start_server(_line_handler(method, context.world.record), "127.0.0.1", 0, limit=limit),
+        asyncio.start_server(_line_handler(method, context.world.record), kernel.loopback_address(), 0, limit=limit),
         "the server to be created")
     context.world.adopt(server)
 
@@ -360,7 +366,7 @@ async def step_server_with_limit(context, limit, method):
        "{method:ReadMethod}()")
 async def step_server_default_limit(context, method):
     server = await within(
-        asyncio.start_server(_line_handler(method, context.world.record), "127.0.0.1", 0),
+        asyncio.start_server(_line_handler(method, context.world.record), kernel.loopback_address(), 0),
         "the server to be created")
     context.world.adopt(server)
 

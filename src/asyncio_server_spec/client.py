@@ -191,29 +191,57 @@ def abort_all(clients, timeout=DEFAULT_TIMEOUT):
 
 
 async def _probe(address, timeout):
-    """Connect and close again; return the client's own address, or the refusal."""
+    """Connect and close again; return the refusal (an exception) or None."""
     try:
         _, writer = await _open(address, timeout)
     except REFUSALS as exc:
         return exc
-    sockname = writer.get_extra_info("sockname")
     writer.transport.abort()
-    return sockname
+    return None
+
+
+def judge_accepted(address):
+    """A connection to *address* was accepted: by whom?  None when the socket
+    listening there belongs to another process (the closed server's port was
+    taken by someone else since: this process's server is not listening), else
+    what was observed, in words."""
+    if isinstance(address, (str, bytes)):
+        return f"a connection to {describe(address)} was accepted"
+    owner = kernel.listener_owner(address)
+    if owner == "other process":
+        return None
+    where = "a listening socket of this process" if owner == "this process" else "something"
+    return f"a connection to {describe(address)} was accepted by {where}"
+
+
+async def refusal_problem(address, timeout=DEFAULT_TIMEOUT):
+    """None if nothing *in this process* accepts connections at *address*;
+    otherwise what was observed.
+
+    A refused connection is the plain answer.  An accepted one is checked
+    against the kernel's table of listening sockets (:func:`judge_accepted`).
+    """
+    refusal = await client_thread().call(_probe(address, timeout))
+    return None if refusal is not None else judge_accepted(address)
 
 
 async def is_refused(address, timeout=DEFAULT_TIMEOUT):
-    """True if nothing *in this process* accepts connections at *address*.
+    """True if nothing in this process accepts connections at *address*."""
+    return await refusal_problem(address, timeout) is None
 
-    A refused connection is the plain answer.  An accepted one is checked
-    against the kernel's table of listening sockets: when the socket that
-    listens there belongs to another process (the closed server's port was
-    taken by someone else since), this process's server is not listening,
-    and the answer is still True.
-    """
-    outcome = await client_thread().call(_probe(address, timeout))
-    if isinstance(outcome, BaseException):
-        return True
-    if isinstance(address, (str, bytes)):
-        return False  # a path in this scenario's own temp dir: nobody else's
-    owner = kernel.listener_owner(address)
-    return owner == "other process"
+
+def blocking_probe(address, timeout):
+    """Connect with a plain blocking socket -- the event loop gets no chance to
+    run meanwhile -- and say what happened: ``"refused"``, or what was observed."""
+    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe.settimeout(timeout)
+    try:
+        probe.connect(address[:2])
+    except ConnectionRefusedError:
+        return "refused"
+    except OSError as exc:
+        return f"failed: {exc!r}"
+    finally:
+        probe.close()
+    return judge_accepted(address) or "refused"

@@ -8,6 +8,7 @@ trusting the loop under test to report them.
 import os
 import socket
 import struct
+import sys
 
 #: /proc/net/tcp state of a listening socket
 _LISTEN = "0A"
@@ -103,3 +104,22 @@ def listen_backlog(sock):
                 if found == inode:
                     return wqueue
                 offset += (length + 3) & ~3
+
+
+_LOOPBACK = {}
+
+
+def loopback_address():
+    """A loopback address of this process's own, where servers listen unless a
+    scenario names another: on Linux every 127.x.y.z reaches this machine, so
+    each process (each run, each isolated scenario) takes its own, and a port
+    that another process's server takes on 127.0.0.1 (or on its own address)
+    after a scenario's server closed is never the one a check connects to.
+    Elsewhere, 127.0.0.1."""
+    pid = os.getpid()
+    if pid not in _LOOPBACK:
+        if sys.platform.startswith("linux"):
+            _LOOPBACK[pid] = f"127.{1 + pid % 250}.{(pid // 250) % 256}.{1 + (pid // 64000) % 250}"
+        else:
+            _LOOPBACK[pid] = "127.0.0.1"
+    return _LOOPBACK[pid]

@@ -8,6 +8,7 @@ import tempfile
 import threading
 
 from . import client as clients
+from . import kernel
 from . import servers
 from .client import Client
 from .record import ServerRecord
@@ -52,7 +53,8 @@ class World:
 
     # -- servers and clients the steps act on -----------------------------------
     async def start(self, api="start_server", handler="echo", **kwargs):
-        """Create a server; by default on 127.0.0.1 with an ephemeral port, or
+        """Create a server; by default on this process's own loopback address
+        (:func:`~asyncio_server_spec.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
 
         An exception from the loop is re-raised, marked so that a verdict says
@@ -60,7 +62,7 @@ class World:
         if api in servers.UNIX_APIS:
             kwargs.setdefault("path", self.temp_path("server.sock"))
         elif "sock" not in kwargs:
-            kwargs.setdefault("host", "127.0.0.1")
+            kwargs.setdefault("host", kernel.loopback_address())
             kwargs.setdefault("port", 0)
         try:
             server = await within(
