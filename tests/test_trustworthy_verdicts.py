@@ -1,0 +1,130 @@
+"""The verdict is about the loop's *server*: each class of fault that once
+made a verdict lie is reproduced by a loop in tests/loop_traps, and the
+harness must now tell it as what it is."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from asyncio_server_spec.spec_run import run_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAPS = "tests.loop_traps."
+CLOSING = ["features/closing.feature", "features/serve_forever.feature",
+           "features/context_manager.feature"]
+
+
+def _spec(loop, *args, timeout=120):
+    return run_spec(["-D", f"loop={TRAPS}{loop}", *args], cwd=str(ROOT), timeout=timeout)
+
+
+def _one_line_refusal(run):
+    assert run.returncode == 2, run.output
+    lines = [line for line in run.output.splitlines() if line.startswith("asyncio-server-spec:")]
+    assert len(lines) == 1, run.output
+    assert "Traceback" not in run.output and "HOOK-ERROR" not in run.output
+    assert run.records == {}  # before any scenario
+    return lines[0]
+
+
+@pytest.mark.parametrize("isolate", ["off", "on"])
+def test_a_broken_client_side_does_not_fail_a_correct_server(isolate):
+    """Class 1: connecting to a closed port hangs, no Unix client, a
+    sock_connect that "succeeds" -- none of it is the spec's client."""
+    run = _spec("clients:broken_client", "-D", f"isolate={isolate}", timeout=180)
+    assert run.returncode == 0, run.output[-3000:]
+    assert not run.failed and len(run.passed) >= 100
+
+
+def test_a_loop_that_swaps_set_event_loop_is_judged_on_its_own_loop():
+    """Class 2: the steps run on the factory's loop, so its servers' fault shows."""
+    run = _spec("swapper:keeps_listening", *CLOSING, "-D", "isolate=off")
+    assert "closing.stops-new-connections" in run.failed, run.output[-3000:]
+    assert "a listening socket of this process" in run.output
+
+
+@pytest.mark.parametrize("loop, words", [
+    ("builtins:object", "its factory returned builtins.object, not an event loop"),
+    (f"{TRAPS}factories:raises", "calling its factory failed with RuntimeError: no loop today"),
+    (f"{TRAPS}factories:takes_an_argument", "calling its factory failed with TypeError"),
+    (f"{TRAPS}raises_at_import:new_event_loop",
+     "importing the module 'tests.loop_traps.raises_at_import' failed with SyntaxError: "
+     "invalid syntax (loop.py, line 42)"),
+])
+@pytest.mark.parametrize("isolate", ["off", "on"])
+def test_a_loop_that_cannot_be_made_is_refused_in_one_line(loop, words, isolate):
+    """Classes 3 and 4: one line, exit 2, before any scenario."""
+    run = run_spec(["-D", f"loop={loop}", "-D", f"isolate={isolate}"], cwd=str(ROOT), timeout=60)
+    line = _one_line_refusal(run)
+    assert words in line, line
+
+
+def test_the_specs_own_failure_is_a_harness_error_not_a_divergence():
+    """Class 5: the spec's checking code raising is reported as ours."""
+    run = _spec("odd_sockets:odd_sockets", "features/socket_options.feature", "-D", "isolate=off")
+    assert run.returncode != 0
+    errors = run.with_verdict("harness-error")
+    assert "socket-options.backlog-default" in errors, run.output[-3000:]
+    assert not (errors & run.with_verdict("unexpected-failure"))
+    assert "HARNESS ERROR (a bug of the spec, not of the loop)" in run.output
+    assert "the spec's own code failed at kernel.py" in run.output
+
+
+def test_an_accepted_refusal_probe_says_who_accepted():
+    """Class 6: not a timeout, but what was observed."""
+    run = run_spec(["-D", "loop=tests.deviants.lifecycle:close_keeps_listening",
+                    "features/closing.feature"], cwd=str(ROOT), timeout=120)
+    assert "closing.stops-new-connections" in run.failed
+    assert ("expected a new client to be refused; a connection to 127." in run.output
+            and "was accepted by a listening socket of this process" in run.output), run.output
+    assert "timed out" not in run.output
+
+
+def test_identical_failures_are_grouped_and_name_their_step():
+    """Class 8: a loop that cannot create a server gets one entry, not 100."""
+    run = _spec("no_server:no_server", "-D", "isolate=off")
+    match = re.search(r"\[diverged\] (\d+) scenarios: ", run.output)
+    assert match and int(match.group(1)) >= 50, run.output[-3000:]
+    assert "no server could be created with start_server(): TypeError: create_server() is not " \
+           "implemented by this loop" in run.output
+    assert "      at step: Given a server started with start_server" in run.output
+
+
+def test_a_crash_keeps_the_panic_location_and_no_internal_names():
+    """Class 8: a Rust-style panic's location survives a long backtrace."""
+    run = _spec("panics:panics", "features/unix.feature", "-D", "isolate=on")
+    assert run.with_status("crashed"), run.output[-3000:]
+    assert "panicked at src/server.rs:1173:22" in run.output
+    assert "ReplayedError" not in run.output and "Replayed" not in run.output
+
+
+def test_cleanup_problems_are_failures_not_hook_errors():
+    """Class 8: a leak found by cleanup fails its scenario as 'cleanup'."""
+    run = _spec("leaky:leaks_on_close", "features/closing.feature", "-D", "isolate=off")
+    assert "HOOK-ERROR" not in run.output
+    assert "closing.close-twice" in run.with_status("cleanup"), run.output[-3000:]
+    assert "expected every file descriptor the scenario opened to be closed" in run.output
+
+
+def test_process_wide_resources_made_on_first_use_blame_no_scenario():
+    """Class 9: what a loop keeps for the whole process is made before the baseline."""
+    run = _spec("leaky:process_wide_on_first_use", "features/closing.feature",
+                "features/creating.feature", "-D", "isolate=off")
+    assert run.returncode == 0, run.output[-3000:]
+    assert not run.failed
+
+
+def test_durations_are_real_under_isolation():
+    """Class 8: behave's 'Took' counts the isolated scenarios' real time."""
+    import time
+
+    started = time.monotonic()
+    run = run_spec(["-D", "isolate=on", "features/closing.feature", "features/serving.feature"],
+                   cwd=str(ROOT), timeout=120)
+    wall = time.monotonic() - started
+    took = re.search(r"Took (\d+)min ([\d.]+)s", run.output)
+    assert took, run.output
+    seconds = int(took.group(1)) * 60 + float(took.group(2))
+    durations = sum(r["duration"] for r in run.records.values())
+    assert seconds >= 0.5 * wall and durations >= 0.5 * wall, (seconds, durations, wall)
