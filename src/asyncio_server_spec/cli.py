@@ -89,7 +89,7 @@ def trace(options, out=sys.stdout):
     return 0
 
 
-def report(options, out=sys.stdout):
+def report(options, out=None):
     """Build the results site from the logs; print where its index is."""
     from .report import LogError, build_site  # jinja2 is needed only here
 
@@ -105,7 +105,7 @@ def report(options, out=sys.stdout):
         raise UsageError(f"cannot write the site into {options.out}: {exc.strerror or exc}")
     index = os.path.join(options.out, "index.html")
     plural = "" if len(logs) == 1 else "s"
-    print(f"wrote {index} ({len(pages)} pages from {len(logs)} log{plural})", file=out)
+    print(f"wrote {index} ({len(pages)} pages from {len(logs)} log{plural})", file=out or sys.stdout)
     return 0
 
 

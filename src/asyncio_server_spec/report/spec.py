@@ -65,18 +65,23 @@ def _range(low, high):
     return f"{low}–{high}"
 
 
+def _range_key(bounds):
+    return [tuple(int(part) for part in re.findall(r"\d+", bound)) for bound in bounds]
+
+
 def version_badges(tags):
     """The Python versions a scenario runs on, as badges: ``3.12.1+``, ``≤ 3.11``,
     ``3.10.7–3.11.6``; one badge per ``use.with_python=A..B`` range (several
     ranges mean any of them).  An empty list means every version."""
-    bounds, badges = {}, []
+    bounds, ranges = {}, []
     for tag in sorted(tags):
         match = _MIN_MAX.match(tag)
         if match:
             bounds[match.group(1)] = match.group(2)
         match = _RANGE.match(tag)
         if match:
-            badges.append(_range(match.group(1), match.group(2)))
+            ranges.append((match.group(1), match.group(2)))
+    badges = [_range(low, high) for low, high in sorted(ranges, key=_range_key)]
     if "min" in bounds and "max" in bounds:
         badges.insert(0, _range(bounds["min"], bounds["max"]))
     elif "min" in bounds:
