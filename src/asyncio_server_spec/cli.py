@@ -1,5 +1,6 @@
 """``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly
-(and ``trace``: the features' traceability table).
+(and ``trace``: the features' traceability table; ``report``: the results
+logs as a static site).
 
 It prints the address it listens on, serves the echo handler until SIGINT or
 SIGTERM, then closes the server, ends the open client connections and waits
@@ -43,7 +44,7 @@ def _port(text):
 
 def build_parser():
     parser = _Parser(prog="python -m asyncio_server_spec")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,trace}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,trace,report}")
     commands.required = True
     serve = commands.add_parser("serve", help="run the reference echo server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -53,6 +54,11 @@ def build_parser():
     trace = commands.add_parser("trace", help="print the traceability table of the features")
     trace.add_argument("--features", default="features", help="the features directory (default: features)")
     trace.add_argument("--write", action="store_true", help="update the table in FEATURES/README.md")
+    report = commands.add_parser("report", help="build the results site from results logs")
+    report.add_argument("--out", required=True, metavar="DIR", help="the directory to write the site into")
+    report.add_argument("--features", default="features", help="the features directory (default: features)")
+    report.add_argument("logs", nargs="+", metavar="LOG",
+                        help="a results log (behave -D results=PATH), or a directory of *.jsonl logs")
     return parser
 
 
@@ -81,6 +87,29 @@ def trace(options, out=sys.stdout):
         new.write(text)
     print("updated " + readme, file=out)
     return 0
+
+
+def report(options, out=None):
+    """Build the results site from the logs; print where its index is."""
+    from .report import LogError, build_site  # jinja2 is needed only here
+
+    if not os.path.isdir(options.features):
+        raise UsageError(f"{options.features} is not a directory of feature files")
+    if os.path.exists(options.out) and not os.path.isdir(options.out):
+        raise UsageError(f"--out {options.out} is a file; give a directory for the site")
+    try:
+        pages, logs = build_site(options.out, options.logs, options.features)
+    except LogError as exc:
+        raise UsageError(str(exc))
+    except OSError as exc:
+        raise UsageError(f"cannot write the site into {options.out}: {exc.strerror or exc}")
+    index = os.path.join(options.out, "index.html")
+    plural = "" if len(logs) == 1 else "s"
+    print(f"wrote {index} ({len(pages)} pages from {len(logs)} log{plural})", file=out or sys.stdout)
+    return 0
+
+
+COMMANDS = {"trace": trace, "report": report}
 
 
 def loop_factory_or_usage_error(name):
@@ -167,7 +196,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         options = parse_args(argv)
-        return trace(options) if options.command == "trace" else run(options)
+        return COMMANDS.get(options.command, run)(options)
     except UsageError as exc:
         print("asyncio_server_spec: error: {}".format(exc), file=sys.stderr)
         return USAGE_ERROR

@@ -1,0 +1,21 @@
+"""The spec as pages a person reads: the version × loop matrix from results logs.
+
+``python -m asyncio_server_spec report --out DIR LOG [LOG...]`` reads the
+results logs (:mod:`.logs`), the feature files (:mod:`.spec`), combines them
+(:mod:`.model`) and writes a static site (:mod:`.site`): index.html (summary
+and matrix), one page per feature and per loop, traceability.html, runs.html.
+"""
+
+from .logs import LogError, read_logs
+from .site import build
+from .spec import read_spec
+
+__all__ = ["LogError", "build_site"]
+
+
+def build_site(out_dir, arguments, features_dir):
+    """Build the site from the logs named by *arguments* (files or
+    directories of ``*.jsonl``); return (pages written, logs read)."""
+    logs = read_logs(arguments)
+    pages = build(out_dir, read_spec(features_dir), logs)
+    return pages, logs

@@ -1,0 +1,365 @@
+"""The report's model: the spec's scenarios against the results of every log.
+
+Columns are (loop, Python implementation, exact version); when several logs
+cover the same column, a later run (by its "started" time) overrides an
+earlier one scenario by scenario.  Each (scenario, column) cell has one
+category, derived from the record's verdict and status as the schema defines
+them; a cell no log covered is "not run".
+"""
+
+import re
+from collections import OrderedDict
+
+from .spec import _OUTLINE_SUFFIX
+
+
+class Category:
+    """How a cell is shown: its short label, the legend's words, its CSS class."""
+
+    def __init__(self, key, label, name, unexpected=False):
+        self.key = key
+        self.label = label
+        self.name = name
+        self.unexpected = unexpected
+
+
+CATEGORIES = OrderedDict((c.key, c) for c in [
+    Category("pass", "pass", "passed"),
+    Category("xfail", "xfail", "expected failure (listed in the loop's expectations; see its footnote)"),
+    Category("fail", "FAIL", "unexpected failure: the loop diverged from the documented behaviour", True),
+    Category("xpass", "XPASS", "unexpected pass: listed as an expected failure, but passed", True),
+    Category("crash", "crash", "crashed: the process running the scenario died", True),
+    Category("timeout", "timeout", "timed out: the scenario exceeded its time limit and was killed", True),
+    Category("harness", "harness", "harness error: the spec's own code failed (never the loop's fault)", True),
+    Category("cleanup", "cleanup", "cleanup: the steps passed but something was left behind or hung", True),
+    Category("na", "n/a", "not applicable on this Python/loop/OS (hover: the tag)"),
+    Category("notrun", "–", "not run: no log covered this cell"),
+    Category("unknown", "?", "a verdict this report does not know (a newer log schema?)", True),
+])
+UNEXPECTED = [key for key, category in CATEGORIES.items() if category.unexpected]
+#: failures an expectations file can list (a harness error is the spec's bug)
+LISTABLE = ("fail", "crash", "timeout", "cleanup")
+_FAILED_STATUS = {"diverged": "fail", "crashed": "crash", "timed-out": "timeout",
+                  "cleanup": "cleanup", "harness-error": "harness"}
+LOOP_ORDER = ("asyncio", "uvloop", "rloop")
+
+
+def categorize(record):
+    """The category of a scenario record, from its verdict (and status)."""
+    verdict, status = record.get("verdict"), record.get("status")
+    if verdict == "harness-error" or (verdict == "unexpected-failure" and status == "harness-error"):
+        return "harness"
+    simple = {"pass": "pass", "expected-failure": "xfail", "unexpected-pass": "xpass",
+              "not-applicable": "na"}
+    if verdict in simple:
+        return simple[verdict]
+    if verdict == "unexpected-failure":
+        return _FAILED_STATUS.get(status, "fail")
+    return "unknown"
+
+
+def version_key(text):
+    """A sortable key of a version string such as ``3.13.18`` or ``3.14.0rc1``."""
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3]) + (text,)
+
+
+def slug(name):
+    """A file name for a loop name such as ``pkg.mod:factory``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "loop"
+
+
+class Counts(dict):
+    """Cells per category, with the sums the summaries show."""
+
+    def add(self, key, n=1):
+        self[key] = self.get(key, 0) + n
+
+    @property
+    def applicable(self):
+        return sum(n for key, n in self.items() if key not in ("na", "notrun"))
+
+    @property
+    def passing(self):
+        return self.get("pass", 0)
+
+    @property
+    def unexpected(self):
+        return sum(self.get(key, 0) for key in UNEXPECTED)
+
+    @property
+    def percent(self):
+        """Passing / applicable as a whole percentage, or None with nothing applicable."""
+        return None if not self.applicable else int(100 * self.passing / self.applicable)
+
+    @property
+    def tone(self):
+        """bad (anything unexpected), warn (expected failures), ok, or none."""
+        if self.unexpected:
+            return "bad"
+        if self.get("xfail"):
+            return "warn"
+        return "ok" if self.applicable else "none"
+
+
+class Column:
+    """One loop on one exact Python: the logs that cover it."""
+
+    def __init__(self, loop, implementation, version):
+        self.loop = loop
+        self.implementation = implementation
+        self.version = version
+        self.logs = []
+        self.counts = Counts()
+
+    @property
+    def key(self):
+        return (self.loop, self.implementation, self.version)
+
+    @property
+    def python(self):
+        return f"{self.implementation} {self.version}"
+
+    @property
+    def sort_key(self):
+        return (self.implementation != "CPython", self.implementation, version_key(self.version))
+
+    @property
+    def cut_short(self):
+        return any(log.cut_short for log in self.logs)
+
+
+class Loop:
+    """A loop and its columns, one per Python it ran on."""
+
+    def __init__(self, name):
+        self.name = name
+        self.slug = slug(name)
+        self.columns = []
+        self.versions = []  # the loop's own versions seen in the logs
+        self.modules = []
+        self.counts = Counts()
+
+    @property
+    def page(self):
+        return f"loops/{self.slug}.html"
+
+    @property
+    def label(self):
+        versions = ", ".join(v for v in self.versions if v)
+        return f"{self.name} {versions}".strip()
+
+    @property
+    def sort_key(self):
+        known = LOOP_ORDER.index(self.name) if self.name in LOOP_ORDER else len(LOOP_ORDER)
+        return (known, self.name)
+
+
+class Cell:
+    """A scenario on a column: its category, the record behind it, its footnote."""
+
+    def __init__(self, column, category, record=None, log=None, footnote=None):
+        self.column = column
+        self.category = CATEGORIES[category]
+        self.record = record
+        self.log = log
+        self.footnote = footnote
+
+    @property
+    def message(self):
+        return (self.record or {}).get("message")
+
+    @property
+    def step(self):
+        return (self.record or {}).get("step")
+
+    @property
+    def expectation(self):
+        return (self.record or {}).get("expectation") or None
+
+    @property
+    def title(self):
+        """The hover text: what the cell means, and the tag or reason behind it."""
+        key = self.category.key
+        if key == "na":
+            return "not applicable: {}".format(self.message or "no tag given")
+        if key == "notrun":
+            if self.column.cut_short:
+                return f"not run: the run for {self.column.loop} on {self.column.python} was cut short"
+            return f"not run: no log covered {self.column.loop} on {self.column.python}"
+        if key == "xfail" and self.expectation:
+            return "expected failure: {}".format(self.expectation.get("reason") or "")
+        status = (self.record or {}).get("status")
+        text = self.category.name.split(":")[0]
+        return f"{text} ({status})" if status and key not in ("pass",) else text
+
+
+class Footnote:
+    """An expected failure's reason and upstream link, numbered for the index."""
+
+    def __init__(self, number, reason, link):
+        self.number = number
+        self.reason = reason
+        self.link = link
+        self.anchor = f"fn-{number}"
+        self.cells = []
+
+
+class UnknownScenario:
+    """A scenario id a log has and the spec does not (an older or newer spec)."""
+
+    def __init__(self, record):
+        self.id = record["id"]
+        self.title = _OUTLINE_SUFFIX.sub("", str(record.get("name") or ""))
+        self.file = str(record.get("feature") or "")
+
+
+class Report:
+    """Everything the pages show."""
+
+    def __init__(self, features, logs):
+        self.features = features
+        self.scenarios = [s for feature in features for s in feature.scenarios]
+        self.by_id = OrderedDict((s.id, s) for s in self.scenarios)
+        self.logs = sorted(logs, key=lambda log: (str(log.header.get("started") or ""), log.path))
+        for number, log in enumerate(self.logs, 1):
+            log.anchor = f"run-{number}"
+        self.loops, self.columns = self._columns()
+        self.loop_by_name = {loop.name: loop for loop in self.loops}
+        self.footnotes = OrderedDict()
+        self.unknown = OrderedDict()
+        self.cells = {}
+        self._fill()
+
+    def _columns(self):
+        loops, columns = {}, {}
+        for log in self.logs:
+            loop = loops.setdefault(log.loop_name, Loop(log.loop_name))
+            for attr, value in (("versions", log.loop.get("version")), ("modules", log.loop.get("module"))):
+                if value and value not in getattr(loop, attr):
+                    getattr(loop, attr).append(str(value))
+            key = (log.loop_name, log.implementation, log.python_version)
+            if key not in columns:
+                columns[key] = Column(*key)
+                loop.columns.append(columns[key])
+            columns[key].logs.append(log)
+        ordered = sorted(loops.values(), key=lambda loop: loop.sort_key)
+        for loop in ordered:
+            loop.columns.sort(key=lambda column: column.sort_key)
+        return ordered, [column for loop in ordered for column in loop.columns]
+
+    def _footnote(self, expectation):
+        reason = str(expectation.get("reason") or "no reason given")
+        link = expectation.get("link") or None
+        key = (reason, link)
+        if key not in self.footnotes:
+            self.footnotes[key] = Footnote(len(self.footnotes) + 1, reason, link)
+        return self.footnotes[key]
+
+    def _fill(self):
+        for log in self.logs:
+            for sid, record in log.scenarios.items():
+                if sid not in self.by_id and sid not in self.unknown:
+                    self.unknown[sid] = UnknownScenario(record)
+        for column in self.columns:
+            latest = {}
+            for log in column.logs:  # in order of starting: a later run wins
+                for sid, record in log.scenarios.items():
+                    latest[sid] = (record, log)
+            for sid in list(self.by_id) + list(self.unknown):
+                if sid not in latest:
+                    cell = Cell(column, "notrun")
+                else:
+                    record, log = latest[sid]
+                    cell = Cell(column, categorize(record), record, log)
+                    if cell.category.key == "xfail":
+                        cell.footnote = self._footnote(cell.expectation or {})
+                        cell.footnote.cells.append(cell)
+                self.cells[(sid, column.key)] = cell
+                if sid in self.by_id:
+                    column.counts.add(cell.category.key)
+        for loop in self.loops:
+            for column in loop.columns:
+                for key, n in column.counts.items():
+                    loop.counts.add(key, n)
+
+    # -- views ----------------------------------------------------------------------
+    def cell(self, sid, column):
+        return self.cells[(sid, column.key)]
+
+    def column_at(self, loop, implementation, version):
+        """*loop*'s column on that Python, or None if it did not run there."""
+        for column in loop.columns:
+            if (column.implementation, column.version) == (implementation, version):
+                return column
+        return None
+
+    def row(self, sid):
+        return [self.cell(sid, column) for column in self.columns]
+
+    def feature_counts(self, feature, column):
+        counts = Counts()
+        for scenario in feature.scenarios:
+            counts.add(self.cell(scenario.id, column).category.key)
+        return counts
+
+    def loop_counts(self, sid, loop):
+        """One scenario's cells on one loop, counted per category."""
+        counts = Counts()
+        for column in loop.columns:
+            counts.add(self.cell(sid, column).category.key)
+        return counts
+
+    def has_unexpected(self, feature):
+        return any(self.cell(s.id, c).category.unexpected for s in feature.scenarios for c in self.columns)
+
+    def loop_cells(self, loop, keys, spec_only=False):
+        """The cells of *loop* in the given categories, in spec then column order
+        (with *spec_only*, leaving out ids the spec does not have)."""
+        ids = list(self.by_id) if spec_only else list(self.by_id) + list(self.unknown)
+        return [self.cell(sid, column) for sid in ids
+                for column in loop.columns if self.cell(sid, column).category.key in keys]
+
+    def divergences(self, loop):
+        """The loop's expected failures grouped by reason: (footnote, [(sid, [cells])])."""
+        grouped = OrderedDict()
+        for cell in self.loop_cells(loop, ("xfail",)):
+            grouped.setdefault(cell.footnote, OrderedDict()).setdefault(self._sid(cell), []).append(cell)
+        return [(footnote, list(by_sid.items())) for footnote, by_sid in
+                sorted(grouped.items(), key=lambda item: item[0].number)]
+
+    def _sid(self, cell):
+        return cell.record["id"]
+
+    def python_condition(self, loop, sid, keys=LISTABLE):
+        """A ``python = "..."`` condition for an expectations entry: the versions
+        where *sid* fails on *loop*; "" when it fails on every one run, None
+        when no single condition says it (the failing versions are not contiguous)."""
+        ran, failing = set(), set()
+        for column in loop.columns:
+            category = self.cell(sid, column).category.key
+            if category in ("na", "notrun"):
+                continue
+            ran.add(column.version)
+            if category in keys:
+                failing.add(column.version)
+        ordered = sorted(ran, key=version_key)
+        flags = [version in failing for version in ordered]
+        if not any(flags):
+            return None
+        if all(flags):
+            return ""
+        first, last = flags.index(True), len(flags) - 1 - flags[::-1].index(True)
+        if not all(flags[first:last + 1]):
+            return None
+        clauses = []
+        if first > 0:
+            clauses.append(">=" + _short(ordered[first], ordered[first - 1]))
+        if last < len(ordered) - 1:
+            clauses.append("<=" + _short(ordered[last], ordered[last + 1]))
+        return ", ".join(clauses)
+
+
+def _short(version, neighbour):
+    """*version* at major.minor precision unless *neighbour* shares its minor."""
+    mine, theirs = version_key(version)[:2], version_key(neighbour)[:2]
+    return version if mine == theirs else "{}.{}".format(*mine)

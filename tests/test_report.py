@@ -1,0 +1,506 @@
+"""The results site: reading results logs (schema 1), the pages built from the
+hand-written logs in tests/fixtures/results/, and the pages opened in a real
+headless browser (Debian's chromium through Playwright)."""
+
+import html
+import json
+import os
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from asyncio_server_spec import cli, traceability
+from asyncio_server_spec.report import build_site
+from asyncio_server_spec.report.logs import LogError, read_log, read_logs
+from asyncio_server_spec.report.spec import version_badges
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FEATURES = os.path.join(ROOT, "features")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: the (loop, Python) columns the fixture logs make, in the order the matrix shows them
+COLUMNS = [("asyncio", "CPython 3.11.7"), ("asyncio", "CPython 3.12.1"), ("asyncio", "CPython 3.13.18"),
+           ("asyncio", "PyPy 3.11.13"), ("uvloop", "CPython 3.11.7"), ("uvloop", "CPython 3.12.1"),
+           ("uvloop", "CPython 3.13.18")]
+
+
+def fixture(name):
+    return os.path.join(FIXTURES, name)
+
+
+def write_log(path, *lines, end="\n"):
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + end)
+    return str(path)
+
+
+HEADER = {"record": "run", "schema": 1, "python": {"implementation": "cpython", "version": "3.12.1", "build": "x"},
+          "loop": {"name": "asyncio", "module": "asyncio", "version": None}, "behave": "1.3.3",
+          "spec": {"version": "0.1.0", "commit": None}, "expectations": None, "isolate": False, "jobs": 1,
+          "label": None, "platform": "linux", "started": "2026-11-27T09:00:00+00:00",
+          "ended": "2026-11-27T09:00:05+00:00"}
+SCENARIO = {"record": "scenario", "id": "closing.close-twice", "feature": "closing.feature",
+            "name": "close() can be called twice", "status": "passed", "verdict": "pass",
+            "expectation": None, "message": None, "step": None, "duration": 0.01}
+END = {"record": "end", "ended": "2026-11-27T09:00:05+00:00", "counts": {"pass": 1}}
+
+
+# -- the reader ---------------------------------------------------------------------
+def test_a_complete_log_is_read_with_its_header_scenarios_and_end():
+    log = read_log(fixture("asyncio-cpython-3.13.jsonl"))
+    assert log.python_label == "CPython 3.13.18" and log.loop_name == "asyncio"
+    assert len(log.scenarios) == 8
+    assert log.scenarios["serve-forever.accepts"]["verdict"] == "harness-error"
+    assert not log.cut_short and not log.torn
+    assert log.counts == {"pass": 5, "not-applicable": 2, "harness-error": 1}
+
+
+def test_a_torn_last_line_is_ignored_and_the_run_is_cut_short():
+    log = read_log(fixture("asyncio-pypy-3.11-torn.jsonl"))
+    assert log.torn and log.cut_short and log.end is None
+    assert list(log.scenarios) == ["closing.stops-new-connections"]
+    assert log.python_label == "PyPy 3.11.13"
+    assert log.counts == {"pass": 1}  # counted from the lines, as there is no end line
+
+
+def test_a_log_with_no_scenario_lines_is_a_run_cut_short(tmp_path):
+    log = read_log(fixture("asyncio-cpython-3.12-empty.jsonl"))
+    assert log.scenarios == {} and log.cut_short and log.counts == {}
+    # ended filled in but no end line: also cut short
+    assert read_log(write_log(tmp_path / "x.jsonl", HEADER)).cut_short
+
+
+def test_unknown_fields_and_record_kinds_are_ignored(tmp_path):
+    path = write_log(tmp_path / "x.jsonl", dict(HEADER, host="ci-3", schema_note="later"),
+                     dict(SCENARIO, attempts=2), {"record": "progress", "done": 1}, END)
+    log = read_log(path)
+    assert log.scenarios["closing.close-twice"]["attempts"] == 2
+    assert not log.cut_short and log.counts == {"pass": 1}
+
+
+def test_a_multibyte_character_cut_in_the_last_line_counts_as_torn(tmp_path):
+    path = tmp_path / "x.jsonl"
+    whole = (json.dumps(HEADER) + "\n" + json.dumps(dict(SCENARIO, message="é" * 3), ensure_ascii=False)).encode()
+    path.write_bytes(whole[:-5])
+    log = read_log(str(path))
+    assert log.torn and log.scenarios == {}
+
+
+@pytest.mark.parametrize("lines, end, message", [
+    ([], "", "is empty"),
+    (['{"record": "scenario"'], "", "line 1 is not a run header"),
+    ([SCENARIO], "\n", "line 1 is not a run header"),
+    ([dict(HEADER, schema=2)], "\n", "results schema 2; this reader reads schema 1"),
+    ([HEADER, "{not json", SCENARIO], "\n", "line 2 is not JSON (only the last line of a log may be torn)"),
+    ([HEADER, "[1, 2]"], "\n", "line 2 is not a JSON object"),
+    ([HEADER, {"record": "scenario", "id": "x"}], "\n", "line 2 is a scenario record without status, verdict"),
+])
+def test_what_is_not_a_schema_1_log_is_a_one_line_error(tmp_path, lines, end, message):
+    path = write_log(tmp_path / "bad.jsonl", *lines, end=end) if lines else str(tmp_path / "bad.jsonl")
+    if not lines:
+        open(path, "w").close()
+    with pytest.raises(LogError) as raised:
+        read_log(path)
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_directory_gives_its_jsonl_files_once_each():
+    logs = read_logs([FIXTURES, fixture("uvloop-cpython-3.12.jsonl")])
+    names = sorted(log.name for log in logs)
+    assert names == sorted(n for n in os.listdir(FIXTURES) if n.endswith(".jsonl"))
+
+
+# -- version badges -----------------------------------------------------------------
+@pytest.mark.parametrize("tags, badges", [
+    (["id:x"], []),
+    (["use.with_python.min_version=3.12.1"], ["3.12.1+"]),
+    (["use.with_python.max_version=3.11"], ["≤ 3.11"]),
+    (["use.with_python.min_version=3.10.7", "use.with_python.max_version=3.11.6"], ["3.10.7–3.11.6"]),
+    (["use.with_python.min_version=3.11.7", "use.with_python.max_version=3.11"], ["3.11.7–3.11.x"]),
+    (["use.with_python=3.12.1..3.12.7"], ["3.12.1–3.12.7"]),
+    (["use.with_python=3.9..3.10", "use.with_python=3.12.1..3.12.7"], ["3.9–3.10", "3.12.1–3.12.7"]),
+])
+def test_version_badges_come_from_the_version_tags(tags, badges):
+    assert version_badges(tags) == badges
+
+
+# -- the site built from the fixture logs ------------------------------------------------
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("site"))
+    build_site(out, [FIXTURES], FEATURES)
+    return out
+
+
+def read(site, page):
+    with open(os.path.join(site, page), encoding="utf-8") as text:
+        return text.read()
+
+
+class Elements(HTMLParser):
+    """The elements of a page as (tag, attributes, text inside), flat; enough to
+    find rows and cells by attribute."""
+
+    VOID = frozenset({"br", "meta", "link", "input", "img", "hr", "col", "wbr"})
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.found, self.open = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": [], "children": []}
+        if self.open:
+            self.open[-1]["children"].append(element)
+        self.found.append(element)
+        if tag not in self.VOID:
+            self.open.append(element)
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for element in self.open:
+            element["text"].append(data)
+
+    def select(self, tag, cls=None, **attrs):
+        return [e for e in self.found if e["tag"] == tag
+                and (cls is None or cls in e["attrs"].get("class", "").split())
+                and all(e["attrs"].get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+def text(element):
+    return " ".join("".join(element["text"]).split())
+
+
+def cells(row):
+    return [child for child in row["children"] if child["tag"] == "td"]
+
+
+def spec_ids():
+    return [s.id for s in traceability.scenarios(FEATURES)]
+
+
+def test_the_index_lists_every_scenario_of_the_spec_exactly_once(site):
+    rows = Elements(read(site, "index.html")).select("tr", "scenario")
+    listed = Counter(row["attrs"]["data-id"] for row in rows)
+    ids = spec_ids()
+    assert len(ids) == len(set(ids)) > 100
+    assert {sid: listed[sid] for sid in ids} == {sid: 1 for sid in ids}
+    # and, apart from them, only the id a log has and the spec does not
+    assert set(listed) - set(ids) == {"clients.<method>-keeps-serving"}
+
+
+def test_every_scenario_row_has_a_cell_for_every_loop_and_python(site):
+    page = Elements(read(site, "index.html"))
+    headers = [text(th) for th in page.select("th", "py")]
+    cut_short = {("asyncio", "CPython 3.12.1"), ("asyncio", "PyPy 3.11.13"), ("uvloop", "CPython 3.11.7")}
+    assert headers == [python + ("*" if column in cut_short else "") for column in COLUMNS for python in column[1:]]
+    assert [text(th) for th in page.select("th", "loop")] == ["asyncio", "uvloop 0.21.0"]
+    for row in page.select("tr", "scenario"):
+        assert len(cells(row)) == len(COLUMNS), row["attrs"]["data-id"]
+    for th in page.select("th", "pct"):
+        assert re.fullmatch(r"\d+%|–", text(th))
+
+
+def row_cells(page, sid):
+    (row,) = page.select("tr", "scenario", data_id=sid)
+    return dict(zip(COLUMNS, cells(row)))
+
+
+def test_every_status_has_its_cell(site):
+    page = Elements(read(site, "index.html"))
+    wanted = {
+        ("closing.stops-new-connections", ("asyncio", "CPython 3.13.18")): "pass",
+        ("closing.wait-closed-waits-for-client", ("uvloop", "CPython 3.12.1")): "xfail",
+        ("clients.no-close_clients-before-3-13", ("uvloop", "CPython 3.12.1")): "fail",
+        ("closing.leaves-clients-open", ("uvloop", "CPython 3.12.1")): "xpass",
+        ("closing.leaves-clients-open", ("uvloop", "CPython 3.13.18")): "crash",
+        ("serve-forever.accepts", ("uvloop", "CPython 3.12.1")): "timeout",
+        ("serve-forever.accepts", ("asyncio", "CPython 3.13.18")): "harness",
+        ("closing.leaves-clients-open", ("asyncio", "CPython 3.11.7")): "cleanup",
+        ("closing.wait-closed-returns-with-client", ("asyncio", "CPython 3.13.18")): "na",
+        ("closing.leaves-clients-open", ("uvloop", "CPython 3.11.7")): "notrun",  # killed while it ran
+        ("closing.close-twice", ("asyncio", "CPython 3.11.7")): "notrun",
+    }
+    for (sid, column), category in wanted.items():
+        cell = row_cells(page, sid)[column]
+        assert cell["attrs"]["class"].split() == ["c", category], (sid, column)
+    # a crashed scenario under isolation that was listed as expected: an expected failure
+    assert "xfail" in row_cells(page, "server.get-loop")[("uvloop", "CPython 3.12.1")]["attrs"]["class"]
+
+
+def test_not_applicable_cells_carry_the_tag(site):
+    page = Elements(read(site, "index.html"))
+    cell = row_cells(page, "closing.wait-closed-waits-for-client")[("asyncio", "CPython 3.11.7")]
+    assert cell["attrs"]["title"] == "not applicable: use.with_python.min_version=3.12.1"
+    assert text(cell) == "n/a"
+
+
+def test_not_run_cells_of_a_run_cut_short_say_so(site):
+    page = Elements(read(site, "index.html"))
+    cell = row_cells(page, "closing.leaves-clients-open")[("uvloop", "CPython 3.11.7")]
+    assert cell["attrs"]["title"] == "not run: the run for uvloop on CPython 3.11.7 was cut short"
+    cell = row_cells(page, "closing.close-twice")[("uvloop", "CPython 3.12.1")]
+    assert cell["attrs"]["title"] == "not run: no log covered uvloop on CPython 3.12.1"
+
+
+def test_expected_failure_cells_link_their_footnote_with_reason_and_upstream_link(site):
+    page = Elements(read(site, "index.html"))
+    cell = row_cells(page, "closing.wait-closed-waits-for-client")[("uvloop", "CPython 3.13.18")]
+    (link,) = [child for child in cell["children"] if child["tag"] == "a"]
+    anchor = link["attrs"]["href"]
+    assert re.fullmatch(r"#fn-\d+", anchor)
+    (note,) = page.select("li", id=anchor[1:])
+    assert "does not wait for connected clients as asyncio does from 3.12.1" in text(note)
+    links = [a["attrs"]["href"] for a in page.found if a["tag"] == "a" and a in note["children"]]
+    assert "https://github.com/MagicStack/uvloop/issues/616" in links
+    assert "https://github.com/python/cpython/issues/79033" in read(site, "index.html")
+    # the same reason on two Pythons and two scenarios is one footnote
+    other = row_cells(page, "async-with.exit-waits-for-client")[("uvloop", "CPython 3.12.1")]
+    assert other["children"][0]["attrs"]["href"] == anchor
+    # a reason without a link says so
+    (no_link,) = [li for li in page.select("li") if "aborts in get_loop()" in text(li)]
+    assert "no upstream link" in text(no_link)
+
+
+def test_summary_counts_per_loop(site):
+    page = Elements(read(site, "index.html"))
+    (table,) = page.select("table", "summary")
+    rows = {text(row["children"][0]): [text(td) for td in cells(row)] for row in page.select("tr")
+            if row in table["children"][1]["children"]}
+    # Pythons, applicable, passing, xfail, FAIL, XPASS, crash, timeout, harness, cleanup, not run
+    assert rows["asyncio"][:2] == ["4", "13"] and rows["asyncio"][2].startswith("11 (84%)")
+    assert rows["asyncio"][3:10] == ["0", "0", "0", "0", "0", "1", "1"]
+    assert rows["uvloop 0.21.0"][:2] == ["3", "15"] and rows["uvloop 0.21.0"][2].startswith("6 (40%)")
+    assert rows["uvloop 0.21.0"][3:10] == ["5", "1", "1", "1", "1", "0", "0"]
+
+
+def test_text_from_ids_and_messages_is_escaped(site):
+    for page in ("index.html", "loops/uvloop.html", "features/client_connections.html"):
+        raw = read(site, page)
+        assert "<method>" not in raw and "<bound method" not in raw, page
+    index, loop = read(site, "index.html"), read(site, "loops/uvloop.html")
+    assert 'data-id="clients.&lt;method&gt;-keeps-serving"' in index
+    assert "&lt;bound method Server.close_clients of &lt;Server sockets=()&gt;&gt;" in loop
+    assert "<code>clients.&lt;method&gt;-keeps-serving</code>" in loop
+
+
+def test_feature_page_reads_as_the_spec(site):
+    raw = read(site, "features/closing.html")
+    page = Elements(raw)
+    (section,) = page.select("section", "scenario", id="closing.wait-closed-waits-for-client")
+    body = text(section)
+    assert "From 3.12.1, wait_closed() waits until connected clients have gone" in body
+    assert "@id:closing.wait-closed-waits-for-client" in body and "Python 3.12.1+" in body
+    assert "Given a server whose handler echoes what it receives" in body
+    assert "Then wait_closed() has not returned while the client is served" in body
+    assert '<a href="https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed">' in raw
+    assert '<a href="https://github.com/python/cpython/issues/79033">gh-79033</a>' in raw
+    assert "Note:" in text(page.select("section", "scenario", id="closing.refuses-before-any-await")[0])
+    # the failure message is one click away: inside a <details> of its cell
+    details = [e for e in page.found if e["tag"] == "details" and "returned at once" in text(e)]
+    assert details and all("xfail" in text(d) for d in details)
+    # the feature's Checks: links are links
+    (checks,) = page.select("p", "checks")
+    assert [a["attrs"]["href"] for a in checks["children"] if a["tag"] == "a"] == [
+        "https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close",
+        "https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed"]
+
+
+def test_loop_page_groups_divergences_and_says_how_to_rerun_and_update(site):
+    raw = read(site, "loops/uvloop.html")
+    page = Elements(raw)
+    reasons = [text(h3) for h3 in page.select("h3")]
+    assert any("does not wait for connected clients" in r for r in reasons)
+    assert any("has no close_clients() or abort_clients()" in r for r in reasons)
+    commands = [html.unescape(text(pre)) for pre in page.select("pre", "cmd")]
+    assert "behave -D loop=uvloop" in commands
+    assert ('behave -D loop=uvloop --tags="id:clients.no-close_clients-before-3-13 or '
+            'id:closing.leaves-clients-open or id:serve-forever.accepts"') in commands
+    (toml,) = page.select("pre", "toml")
+    entries = html.unescape("".join(toml["text"]))
+    assert 'id = "closing.leaves-clients-open"' in entries and 'python = ">=3.13"' in entries
+    assert 'id = "serve-forever.accepts"' in entries and 'python = "<=3.12"' in entries
+    assert 'id = "clients.<method>' not in entries  # an id the spec lacks is never suggested
+    assert "expectations/uvloop.toml" in raw
+    # the unexpected results show the failing step and the message
+    assert "When a client connects" in raw and "killed after 10.0 s" in raw
+
+
+def test_traceability_and_runs_pages(site):
+    trace = read(site, "traceability.html")
+    assert '<a href="https://github.com/python/cpython/issues/79033">gh-79033</a>' in trace
+    assert 'href="features/closing.html#closing.wait-closed-waits-for-client"' in trace
+    runs = Elements(read(site, "runs.html"))
+    sections = {text(s["children"][0]): s for s in runs.select("section", "run")}
+    assert len(sections) == 7
+    torn = next(s for title, s in sections.items() if title.startswith("asyncio-pypy-3.11-torn.jsonl"))
+    assert "cut short" in text(torn) and "torn last line" in text(torn)
+    complete = next(s for title, s in sections.items() if title.startswith("asyncio-cpython-3.13.jsonl"))
+    assert "complete" in text(complete) and "harness-error 1" in text(complete)
+
+
+# -- the command line ---------------------------------------------------------------
+def test_report_command_builds_the_site(tmp_path, capsys):
+    out = str(tmp_path / "site")
+    assert cli.main(["report", "--out", out, "--features", FEATURES, fixture("uvloop-cpython-3.12.jsonl")]) == 0
+    assert capsys.readouterr().out == "wrote {} (18 pages from 1 log)\n".format(os.path.join(out, "index.html"))
+    assert os.path.isfile(os.path.join(out, "style.css"))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: [str(d / "missing.jsonl")], "missing.jsonl does not exist"),
+    (lambda d: [str(d)], "holds no *.jsonl results logs"),
+    (lambda d: [write_log(d / "notes.jsonl", {"hello": 1})], "line 1 is not a run header"),
+    (lambda d: ["--features", str(d / "nope"), FIXTURES], "nope is not a directory of feature files"),
+    (lambda d: ["--out", write_log(d / "file", HEADER), FIXTURES], "is a file; give a directory"),
+])
+def test_report_bad_input_is_one_line_and_exit_2(tmp_path, capsys, make, message):
+    argv = make(tmp_path)
+    if "--out" not in argv:
+        argv = ["--out", str(tmp_path / "site")] + argv
+    if "--features" not in argv:
+        argv = ["--features", FEATURES] + argv
+    assert cli.main(["report"] + argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and message in err
+
+
+# -- in a real browser ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no {CHROMIUM}: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Opened:
+    """A page opened from disk, with what went wrong on it."""
+
+    def __init__(self, browser, url, javascript=True):
+        self.context = browser.new_context(java_script_enabled=javascript)
+        self.page = self.context.new_page()
+        self.errors, self.requests = [], []
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url)
+
+    def close(self):
+        self.context.close()
+
+
+def pages_of(site):
+    return sorted(os.path.relpath(os.path.join(d, n), site) for d, _, names in os.walk(site)
+                  for n in names if n.endswith(".html"))
+
+
+def url(site, page):
+    return "file://" + os.path.join(site, page)
+
+
+LINKS = """() => Array.from(document.querySelectorAll('a[href], link[href]')).map(a => a.getAttribute('href'))"""
+IDS = """() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)"""
+
+
+def test_pages_open_without_errors_and_fetch_nothing_from_the_network(site, browser):
+    for page in pages_of(site):
+        opened = Opened(browser, url(site, page))
+        try:
+            assert opened.errors == [], page
+            assert all(r.startswith("file://") for r in opened.requests), (page, opened.requests)
+            assert opened.page.evaluate("() => document.styleSheets.length") == 1, page
+        finally:
+            opened.close()
+
+
+def test_every_relative_link_resolves_to_an_existing_file_and_anchor(site, browser):
+    ids, links = {}, {}
+    for page in pages_of(site):
+        opened = Opened(browser, url(site, page))
+        try:
+            ids[page] = set(opened.page.evaluate(IDS))
+            links[page] = opened.page.evaluate(LINKS)
+        finally:
+            opened.close()
+    checked = 0
+    for page, hrefs in links.items():
+        for href in hrefs:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme and not href.startswith("/"), (page, href)
+            target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(parts.path))) if parts.path else page
+            assert os.path.isfile(os.path.join(site, target)), (page, href)
+            if parts.fragment:
+                assert unquote(parts.fragment) in ids[target], (page, href)
+            checked += 1
+    assert checked > 1000
+
+
+def test_footnote_links_lead_to_their_footnote(site, browser):
+    opened = Opened(browser, url(site, "index.html"))
+    try:
+        page = opened.page
+        hrefs = page.evaluate("() => Array.from(document.querySelectorAll('td.xfail a')).map(a => a.getAttribute('href'))")
+        assert len(hrefs) == 5
+        for href in set(hrefs):
+            assert page.evaluate("(id) => !!document.getElementById(id)", href[1:])
+        page.click('tr[data-id="closing.wait-closed-waits-for-client"] td.xfail a >> nth=0')
+        assert page.evaluate("() => document.querySelector(':target').textContent").count(
+            "does not wait for connected clients") == 1
+    finally:
+        opened.close()
+
+
+VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('tr.scenario'))
+    .filter(r => r.getClientRects().length > 0).map(r => r.dataset.id)"""
+
+
+def test_the_filter_hides_the_scenario_rows_that_do_not_match(site, browser):
+    opened = Opened(browser, url(site, "index.html"))
+    try:
+        page = opened.page
+        page.fill("#filter", "closing.wait-closed-waits-for-client")
+        assert page.evaluate(VISIBLE_ROWS) == ["closing.wait-closed-waits-for-client"]
+        assert page.text_content("#filter-count") == "1 matching scenario"
+        page.fill("#filter", "wait_closed clients")
+        visible = page.evaluate(VISIBLE_ROWS)
+        searched = dict(page.evaluate(
+            "() => Array.from(document.querySelectorAll('tr.scenario')).map(r => [r.dataset.id, r.dataset.search])"))
+        matching = [sid for sid, words in searched.items() if "wait_closed" in words and "clients" in words]
+        assert visible == matching and 1 < len(visible) < len(searched)
+        page.fill("#filter", "is:crash")
+        assert page.evaluate(VISIBLE_ROWS) == ["closing.leaves-clients-open"]
+        page.fill("#filter", "")
+        assert page.text_content("#filter-count") == ""
+        assert opened.errors == []
+    finally:
+        opened.close()
+
+
+def test_features_open_and_close_and_the_table_is_whole_without_javascript(site, browser):
+    opened = Opened(browser, url(site, "index.html"), javascript=False)
+    try:
+        page = opened.page
+        assert page.is_hidden("#filter")  # no dead filter box without JavaScript
+        assert page.locator("tr.scenario").count() == len(spec_ids()) + 1
+        shown = page.evaluate(VISIBLE_ROWS)
+        assert "closing.leaves-clients-open" in shown  # a feature with unexpected results starts open
+        assert "addresses.port-in-use" not in shown  # one without starts closed
+        page.click("text=Where a TCP server listens")
+        assert "addresses.port-in-use" in page.evaluate(VISIBLE_ROWS)
+    finally:
+        opened.close()
