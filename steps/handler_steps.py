@@ -181,6 +181,14 @@ async def step_server_coroutine_handler(context, body):
     await start_with(world, coroutine_handler(world, body))
 
 
+@given("a server started with a reader limit of {limit:d} bytes "
+       "whose coroutine handler {body:CoroutineBody}")
+async def step_server_coroutine_handler_limit(context, limit, body):
+    """As "a server whose coroutine handler ...", with start_server's limit given."""
+    world = context.world
+    await start_with(world, coroutine_handler(world, body), limit=limit)
+
+
 @given("a server whose handler is a plain function that greets the client and closes")
 async def step_server_plain_function(context):
     world = context.world
