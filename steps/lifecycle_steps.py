@@ -174,6 +174,22 @@ async def step_leave_finishes(context):
     task.result()
 
 
+class BlockFailure(Exception):
+    """Raised on purpose inside an async with block."""
+
+
+@when("the server is used in an async with block whose body raises BlockFailure")
+async def step_async_with_raises(context):
+    """The block's body raises; what comes out of the statement is kept as the outcome."""
+    server = context.world.server
+
+    async def use():
+        async with server:
+            raise BlockFailure("raised inside the async with block on purpose")
+
+    await context.world.attempt(use(), "the async with block to end")
+
+
 @then("the server was not serving inside the block")
 def step_not_serving_inside(context):
     assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
