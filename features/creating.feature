@@ -105,18 +105,21 @@ Feature: Creating a server
       | 64000 | returned a line of 64000 bytes    | fits     |
       | 67000 | failed with ValueError            | too-long |
 
-  @id:creating.start_unix_server-limit-<method>
-  Scenario Outline: A line longer than start_unix_server's limit makes <method>() fail with <error>
+  @id:creating.start_unix_server-limit-readline
+  Scenario: A line longer than start_unix_server's limit makes readline() fail with ValueError
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.<method>
-    Given a server started with start_unix_server and a reader limit of 10 bytes whose handler reads one line with <method>()
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
+    Given a server started with start_unix_server and a reader limit of 10 bytes whose handler reads one line with readline()
     When a client sends a line of 50 bytes
-    Then the handler reports that <method>() failed with <error>
+    Then the handler reports that readline() failed with ValueError
 
-    Examples:
-      | method    | error             |
-      | readline  | ValueError        |
-      | readuntil | LimitOverrunError |
+  @id:creating.start_unix_server-limit-readuntil
+  Scenario: A line longer than start_unix_server's limit makes readuntil() fail with LimitOverrunError
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
+    Given a server started with start_unix_server and a reader limit of 10 bytes whose handler reads one line with readuntil()
+    When a client sends a line of 50 bytes
+    Then the handler reports that readuntil() failed with LimitOverrunError
 
   @id:creating.limit-not-for-read-n
   Scenario: start_server's limit does not bound read(n): it returns more than limit bytes when n allows
