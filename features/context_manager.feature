@@ -2,9 +2,10 @@ Feature: Using a server in async with
   Checks: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
           (Server is an asynchronous context manager)
 
-  Leaving an "async with server:" block closes the server: after it, the
-  server neither serves nor accepts connections.  Entering the block does
-  not start a server created with start_serving off.
+  Leaving an "async with server:" block closes the server, whether the
+  block ends normally or by an exception (which goes on out of the
+  statement): after it, the server neither serves nor accepts connections.
+  Entering the block does not start a server created with start_serving off.
 
   Leaving the block closes the server and then awaits wait_closed(), so it
   follows wait_closed() across versions: up to 3.11 it returns at once even
@@ -17,6 +18,17 @@ Feature: Using a server in async with
     Given a server started with start_server
     When the server is used in an async with block that then ends
     Then the server is not serving
+    And a client cannot connect
+    And server.sockets is empty
+
+  @id:async-with.exit-by-exception-closes
+  Scenario: Leaving async with by an exception closes the server, and the exception propagates
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+    Note: the docs promise a closed server after the statement, however it completes.
+    Given a server started with start_server
+    When the server is used in an async with block whose body raises BlockFailure
+    Then it failed with BlockFailure
+    And the server is not serving
     And a client cannot connect
     And server.sockets is empty
 

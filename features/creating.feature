@@ -12,6 +12,9 @@ Feature: Creating a server
   the most a connection's StreamReader keeps buffered while it looks for
   the end of a line (64 KiB unless told otherwise).  A longer line makes
   readline() fail with ValueError and readuntil() with LimitOverrunError.
+  start_unix_server takes the same limit.  The limit bounds only those
+  searches for a separator: read(n) and read() still return up to n bytes,
+  or everything up to the end of the stream.
   Everything else is handed on to loop.create_server (see addresses.feature
   and socket_options.feature).
 
@@ -101,3 +104,39 @@ Feature: Creating a server
       | size  | outcome                           | slug     |
       | 64000 | returned a line of 64000 bytes    | fits     |
       | 67000 | failed with ValueError            | too-long |
+
+  @id:creating.start_unix_server-limit-readline
+  Scenario: A line longer than start_unix_server's limit makes readline() fail with ValueError
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
+    Given a server started with start_unix_server and a reader limit of 10 bytes whose handler reads one line with readline()
+    When a client sends a line of 50 bytes
+    Then the handler reports that readline() failed with ValueError
+
+  @id:creating.start_unix_server-limit-readuntil
+  Scenario: A line longer than start_unix_server's limit makes readuntil() fail with LimitOverrunError
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
+    Given a server started with start_unix_server and a reader limit of 10 bytes whose handler reads one line with readuntil()
+    When a client sends a line of 50 bytes
+    Then the handler reports that readuntil() failed with LimitOverrunError
+
+  @id:creating.limit-not-for-read-n
+  Scenario: start_server's limit does not bound read(n): it returns more than limit bytes when n allows
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
+    Note: read(n) returns what is buffered, up to n bytes; the 1000 bytes are
+          sent in one write and arrive together over loopback.
+    Given a server started with a reader limit of 10 bytes whose handler reads once with read(1000)
+    When a client sends a line of 1000 bytes
+    Then the handler reports that read(1000) returned 1000 bytes
+
+  @id:creating.limit-not-for-read-to-eof
+  Scenario: start_server's limit does not bound read(): it returns everything up to the end of the stream
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
+    Given a server started with a reader limit of 10 bytes whose coroutine handler reads everything the client sends
+    When a client connects
+    And the client disconnects after sending "forty bytes, four times the reader limit"
+    And the handler has ended
+    Then the handler read "forty bytes, four times the reader limit" and then the end of the stream

@@ -2,8 +2,10 @@ Feature: TLS servers
   Checks: the ssl, ssl_handshake_timeout and ssl_shutdown_timeout arguments of
           https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
           https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+          https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+          https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
 
-  Given an SSLContext as ssl, a server wraps every accepted connection in
+  Given an SSLContext as ssl, a server -- TCP or Unix -- wraps every accepted connection in
   TLS before the handler sees it: the handler only ever gets decrypted data,
   and a client that cannot complete the handshake is dropped.  Two timeouts
   bound the parts of a connection that the handler never sees:
@@ -22,6 +24,34 @@ Feature: TLS servers
       | api           |
       | start_server  |
       | create_server |
+
+  @id:tls.<api>-echoes-trusting-client
+  Scenario Outline: A Unix server made with <api> and given ssl speaks TLS on its socket file
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Note: the Unix APIs take ssl with the same meaning as create_server; the
+          client checks the certificate as if it had reached 127.0.0.1.
+    Given a TLS server started with <api>
+    Then a client that trusts the test CA is echoed over TLS
+
+    Examples:
+      | api                |
+      | start_unix_server  |
+      | create_unix_server |
+
+  @id:tls.<api>-plain-client-dropped
+  Scenario Outline: A Unix server made with <api> and given ssl drops a client that sends plain text
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
+    Given a TLS server started with <api>
+    When a client without TLS sends a line of text to the socket file
+    Then the client sees the connection closed
+    And the plain text never reached the handler
+
+    Examples:
+      | api                |
+      | start_unix_server  |
+      | create_unix_server |
 
   @id:tls.untrusting-client-fails-verification
   Scenario: A client that does not trust the server's CA fails certificate verification

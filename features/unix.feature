@@ -9,6 +9,8 @@ Feature: Unix socket servers
   file makes creation fail.  What happens to the socket file when the server
   closes changed in 3.13: up to 3.12 it stays behind, from 3.13 on the
   server removes it unless cleanup_socket=False (a new argument in 3.13).
+  Either way, a file that has taken the socket file's place since the
+  server started -- a regular file, another server's socket -- is left alone.
 
   @id:unix.path-makes-socket-file
   Scenario: start_unix_server makes a socket file at the path and serves through it
@@ -119,3 +121,25 @@ Feature: Unix socket servers
     Given a server started with start_unix_server whose handler closes each connection at once
     And another server, which echoes what it receives, started with start_unix_server at the same path
     Then a client can connect and is echoed
+
+  @id:unix.replaced-file-left-on-close
+  Scenario: Closing the server leaves alone a regular file put in place of its socket file
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-111246 (from 3.13, close() removes the socket file only if it is still the one the server made)
+    Note: up to 3.12 close() removes nothing at the path; from 3.13 it first
+          compares the file's inode with the one it noted when it started.
+    Given a server started with start_unix_server
+    When a regular file is put in place of the server's socket file
+    And the server is closed
+    Then the regular file is still there, unchanged
+
+  @id:unix.taken-over-path-kept-on-close
+  Scenario: Closing a server whose path another server has taken over leaves the other server's socket file
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+    CPython: gh-111246 (from 3.13, close() removes the socket file only if it is still the one the server made)
+    CPython: gh-121252 (open: a live server's socket file is replaced like a stale one)
+    Given a server started with start_unix_server whose handler closes each connection at once
+    And another server, which echoes what it receives, started with start_unix_server at the same path
+    When the first server is closed
+    Then a socket file exists at the server's path
+    And a client can connect and is echoed

@@ -28,7 +28,6 @@ from behave import given, register_type, then, when
 from parse import with_pattern
 
 from asyncio_server_spec.handlers import HandlerFailure
-from asyncio_server_spec import kernel
 from asyncio_server_spec.waiting import settle, within
 
 GREETING = b"hello from the handler\n"
@@ -85,10 +84,7 @@ def coroutine_handler(world, body):
 
 async def start_with(world, handler, **kwargs):
     """Start a start_server server on loopback with *handler*; it becomes the server."""
-    kwargs.setdefault("host", kernel.loopback_address())
-    kwargs.setdefault("port", 0)
-    server = await within(asyncio.start_server(handler, **kwargs), "the server to be created")
-    return world.adopt(server)
+    return await world.start("start_server", handler, **kwargs)
 
 
 # -- handler bodies --------------------------------------------------------------------
@@ -180,6 +176,14 @@ register_type(CoroutineBody=parse_coroutine_body)
 async def step_server_coroutine_handler(context, body):
     world = context.world
     await start_with(world, coroutine_handler(world, body))
+
+
+@given("a server started with a reader limit of {limit:d} bytes "
+       "whose coroutine handler {body:CoroutineBody}")
+async def step_server_coroutine_handler_limit(context, limit, body):
+    """As "a server whose coroutine handler ...", with start_server's limit given."""
+    world = context.world
+    await start_with(world, coroutine_handler(world, body), limit=limit)
 
 
 @given("a server whose handler is a plain function that greets the client and closes")

@@ -12,7 +12,6 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec import kernel
 from asyncio_server_spec.client import blocking_probe
 from asyncio_server_spec.waiting import settle, within
 
@@ -165,6 +164,22 @@ async def step_leave_finishes(context):
     task.result()
 
 
+class BlockFailure(Exception):
+    """Raised on purpose inside an async with block."""
+
+
+@when("the server is used in an async with block whose body raises BlockFailure")
+async def step_async_with_raises(context):
+    """The block's body raises; what comes out of the statement is kept as the outcome."""
+    server = context.world.server
+
+    async def use():
+        async with server:
+            raise BlockFailure("raised inside the async with block on purpose")
+
+    await context.world.attempt(use(), "the async with block to end")
+
+
 @then("the server was not serving inside the block")
 def step_not_serving_inside(context):
     assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
@@ -193,10 +208,7 @@ async def step_bulk_writer_server(context, n):
             writer.close()
             record.count("handlers_finished")
 
-    server = await within(
-        asyncio.start_server(handler, host=kernel.loopback_address(), port=0), "the server to be created"
-    )
-    world.adopt(server)
+    await world.start("start_server", handler)
 
 
 @when("{method:ClientMethod}() is called on the server")

@@ -11,7 +11,6 @@ from behave import given, register_type, then, when
 from parse import with_pattern
 
 from asyncio_server_spec import kernel, servers
-from asyncio_server_spec.waiting import within
 
 PING = b"ping\n"
 
@@ -109,21 +108,18 @@ def _close_at_cleanup(world, sock):
     return sock
 
 
-def _line_handler(method, record):
-    """A start_server callback that reads one line with *method* and sends the
-    client one line saying what happened; it then reads on to the end of the
+def _reporting_handler(read, record):
+    """A stream handler that awaits ``read(reader)`` -- which returns the
+    report of what it got, as text -- and sends the client that report as one
+    line (or what the read failed with); it then reads on to the end of the
     connection (so that closing it never discards unread input)."""
 
     async def handler(reader, writer):
         record.transports.append(writer.transport)  # for cleanup
         try:
-            if method == "readline":
-                line = await reader.readline()
-            else:
-                line = await reader.readuntil(b"\n")
-            report = "{}() returned a line of {} bytes".format(method, len(line))
+            report = await read(reader)
         except Exception as exc:  # the failure *is* the report
-            report = "{}() failed with {}".format(method, type(exc).__name__)
+            report = "failed with {}".format(type(exc).__name__)
         writer.write(report.encode() + b"\n")
         try:
             while await reader.read(65536):
@@ -133,6 +129,33 @@ def _line_handler(method, record):
         writer.close()
 
     return handler
+
+
+def _line_handler(method, record):
+    """A handler that reads one line with *method* (readline or readuntil)
+    and reports how long it was, or what the call failed with."""
+
+    async def read_line(reader):
+        try:
+            if method == "readline":
+                line = await reader.readline()
+            else:
+                line = await reader.readuntil(b"\n")
+        except Exception as exc:
+            return "{}() failed with {}".format(method, type(exc).__name__)
+        return "{}() returned a line of {} bytes".format(method, len(line))
+
+    return _reporting_handler(read_line, record)
+
+
+def _read_once_handler(n, record):
+    """A handler that calls read(*n*) once and reports how many bytes it got."""
+
+    async def read_once(reader):
+        data = await reader.read(n)
+        return "read({}) returned {} bytes".format(n, len(data))
+
+    return _reporting_handler(read_once, record)
 
 
 # -- servers on chosen addresses ---------------------------------------------------
@@ -356,19 +379,30 @@ def step_accepted_option(context, option, state):
 @given("a server started with a reader limit of {limit:d} bytes "
        "whose handler reads one line with {method:ReadMethod}()")
 async def step_server_with_limit(context, limit, method):
-    server = await within(
-        asyncio.start_server(_line_handler(method, context.world.record), kernel.loopback_address(), 0, limit=limit),
-        "the server to be created")
-    context.world.adopt(server)
+    await context.world.start("start_server", _line_handler(method, context.world.record),
+                              limit=limit)
+
+
+@given("a server started with start_unix_server and a reader limit of {limit:d} bytes "
+       "whose handler reads one line with {method:ReadMethod}()")
+async def step_unix_server_with_limit(context, limit, method):
+    """start_unix_server, at a socket file in the temp dir, given *limit*."""
+    world = context.world
+    await world.start("start_unix_server", _line_handler(method, world.record), limit=limit)
+
+
+@given("a server started with a reader limit of {limit:d} bytes "
+       "whose handler reads once with read({n:d})")
+async def step_server_with_limit_read_once(context, limit, n):
+    """start_server given *limit*, whose handler makes one read(n) call."""
+    await context.world.start("start_server", _read_once_handler(n, context.world.record),
+                              limit=limit)
 
 
 @given("a server started without a reader limit whose handler reads one line with "
        "{method:ReadMethod}()")
 async def step_server_default_limit(context, method):
-    server = await within(
-        asyncio.start_server(_line_handler(method, context.world.record), kernel.loopback_address(), 0),
-        "the server to be created")
-    context.world.adopt(server)
+    await context.world.start("start_server", _line_handler(method, context.world.record))
 
 
 @when("a client sends a line of {n:d} bytes")

@@ -7,8 +7,7 @@ from behave import given, register_type, then, when
 from parse import with_pattern
 
 from asyncio_server_spec import tls
-from asyncio_server_spec.servers import TCP_APIS
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.servers import APIS
 
 PING = b"ping over tls\n"
 HOST = tls.HOST
@@ -17,17 +16,19 @@ GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
 
-@with_pattern("|".join(TCP_APIS))
-def parse_tcp_api(text):
+@with_pattern("|".join(APIS))
+def parse_tls_api(text):
     return text
 
 
-register_type(TcpApi=parse_tcp_api)
+register_type(TlsApi=parse_tls_api)
 
 
 # -- servers ---------------------------------------------------------------------
-@given("a TLS server started with {api:TcpApi}")
+@given("a TLS server started with {api:TlsApi}")
 async def step_tls_server(context, api):
+    """A server made by *api* with the test certificate as ssl= (on loopback,
+    or at a socket file for the Unix APIs)."""
     await context.world.start(api, ssl=tls.contexts()["server"])
 
 
@@ -76,7 +77,10 @@ async def step_untrusting_client(context):
 
 
 @when("a plain TCP client sends a line of text")
+@when("a client without TLS sends a line of text to the socket file")
 async def step_plain_client_sends(context):
+    """A client that speaks no TLS connects to the server's address (a TCP
+    port or a socket file) and sends a line of plain text."""
     client = await context.world.connect()
     await client.send(b"hello, in plain text\n")
 
@@ -120,8 +124,14 @@ async def _flush(client, outgoing):
 # -- observations -----------------------------------------------------------------
 @then("a client that trusts the test CA is echoed over TLS")
 async def step_trusting_client_echoed(context):
-    client = await context.world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST)
-    assert client.is_tls, "the connection is not TLS"
+    """A client verifying the server against the test CA completes the
+    handshake and gets its line back, decrypted."""
+    try:
+        client = await context.world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST)
+    except ssl.SSLError as exc:
+        raise AssertionError("expected the server to complete a TLS handshake; "
+                             f"the handshake failed: {exc}") from None
+    assert client.is_tls, "expected a TLS connection; the client's connection is not TLS"
     reply = await client.echo(PING)
     assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
 

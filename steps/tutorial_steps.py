@@ -8,7 +8,6 @@ import socket
 from behave import given, then, when
 
 from asyncio_server_spec.handlers import stream_handler
-from asyncio_server_spec.waiting import within
 
 
 @then("the server is an asyncio Server object")
@@ -32,7 +31,7 @@ def step_call_server_class(context):
 async def step_server_port_only(context):
     world = context.world
     handler = stream_handler("echo", world.record)
-    server = await within(asyncio.start_server(handler, port=0), "the server to be created")
+    server = await world.start("start_server", handler, host=None, port=0)
     ipv4 = [s.getsockname()[1] for s in server.sockets if s.family == socket.AF_INET]
     # the address the other steps use is loopback: no traffic leaves this host
     world.adopt(server, ("127.0.0.1", ipv4[0]) if ipv4 else None)

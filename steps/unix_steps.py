@@ -108,6 +108,27 @@ async def step_second_server_same_path(context):
     await world.start("start_unix_server", "echo", path=world.address)
 
 
+@when("a regular file is put in place of the server's socket file")
+def step_replace_socket_file(context):
+    """The server's socket file is swapped (renamed over, in one step) for a
+    regular file -- a file of its own, with an inode of its own."""
+    world = context.world
+    path = world.unix_path = world.address
+    before = os.lstat(path).st_ino
+    replacement = world.temp_path("replacement")
+    with open(replacement, "wb") as out:
+        out.write(CONTENT)
+    os.replace(replacement, path)
+    # the listening socket keeps the old inode alive, so it cannot be reused
+    assert os.lstat(path).st_ino != before, "precondition: the new file got the old inode number"
+
+
+@when("the first server is closed")
+def step_close_first_server(context):
+    """Close the first server this scenario started (not *the* server, the latest)."""
+    context.world.servers[0].close()
+
+
 @when("start_unix_server is called with cleanup_socket off")
 async def step_attempt_cleanup_off(context):
     await context.world.attempt(

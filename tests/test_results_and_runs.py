@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from asyncio_server_spec.results import ResultLog, read_log, scenario_id

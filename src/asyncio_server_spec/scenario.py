@@ -76,7 +76,8 @@ class World:
     def adopt(self, server, address=None):
         """Track a server made elsewhere; it becomes *the* server.  Its address
         is *address*, or else the first listening socket's (host, port)."""
-        self.servers.append(server)
+        if server not in self.servers:
+            self.servers.append(server)
         self.server = server
         self.address = address or servers.listening_addresses(server)[0][:2]
         return server

@@ -10,16 +10,24 @@ APIS = TCP_APIS + UNIX_APIS
 
 
 async def create(api, handler, record, **kwargs):
-    """Create a server with *api* whose connections run the named *handler*.
+    """Create a server with *api* whose connections run *handler*.
 
-    *api* is one of :data:`APIS`.  ``start_*`` APIs get a streams callback,
-    ``create_*`` APIs a protocol factory; everything else in *kwargs*
-    (host, port, path, sock, ssl, start_serving, ...) goes to the API as is.
+    *api* is one of :data:`APIS`.  *handler* names one of the reference
+    handlers (``start_*`` APIs get it as a streams callback, ``create_*`` APIs
+    as a protocol factory), or is a streams callback itself (``start_*`` APIs
+    only); everything else in *kwargs* (host, port, path, sock, ssl,
+    start_serving, limit, ...) goes to the API as is.
     """
+    if callable(handler):
+        if api not in ("start_server", "start_unix_server"):
+            raise ValueError(f"{api} takes a protocol factory, not a streams callback")
+        callback = handler
+    else:
+        callback = stream_handler(handler, record)
     if api == "start_server":
-        return await asyncio.start_server(stream_handler(handler, record), **kwargs)
+        return await asyncio.start_server(callback, **kwargs)
     if api == "start_unix_server":
-        return await asyncio.start_unix_server(stream_handler(handler, record), **kwargs)
+        return await asyncio.start_unix_server(callback, **kwargs)
     loop = asyncio.get_running_loop()
     if api == "create_server":
         return await loop.create_server(protocol_factory(handler, record), **kwargs)

@@ -89,6 +89,13 @@ class _AexitLeavesOpen:
         return None
 
 
+class _AexitClosesOnlyOnSuccess:
+    async def __aexit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            return await super().__aexit__(exc_type, exc, tb)
+        return None  # the exception propagates; the server stays open
+
+
 class _ReprAsList:
     def __repr__(self):
         return "<Server sockets={!r}>".format(list(self.sockets))
@@ -269,6 +276,7 @@ sockets_kept_after_close = deviant_loop(_SocketsKeptAfterClose)
 wait_closed_never_returns = deviant_loop(_WaitClosedNeverReturns)
 wait_closed_returns_at_once = deviant_loop(_WaitClosedReturnsAtOnce)
 aexit_leaves_open = deviant_loop(_AexitLeavesOpen)
+aexit_closes_only_on_success = deviant_loop(_AexitClosesOnlyOnSuccess)
 repr_as_list = deviant_loop(_ReprAsList)
 binds_another_host = deviant_loop(adjust_kwargs=_bind_elsewhere)
 get_loop_wrong = deviant_loop(_GetLoopWrong)
@@ -312,6 +320,7 @@ CATCHES = [
           "tutorial.wait-closed-waits-for-clients",
           "tutorial.async-with-serve-forever-cancelled-waits-for-client", min_python=(3, 12, 1)),
     Catch("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes"),
+    Catch("aexit_closes_only_on_success", "async-with.exit-by-exception-closes"),
     Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close",
           min_python=(3, 11)),
     Catch("binds_another_host", "creating.listens-on-host-asked"),

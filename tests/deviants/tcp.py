@@ -1,10 +1,10 @@
 """Deviants of TCP server creation: host, port, family, sock, backlog,
-reuse_address, reuse_port, keep_alive, TCP_NODELAY and start_server's limit.
+reuse_address, reuse_port, keep_alive, TCP_NODELAY and the streams servers' limit.
 
 Most only rewrite the keyword arguments of loop.create_server; a few wrap it
 (binding differently, or touching each accepted connection's socket), and the
-limit deviants wrap asyncio.start_server (a deviant run is a process of its
-own, so patching the module is fine there).
+limit deviants wrap asyncio.start_server / start_unix_server (a deviant run is
+a process of its own, so patching the module is fine there).
 """
 
 import asyncio
@@ -214,22 +214,71 @@ nodelay_off = _wrapping_create_server(_on_each_connection(
     lambda sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)))
 
 
-# -- wrapping asyncio.start_server (its limit argument) ------------------------------
+# -- wrapping asyncio.start_server / start_unix_server (their limit argument) -------
 _patched = set()
 
 
-def _start_server_with(adjust):
-    """A loop factory; asyncio.start_server's keyword arguments pass *adjust* first."""
+def _start_with(adjust, api="start_server"):
+    """A loop factory; asyncio.*api*'s keyword arguments pass *adjust* first."""
 
     def factory():
-        if adjust not in _patched:
-            _patched.add(adjust)
-            original = asyncio.start_server
+        if (adjust, api) not in _patched:
+            _patched.add((adjust, api))
+            original = getattr(asyncio, api)
 
-            async def start_server(client_connected_cb, *args, **kwargs):
+            async def start(client_connected_cb, *args, **kwargs):
                 return await original(client_connected_cb, *args, **adjust(kwargs))
 
-            asyncio.start_server = start_server
+            setattr(asyncio, api, start)
+        return asyncio.new_event_loop()
+
+    return factory
+
+
+def _start_server_with(adjust):
+    return _start_with(adjust, "start_server")
+
+
+class _ReadBoundedByLimit(asyncio.StreamReader):
+    """A reader that applies its limit to read() as well: read(n) returns at
+    most limit bytes, read() stops after limit bytes instead of at EOF."""
+
+    async def read(self, n=-1):
+        if n >= 0:
+            return await super().read(min(n, self._limit))
+        chunks, size = [], 0
+        while size < self._limit:
+            block = await super().read(self._limit - size)
+            if not block:
+                break
+            chunks.append(block)
+            size += len(block)
+        return b"".join(chunks)
+
+
+_ReadBoundedByLimit.__name__ = "StreamReader"  # handlers may check what they were given
+
+
+def _servers_read_bounded_by_limit():
+    """A loop factory; start_server and start_unix_server give their
+    connections a :class:`_ReadBoundedByLimit` reader."""
+
+    def protocol_factory(client_connected_cb, limit):
+        loop = asyncio.get_running_loop()
+        return lambda: asyncio.StreamReaderProtocol(
+            _ReadBoundedByLimit(limit=limit, loop=loop), client_connected_cb, loop=loop)
+
+    async def start_server(client_connected_cb, host=None, port=None, *, limit=2 ** 16, **kwargs):
+        factory = protocol_factory(client_connected_cb, limit)
+        return await asyncio.get_running_loop().create_server(factory, host, port, **kwargs)
+
+    async def start_unix_server(client_connected_cb, path=None, *, limit=2 ** 16, **kwargs):
+        factory = protocol_factory(client_connected_cb, limit)
+        return await asyncio.get_running_loop().create_unix_server(factory, path, **kwargs)
+
+    def factory():
+        asyncio.start_server = start_server
+        asyncio.start_unix_server = start_unix_server
         return asyncio.new_event_loop()
 
     return factory
@@ -237,7 +286,8 @@ def _start_server_with(adjust):
 
 limit_ignored = _start_server_with(_dropping("limit"))
 limit_default_1_mib = _start_server_with(_defaulting("limit", 2 ** 20))
-
+unix_limit_ignored = _start_with(_dropping("limit"), "start_unix_server")
+read_bounded_by_limit = _servers_read_bounded_by_limit()
 
 CATCHES = [
     Catch("host_sequence_first_only", "addresses.host-sequence-start_server",
@@ -270,4 +320,8 @@ CATCHES = [
     Catch("nodelay_off", "socket-options.tcp-nodelay"),
     Catch("limit_ignored", "creating.limit-readline", "creating.limit-readuntil"),
     Catch("limit_default_1_mib", "creating.limit-default-too-long"),
+    Catch("unix_limit_ignored", "creating.start_unix_server-limit-readline",
+          "creating.start_unix_server-limit-readuntil"),
+    Catch("read_bounded_by_limit", "creating.limit-not-for-read-n",
+          "creating.limit-not-for-read-to-eof"),
 ]

@@ -1,5 +1,7 @@
 """Deviants of TLS servers: ssl, ssl_handshake_timeout, ssl_shutdown_timeout."""
 
+import socket
+
 from . import Catch, deviant_loop
 
 _TLS_ONLY = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
@@ -11,6 +13,16 @@ def _ssl_ignored(kwargs):
         for name in _TLS_ONLY:
             kwargs.pop(name, None)
     return kwargs
+
+
+def _is_unix(kwargs):
+    sock = kwargs.get("sock")
+    return "path" in kwargs or (sock is not None and sock.family == socket.AF_UNIX)
+
+
+def _ssl_ignored_on_unix(kwargs):
+    # TCP servers still speak TLS; Unix ones serve plain streams
+    return _ssl_ignored(kwargs) if _is_unix(kwargs) else kwargs
 
 
 def _handshake_timeout_ignored(kwargs):
@@ -37,6 +49,7 @@ def _shutdown_timeout_dropped(kwargs):
 
 
 ssl_ignored = deviant_loop(adjust_kwargs=_ssl_ignored)
+ssl_ignored_on_unix = deviant_loop(adjust_kwargs=_ssl_ignored_on_unix)
 handshake_timeout_ignored = deviant_loop(adjust_kwargs=_handshake_timeout_ignored)
 handshake_timeout_cut_short = deviant_loop(adjust_kwargs=_handshake_timeout_cut_short)
 handshake_timeout_allowed_without_ssl = deviant_loop(
@@ -51,6 +64,10 @@ CATCHES = [
     Catch("ssl_ignored", "tls.start_server-echoes-trusting-client",
           "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
           "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client"),
+    Catch("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
+          "tls.create_unix_server-echoes-trusting-client",
+          "tls.start_unix_server-plain-client-dropped",
+          "tls.create_unix_server-plain-client-dropped"),
     Catch("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client"),
     Catch("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client"),
     Catch("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl"),

@@ -139,6 +139,37 @@ def _removes_file_on_close(when_sock_given):
     return factory
 
 
+def _removes_whatever_is_at_the_path():
+    """From 3.13: a loop whose Unix servers, on their first close(), remove
+    whatever is at their path, without checking it is still their socket file."""
+
+    def factory():
+        loop = asyncio.new_event_loop()
+        original = loop.create_unix_server
+
+        async def create_unix_server(protocol_factory, path=None, **kwargs):
+            server = await original(protocol_factory, path, **kwargs)
+            name = server.sockets[0].getsockname()
+            if kwargs.get("cleanup_socket", True) and isinstance(name, str) and name[:1] != "\0":
+                close = server.close
+                removed = []
+
+                def close_and_remove():
+                    close()
+                    if not removed:
+                        removed.append(name)
+                        if os.path.lexists(name):
+                            os.unlink(name)
+
+                server.close = close_and_remove
+            return server
+
+        loop.create_unix_server = create_unix_server
+        return loop
+
+    return factory
+
+
 binds_elsewhere = deviant_loop(adjust_kwargs=_binds_elsewhere)
 caller_socket_swapped = deviant_loop(adjust_kwargs=_caller_socket_swapped)
 abstract_name_as_file = deviant_loop(adjust_kwargs=_abstract_name_as_file)
@@ -150,6 +181,7 @@ live_path_refused = deviant_loop(adjust_kwargs=_live_path_refused)
 path_file_left_on_close = deviant_loop(adjust_kwargs=_cleanup_off_for("path"))
 caller_socket_file_left_on_close = deviant_loop(adjust_kwargs=_cleanup_off_for("sock"))
 cleanup_socket_off_ignored = deviant_loop(adjust_kwargs=_cleanup_socket_dropped)
+removes_whatever_is_at_the_path = _removes_whatever_is_at_the_path()
 # up to 3.12: the 3.13 behaviour arrives early
 path_file_removed_on_close = _removes_file_on_close(when_sock_given=False)
 caller_socket_file_removed_on_close = _removes_file_on_close(when_sock_given=True)
@@ -168,6 +200,8 @@ CATCHES = [
     Catch("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close",
           min_python=(3, 13)),
     Catch("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", min_python=(3, 13)),
+    Catch("removes_whatever_is_at_the_path", "unix.replaced-file-left-on-close",
+          "unix.taken-over-path-kept-on-close", min_python=(3, 13)),
     Catch("path_file_removed_on_close", "unix.file-stays-after-close", max_python=(3, 12)),
     Catch("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close",
           max_python=(3, 12)),

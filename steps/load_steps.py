@@ -1,0 +1,160 @@
+"""Steps that put one server under a bounded load: many clients at once, and
+many one after another, each echoed in full.
+
+The number of clients is ``behave -D load_clients=N`` (default
+:data:`DEFAULT_CLIENTS`).  Clients connected at the same time need two file
+descriptors each (the client's socket and the server's), so N must leave
+room under the process's RLIMIT_NOFILE.  Every client operation is bounded
+by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
+"""
+
+import asyncio
+
+from behave import then, when
+
+from asyncio_server_spec.scenario import open_fds
+from asyncio_server_spec.waiting import within
+
+try:
+    import resource
+except ImportError:  # not a Unix system: no limit to check against
+    resource = None
+
+DEFAULT_CLIENTS = 1000
+#: Connections opened together, below the default backlog (100); each wave
+#: waits until the server has accepted the one before, so the kernel's accept
+#: queue never overflows (an overflow delays a connect by a whole second: the
+#: client's SYN is dropped and sent again).
+WAVE = 50
+#: File descriptors kept free besides the two per client.
+FD_MARGIN = 64
+#: The size of each client's message.
+MESSAGE_SIZE = 256
+
+
+def load_size(context):
+    """The number of clients asked for with ``-D load_clients=N``, checked."""
+    text = context.config.userdata.get("load_clients", str(DEFAULT_CLIENTS))
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise AssertionError(
+            "harness: load_clients={!r} is not accepted; give a whole number of clients, "
+            "1 or more (default {})".format(text, DEFAULT_CLIENTS))
+    if resource is not None:
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        needed = 2 * n + FD_MARGIN + len(open_fds())
+        if soft != resource.RLIM_INFINITY and needed > soft:
+            raise AssertionError(
+                "harness: load_clients={} clients connected at the same time need about {} file "
+                "descriptors (two per client), but RLIMIT_NOFILE allows {}; give load_clients={} or less, "
+                "or raise the limit (ulimit -n)".format(
+                    n, needed, soft, (soft - FD_MARGIN - len(open_fds())) // 2))
+    return n
+
+
+def load_timeout(n):
+    """Seconds the whole load of *n* clients may take."""
+    return 5.0 + n * 0.01
+
+
+def message(i, n):
+    """Client *i*'s own message: its number, padded to :data:`MESSAGE_SIZE`."""
+    head = "client {} of {}:".format(i + 1, n).encode()
+    return head + b"." * (MESSAGE_SIZE - 1 - len(head)) + b"\n"
+
+
+async def _as_client(world, i, n, awaitable):
+    """Await one client's operation; a failure names the client and how many
+    connections the server had accepted by then."""
+    try:
+        return await awaitable
+    except Exception as exc:
+        raise AssertionError("client {} of {}: {}; the server had accepted {} connection(s)".format(
+            i + 1, n, str(exc) or repr(exc), world.record.accepted)) from None
+
+
+# -- acting -----------------------------------------------------------------------------
+@when("as many clients as the load size connect, all staying connected, "
+      "and then each sends a message at the same time")
+async def step_load_at_once(context):
+    """Connect N clients in waves of :data:`WAVE` (all stay connected; a wave
+    starts once the server has accepted the last), then send every client's
+    message before reading any echo."""
+    world = context.world
+    n = world.load_clients = load_size(context)
+
+    async def connect_all():
+        clients = []
+        for start in range(0, n, WAVE):
+            wave = range(start, min(start + WAVE, n))
+            clients += await asyncio.gather(
+                *(_as_client(world, i, n, world.connect()) for i in wave))
+            # the next wave waits until the server has accepted this one
+            await _as_client(world, wave[-1], n, world.record.wait_accepted(len(clients)))
+        await asyncio.gather(
+            *(_as_client(world, i, n, client.send(message(i, n)))
+              for i, client in enumerate(clients)))
+        return clients
+
+    world.load_peers = await within(
+        connect_all(), "{} clients to connect and send".format(n), load_timeout(n))
+
+
+@when("as many clients as the load size connect one after another, "
+      "each sending a message and leaving after its echo")
+async def step_load_one_after_another(context):
+    """One client at a time: connect, send, read the echo, close."""
+    world = context.world
+    n = world.load_clients = load_size(context)
+    world.load_echoes = []
+
+    async def one_after_another():
+        for i in range(n):
+            client = await _as_client(world, i, n, world.connect())
+            echo = await _as_client(world, i, n, client.echo(message(i, n)))
+            world.load_echoes.append(echo)
+            await _as_client(world, i, n, client.close())
+
+    await within(one_after_another(), "{} clients, one after another".format(n), load_timeout(n))
+
+
+# -- observing ------------------------------------------------------------------------------
+def _check_echoes(echoes, n):
+    """Each of the *n* clients got its own message back."""
+    assert len(echoes) == n, "expected {} echoes, got {}".format(n, len(echoes))
+    wrong = [i for i, echo in enumerate(echoes) if echo != message(i, n)]
+    if wrong:
+        first = wrong[0]
+        raise AssertionError("expected each of {} clients to get its own message back; {} did not, "
+                             "client {} got {!r}".format(n, len(wrong), first + 1, echoes[first]))
+
+
+@then("each of them is echoed its own message in full")
+async def step_load_echoed(context):
+    """Read every connected client's echo, all at the same time."""
+    world = context.world
+    n = world.load_clients
+    echoes = await within(
+        asyncio.gather(*(_as_client(world, i, n, client.receive_exactly(MESSAGE_SIZE))
+                         for i, client in enumerate(world.load_peers))),
+        "{} echoes".format(n), load_timeout(n))
+    _check_echoes(echoes, n)
+
+
+@then("each of them was echoed its own message in full")
+def step_load_was_echoed(context):
+    """The echoes the clients read one after another were their own messages."""
+    _check_echoes(context.world.load_echoes, context.world.load_clients)
+
+
+@then("the server has accepted exactly one connection per client")
+async def step_load_accepted(context):
+    """The server's record of accepted connections matches the number of clients."""
+    world = context.world
+    n = world.load_clients
+    await world.record.wait_accepted(n)
+    assert world.record.accepted == n, "expected {} accepted connections, the server accepted {}".format(
+        n, world.record.accepted)
