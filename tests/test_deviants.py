@@ -18,6 +18,8 @@ from asyncio_server_spec.spec_run import run_spec
 
 from . import deviants
 
+pytestmark = pytest.mark.slow  # the whole spec, many times over
+
 ROOT = Path(__file__).resolve().parents[1]
 #: A deviant that hangs must fail the spec well within this many seconds.
 HANG_LIMIT = 60

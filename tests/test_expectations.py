@@ -9,6 +9,8 @@ from asyncio_server_spec.expectations import ExpectationError, for_loop, load
 from asyncio_server_spec.versions import condition as python_condition
 from asyncio_server_spec.spec_run import run_spec
 
+pytestmark = pytest.mark.slow  # the whole spec, many times over
+
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "expectations"
 

@@ -378,8 +378,8 @@ def test_report_bad_input_is_one_line_and_exit_2(tmp_path, capsys, make, message
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no {CHROMIUM}: apt-get install chromium")
+    if not os.path.exists(CHROMIUM):  # .ci/run installs it; here it must be there
+        pytest.fail(f"no {CHROMIUM}: apt-get install chromium (.ci/run does it)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -415,6 +415,7 @@ LINKS = """() => Array.from(document.querySelectorAll('a[href], link[href]')).ma
 IDS = """() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)"""
 
 
+@pytest.mark.slow
 def test_pages_open_without_errors_and_fetch_nothing_from_the_network(site, browser):
     for page in pages_of(site):
         opened = Opened(browser, url(site, page))
@@ -426,6 +427,7 @@ def test_pages_open_without_errors_and_fetch_nothing_from_the_network(site, brow
             opened.close()
 
 
+@pytest.mark.slow
 def test_every_relative_link_resolves_to_an_existing_file_and_anchor(site, browser):
     ids, links = {}, {}
     for page in pages_of(site):
@@ -450,6 +452,7 @@ def test_every_relative_link_resolves_to_an_existing_file_and_anchor(site, brows
     assert checked > 1000
 
 
+@pytest.mark.slow
 def test_footnote_links_lead_to_their_footnote(site, browser):
     opened = Opened(browser, url(site, "index.html"))
     try:
@@ -469,6 +472,7 @@ VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('tr.scenario'))
     .filter(r => r.getClientRects().length > 0).map(r => r.dataset.id)"""
 
 
+@pytest.mark.slow
 def test_the_filter_hides_the_scenario_rows_that_do_not_match(site, browser):
     opened = Opened(browser, url(site, "index.html"))
     try:
@@ -491,6 +495,7 @@ def test_the_filter_hides_the_scenario_rows_that_do_not_match(site, browser):
         opened.close()
 
 
+@pytest.mark.slow
 def test_features_open_and_close_and_the_table_is_whole_without_javascript(site, browser):
     opened = Opened(browser, url(site, "index.html"), javascript=False)
     try:
