@@ -2,7 +2,7 @@
 many one after another, each echoed in full.
 
 The number of clients is ``behave -D load_clients=N`` (default
-:data:`DEFAULT_CLIENTS`).  Clients connected at the same time need two file
+:data:`asyncio_server_spec.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected at the same time need two file
 descriptors each (the client's socket and the server's), so N must leave
 room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
@@ -12,47 +12,21 @@ import asyncio
 
 from behave import then, when
 
-from asyncio_server_spec.scenario import open_fds
 from asyncio_server_spec.waiting import within
 
-try:
-    import resource
-except ImportError:  # not a Unix system: no limit to check against
-    resource = None
-
-DEFAULT_CLIENTS = 1000
 #: Connections opened together, below the default backlog (100); each wave
 #: waits until the server has accepted the one before, so the kernel's accept
 #: queue never overflows (an overflow delays a connect by a whole second: the
 #: client's SYN is dropped and sent again).
 WAVE = 50
-#: File descriptors kept free besides the two per client.
-FD_MARGIN = 64
 #: The size of each client's message.
 MESSAGE_SIZE = 256
 
 
 def load_size(context):
-    """The number of clients asked for with ``-D load_clients=N``, checked."""
-    text = context.config.userdata.get("load_clients", str(DEFAULT_CLIENTS))
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise AssertionError(
-            "harness: load_clients={!r} is not accepted; give a whole number of clients, "
-            "1 or more (default {})".format(text, DEFAULT_CLIENTS))
-    if resource is not None:
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-        needed = 2 * n + FD_MARGIN + len(open_fds())
-        if soft != resource.RLIM_INFINITY and needed > soft:
-            raise AssertionError(
-                "harness: load_clients={} clients connected at the same time need about {} file "
-                "descriptors (two per client), but RLIMIT_NOFILE allows {}; give load_clients={} or less, "
-                "or raise the limit (ulimit -n)".format(
-                    n, needed, soft, (soft - FD_MARGIN - len(open_fds())) // 2))
-    return n
+    """The number of clients asked for with ``-D load_clients=N`` (checked
+    before any scenario: see :func:`asyncio_server_spec.conformance.load_clients`)."""
+    return context.run.load_clients
 
 
 def load_timeout(n):

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from asyncio_server_spec.results import ResultLog, read_log, scenario_id
 from asyncio_server_spec.spec_run import SpecRun, run_spec
 
@@ -82,3 +84,17 @@ def test_bad_loop_name_stops_behave_before_any_scenario():
         "or package.module:factory"
     ]
     assert "Traceback" not in run.output
+
+
+@pytest.mark.parametrize("option, words", [
+    ("load_clients=x", "load_clients='x' is not accepted; give a whole number of clients"),
+    ("load_clients=100000000", "load_clients=100000000 needs about"),
+    ("isolate=maybe", "isolate='maybe' is not accepted; use isolate=on or isolate=off"),
+    ("time_limit=-1", "time_limit='-1' is not accepted; give a positive number of seconds"),
+])
+def test_a_bad_option_stops_behave_in_one_line(option, words):
+    run = run_spec(["-D", option, "features/load.feature"], cwd=str(ROOT), timeout=60)
+    assert run.returncode == 2, run.output
+    lines = [line for line in run.output.splitlines() if line.startswith("asyncio-server-spec:")]
+    assert len(lines) == 1 and words in lines[0], run.output
+    assert "Traceback" not in run.output and run.records == {}

@@ -7,6 +7,7 @@
     expectations=FILE    another expectations file (default: expectations/NAME.toml)
     isolate=on|off       one forked process per scenario (default: on unless asyncio)
     time_limit=SECONDS   how long an isolated scenario may run (default 10)
+    load_clients=N       clients features/load.feature connects (default 1000)
     results=PATH         write the results log (JSON lines) to PATH
     label=TEXT           a label for the run in the results log (e.g. the tox env)
 """
@@ -51,6 +52,39 @@ def seconds(text):
     if value <= 0:
         raise Refused(f"time_limit={text!r} is not accepted; give a positive number of seconds")
     return value
+
+
+#: Clients features/load.feature connects, unless ``-D load_clients=N`` says otherwise.
+DEFAULT_LOAD_CLIENTS = 1000
+#: File descriptors kept free besides the two per load client.
+FD_MARGIN = 64
+
+
+def load_clients(text):
+    """``-D load_clients=N``, checked against the process's file-descriptor limit
+    (clients connected at the same time need two each: theirs and the server's)."""
+    if text is None:
+        text = str(DEFAULT_LOAD_CLIENTS)
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise Refused(f"load_clients={text!r} is not accepted; give a whole number of clients, "
+                      f"1 or more (default {DEFAULT_LOAD_CLIENTS})")
+    try:
+        import resource
+    except ImportError:  # not a Unix system: no limit to check against
+        return n
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    in_use = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 16
+    needed = 2 * n + FD_MARGIN + in_use
+    if soft != resource.RLIM_INFINITY and needed > soft:
+        fits = (soft - FD_MARGIN - in_use) // 2
+        raise Refused(f"load_clients={n} needs about {needed} file descriptors (two per client), "
+                      f"but RLIMIT_NOFILE allows {soft}; give load_clients={fits} or less, or "
+                      "raise the limit (ulimit -n)")
+    return n
 
 
 def spec_ids(features_dir):
@@ -115,6 +149,7 @@ class ConformanceRun:
         try:
             self.isolate = isolation_setting(userdata.get("isolate"), self.loop_name)
             self.time_limit = seconds(userdata.get("time_limit"))
+            self.load_clients = load_clients(userdata.get("load_clients"))
             self.new_loop = loops.loop_factory(self.loop_name)
             check = loops.check_factory_in_child if self.isolate else loops.check_factory
             check(self.loop_name, self.new_loop)

@@ -6,6 +6,7 @@ connection would fail every close scenario."""
 
 import asyncio
 import atexit
+import os
 import subprocess
 import sys
 
@@ -36,7 +37,10 @@ def _steal(port):
     process.stdin.write(f"{port}\n")
     process.stdin.flush()
     answer = process.stdout.readline().strip()
-    _thief.setdefault("answers", []).append(answer)
+    log = os.environ.get("PORT_THIEF_LOG")
+    if log:  # the soak test counts the thefts, to know its runs met them
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {port} {answer}\n")
 
 
 class _ThiefLoop(asyncio.SelectorEventLoop):
