@@ -88,7 +88,7 @@ def test_identical_failures_are_grouped_and_name_their_step():
     assert match and int(match.group(1)) >= 50, run.output[-3000:]
     assert "no server could be created with start_server(): TypeError: create_server() is not " \
            "implemented by this loop" in run.output
-    assert "      at step: Given a server started with start_server" in run.output
+    assert re.search(r"      at steps?: Given a server started with start_server", run.output)
 
 
 def test_a_crash_keeps_the_panic_location_and_no_internal_names():
@@ -116,15 +116,12 @@ def test_process_wide_resources_made_on_first_use_blame_no_scenario():
 
 
 def test_durations_are_real_under_isolation():
-    """Class 8: behave's 'Took' counts the isolated scenarios' real time."""
-    import time
-
-    started = time.monotonic()
+    """Class 8: behave's 'Took' counts the isolated scenarios' real time (it
+    once counted only the replay: 0.086 s for a 50 s run)."""
     run = run_spec(["-D", "isolate=on", "features/closing.feature", "features/serving.feature"],
                    cwd=str(ROOT), timeout=120)
-    wall = time.monotonic() - started
     took = re.search(r"Took (\d+)min ([\d.]+)s", run.output)
     assert took, run.output
     seconds = int(took.group(1)) * 60 + float(took.group(2))
-    durations = sum(r["duration"] for r in run.records.values())
-    assert seconds >= 0.5 * wall and durations >= 0.5 * wall, (seconds, durations, wall)
+    wall = sum(r["duration"] for r in run.records.values())  # each scenario's, as the parent saw it
+    assert 0.8 * wall <= seconds <= 1.2 * wall, (seconds, wall)

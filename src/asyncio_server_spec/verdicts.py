@@ -134,9 +134,7 @@ def _group(verdict, outcomes):
         else:
             lines.append(f"  [{status}] {len(members)} scenarios: "
                          + ", ".join(m.id for m in members))
-            steps = {m.step for m in members if m.step}
-            if len(steps) == 1:
-                lines.append(f"      at step: {steps.pop()}")
+            lines.extend(_steps_line(members))
         if verdict == EXPECTED_FAILURE and first.expectation:
             link = first.expectation.get("link")
             lines.append(f"      reason: {text}" + (f" ({link})" if link else ""))
@@ -146,3 +144,20 @@ def _group(verdict, outcomes):
         else:
             lines.append(f"      {text}")
     return lines
+
+
+def _steps_line(members):
+    """``at step: X`` for a group; where the members failed at several steps,
+    the most frequent first, with how many failed at each."""
+    counts = {}
+    for m in members:
+        if m.step:
+            counts[m.step] = counts.get(m.step, 0) + 1
+    if not counts:
+        return []
+    if len(counts) == 1:
+        return [f"      at step: {next(iter(counts))}"]
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    shown = "; ".join(f"{step} ({n})" for step, n in ranked[:3])
+    more = f"; and {len(ranked) - 3} other step(s)" if len(ranked) > 3 else ""
+    return [f"      at steps: {shown}{more}"]
