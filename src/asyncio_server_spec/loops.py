@@ -4,6 +4,7 @@ A name is ``asyncio`` (the default), ``uvloop``, ``rloop``, or
 ``package.module:factory`` naming any callable that returns a new event loop.
 """
 
+import asyncio
 import importlib
 
 #: Known names -> (module, factory attribute, pip extra that installs it).
@@ -53,4 +54,27 @@ def loop_factory(name):
                 name, module_name, attribute, ACCEPTED
             )
         )
+    return factory
+
+
+def checked_loop_factory(name):
+    """:func:`loop_factory`, after making one loop with it and closing it again.
+
+    The factory must return an :class:`asyncio.AbstractEventLoop` (asyncio's
+    set_event_loop() accepts nothing else); a factory that returns something
+    else, or raises, is refused with one line, like an unknown name.
+    """
+    factory = loop_factory(name)
+    try:
+        loop = factory()
+    except Exception as exc:  # noqa: BLE001 -- whatever a third-party factory raises
+        first_line = (str(exc).splitlines() or [""])[0]
+        raise LoopSelectionError(
+            f"loop {name!r}: calling its factory raised {type(exc).__name__}: {first_line}; "
+            f"{ACCEPTED}") from None
+    if not isinstance(loop, asyncio.AbstractEventLoop):
+        kind = f"{type(loop).__module__}.{type(loop).__qualname__}"
+        raise LoopSelectionError(
+            f"loop {name!r}: its factory returned a {kind}, not an asyncio event loop; {ACCEPTED}")
+    loop.close()
     return factory
