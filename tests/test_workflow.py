@@ -1,6 +1,7 @@
 """The GitHub Actions workflows, checked offline: valid against the workflow
 schema (check-jsonschema), no findings by zizmor, every action pinned by commit,
-and a job for every Python the project supports."""
+a job for every Python the project supports; and the same for the workflow
+README.md offers event-loop authors."""
 
 import glob
 import os
@@ -10,6 +11,8 @@ import subprocess
 import sys
 
 import pytest
+
+from asyncio_server_spec import cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKFLOWS = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
@@ -68,3 +71,32 @@ def test_the_spec_runs_on_every_supported_python():
         digits = python.replace(".", "")
         assert factor == (digits if python.startswith("pypy") else "py" + digits)
     assert 'run: python -m tox run -f "$FACTOR"' in text
+
+
+# -- the workflow README.md offers event-loop authors ------------------------------------
+def _readme_workflow():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as readme:
+        blocks = re.findall(r"^```yaml\n(.*?)^```", readme.read(), re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, "README.md should hold exactly one yaml block: the loop authors' workflow"
+    return blocks[0]
+
+
+def test_the_readme_workflow_passes_the_same_checks(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    path = workflows / "asyncio-server-spec.yml"
+    path.write_text(_readme_workflow())
+    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                 str(path)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _run([_tool("zizmor"), "--offline", str(workflows)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    test_every_action_is_pinned_by_commit_with_its_version_named(str(path))
+
+
+def test_the_readme_workflow_runs_a_command_the_cli_accepts():
+    (command,) = re.findall(r"run: (asyncio-server-spec run .*)$", _readme_workflow(), re.MULTILINE)
+    options = cli.parse_args(command.split()[1:])
+    assert options.loop == "mypkg.loops:new_event_loop"
+    assert cli.behave_args(options) == [
+        "--format", "progress", "-D", "loop=mypkg.loops:new_event_loop", "-D", "results=spec.jsonl"]
