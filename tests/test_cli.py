@@ -18,7 +18,7 @@ from asyncio_server_spec.waiting import within
     (["serve", "--port", "http"], "argument --port: 'http' is not a port number (0-65535)"),
     (["serve", "--loop", "tokio"], "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop"),
     (["serve", "--colour"], "unrecognized arguments: --colour"),
-    ([], "the following arguments are required: {serve,trace,report}"),
+    ([], "the following arguments are required: {serve,trace,report,run}"),
     (["serve", "--unix", "/nonexistent-dir/s.sock"], "cannot listen on unix:/nonexistent-dir/s.sock"),
 ])
 def test_bad_arguments_print_one_line_and_exit_2(argv, message, capsys):

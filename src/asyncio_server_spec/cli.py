@@ -1,6 +1,6 @@
 """``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly
-(and ``trace``: the features' traceability table; ``report``: the results
-logs as a static site).
+(``trace``: the features' traceability table; ``report``: the results logs as
+a static site; ``run``: the spec against a loop).
 
 It prints the address it listens on, serves the echo handler until SIGINT or
 SIGTERM, then closes the server, ends the open client connections and waits
@@ -13,8 +13,8 @@ import os
 import signal
 import sys
 
-from . import servers, traceability
-from .loops import LoopSelectionError, loop_factory
+from . import behave_run, servers, traceability
+from .loops import LoopSelectionError, checked_loop_factory
 from .record import ServerRecord
 from .waiting import WaitTimeout, within
 
@@ -42,9 +42,39 @@ def _port(text):
     return port
 
 
+def _expectations(text):
+    if not text:
+        raise argparse.ArgumentTypeError("give 'off' or the path of an expectations file (.toml)")
+    return text
+
+
+RUN_HELP = """\
+Options that are not run's own go to behave unchanged, as do all arguments
+after '--': for example --tags=id:closing.leaves-clients-open, -n REGEX,
+--format progress, -D isolate=off.  Feature paths name the spec's own files
+(closing.feature, features/closing.feature:42).  The exit status is behave's;
+a loop that cannot be used stops the run with one line and status 2."""
+
+
+def _add_run(commands):
+    run = commands.add_parser(
+        "run", help="run the spec against an event loop", description=RUN_HELP,
+        usage="%(prog)s [--loop NAME] [--expectations off|FILE] [--results PATH] "
+              "[behave args...] [-- behave args...]",
+        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    run.add_argument("--loop", metavar="NAME",
+                     help="asyncio (default), uvloop, rloop or package.module:factory")
+    run.add_argument("--expectations", metavar="off|FILE", type=_expectations,
+                     help="'off' for the raw verdict, or an expectations file "
+                          "(default: the spec's expectations/NAME.toml)")
+    run.add_argument("--results", metavar="PATH",
+                     help="write the results log (JSON lines, one per scenario) to PATH")
+    # A future --jobs (run the spec in parallel) belongs here; see run_spec().
+
+
 def build_parser():
     parser = _Parser(prog="python -m asyncio_server_spec")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,trace,report}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,trace,report,run}")
     commands.required = True
     serve = commands.add_parser("serve", help="run the reference echo server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -59,15 +89,52 @@ def build_parser():
     report.add_argument("--features", default="features", help="the features directory (default: features)")
     report.add_argument("logs", nargs="+", metavar="LOG",
                         help="a results log (behave -D results=PATH), or a directory of *.jsonl logs")
+    _add_run(commands)
     return parser
 
 
 def parse_args(argv):
-    """Parse *argv*; raise :class:`UsageError` with one line on bad input."""
-    options = build_parser().parse_args(argv)
+    """Parse *argv*; raise :class:`UsageError` with one line on bad input.
+
+    For ``run``, ``options.behave_args`` holds what goes to behave: the
+    options ``run`` does not know, then everything after ``--``.
+    """
+    argv = list(argv)
+    after_dashes = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, after_dashes = argv[:cut], argv[cut + 1:]
+    options, unknown = build_parser().parse_known_args(argv)
+    if options.command != "run" and (unknown or after_dashes):
+        raise UsageError(f"unrecognized arguments: {' '.join(unknown + after_dashes)}")
     if options.command == "serve":
         options.new_loop = loop_factory_or_usage_error(options.loop)
+    if options.command == "run":
+        options.behave_args = unknown + after_dashes
     return options
+
+
+def behave_args(options):
+    """behave's command line for ``run``: its pass-through arguments, then
+    ``-D`` for each option given (so that ``--loop`` wins over a ``-D loop=``)."""
+    return list(options.behave_args) + behave_run.userdata_args(
+        loop=options.loop, expectations=options.expectations, results=options.results)
+
+
+def run_spec(options):
+    """Run the spec once, in this process, and return behave's exit status.
+
+    A loop that cannot be used is refused before behave starts.  Its module
+    may live in the current directory: behave puts that on sys.path too.
+    """
+    if options.loop is not None:
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        loop_factory_or_usage_error(options.loop)
+    try:
+        return behave_run.run(behave_args(options))
+    except behave_run.SpecError as exc:
+        raise UsageError(str(exc))
 
 
 def trace(options, out=sys.stdout):
@@ -109,12 +176,9 @@ def report(options, out=None):
     return 0
 
 
-COMMANDS = {"trace": trace, "report": report}
-
-
 def loop_factory_or_usage_error(name):
     try:
-        return loop_factory(name)
+        return checked_loop_factory(name)
     except LoopSelectionError as exc:
         raise UsageError(str(exc))
 
@@ -196,7 +260,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         options = parse_args(argv)
-        return COMMANDS.get(options.command, run)(options)
+        commands = {"trace": trace, "report": report, "run": run_spec, "serve": run}
+        return commands[options.command](options)
     except UsageError as exc:
         print("asyncio_server_spec: error: {}".format(exc), file=sys.stderr)
         return USAGE_ERROR

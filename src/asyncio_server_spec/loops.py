@@ -139,3 +139,12 @@ def describe(name):
         except Exception:
             version = getattr(sys.modules.get(top), "__version__", None)
     return {"name": name, "module": module_name, "version": version}
+
+
+def checked_loop_factory(name):
+    """:func:`loop_factory`, after :func:`check_factory` has made one loop with
+    it and closed it again (for the CLI; the spec's hooks do the same, in a
+    child process when scenarios are isolated)."""
+    factory = loop_factory(name)
+    check_factory(name, factory)
+    return factory

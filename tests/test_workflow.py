@@ -1,0 +1,102 @@
+"""The GitHub Actions workflows, checked offline: valid against the workflow
+schema (check-jsonschema), no findings by zizmor, every action pinned by commit,
+a job for every Python the project supports; and the same for the workflow
+README.md offers event-loop authors."""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from asyncio_server_spec import cli
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKFLOWS = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
+SPEC_WORKFLOW = os.path.join(ROOT, ".github", "workflows", "spec.yml")
+PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "pypy3.9", "pypy3.11"]
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def _tool(name):
+    """The tool's executable: next to this Python (a virtualenv's bin), else on PATH."""
+    beside = os.path.join(os.path.dirname(sys.executable), name)
+    found = beside if os.access(beside, os.X_OK) else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install 'asyncio-server-spec[test]')")
+    return found
+
+
+def _run(command):
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_there_is_a_workflow():
+    assert SPEC_WORKFLOW in WORKFLOWS
+
+
+def test_workflows_are_valid_against_the_github_workflow_schema():
+    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+                + WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_finds_nothing():
+    proc = _run([_tool("zizmor"), "--offline", os.path.join(".github", "workflows")])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=os.path.basename)
+def test_every_action_is_pinned_by_commit_with_its_version_named(path):
+    with open(path, encoding="utf-8") as workflow:
+        uses = USES.findall(workflow.read())
+    assert uses
+    for action, rest in uses:
+        assert PINNED.match(action), f"{action} is not pinned by a full commit SHA"
+        assert re.match(r"\s*#\s*v\d+\.\d+\.\d+\s*$", rest), f"{action}: no '# vX.Y.Z' comment"
+
+
+def test_the_spec_runs_on_every_supported_python():
+    with open(SPEC_WORKFLOW, encoding="utf-8") as workflow:
+        text = workflow.read()
+    pythons = re.findall(r'python:\s*"([^"]+)",\s*factor:\s*(\w+)', text)
+    assert [python for python, _ in pythons] == PYTHONS
+    for python, factor in pythons:  # tox's factor for the interpreter: py313, pypy311
+        digits = python.replace(".", "")
+        assert factor == (digits if python.startswith("pypy") else "py" + digits)
+    assert 'run: python -m tox run -f "$FACTOR"' in text
+
+
+# -- the workflow README.md offers event-loop authors ------------------------------------
+def _readme_workflow():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as readme:
+        blocks = re.findall(r"^```yaml\n(.*?)^```", readme.read(), re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, "README.md should hold exactly one yaml block: the loop authors' workflow"
+    return blocks[0]
+
+
+def test_the_readme_workflow_passes_the_same_checks(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    path = workflows / "asyncio-server-spec.yml"
+    path.write_text(_readme_workflow())
+    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                 str(path)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _run([_tool("zizmor"), "--offline", str(workflows)])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    test_every_action_is_pinned_by_commit_with_its_version_named(str(path))
+
+
+def test_the_readme_workflow_runs_a_command_the_cli_accepts():
+    (command,) = re.findall(r"run: (asyncio-server-spec run .*)$", _readme_workflow(), re.MULTILINE)
+    options = cli.parse_args(command.split()[1:])
+    assert options.loop == "mypkg.loops:new_event_loop"
+    assert cli.behave_args(options) == [
+        "--format", "progress", "-D", "loop=mypkg.loops:new_event_loop", "-D", "results=spec.jsonl"]
