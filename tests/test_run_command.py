@@ -29,9 +29,9 @@ def raises():
 # -- a loop must be a loop ------------------------------------------------------------
 @pytest.mark.parametrize("name, message", [
     ("builtins:object",
-     "loop 'builtins:object': its factory returned a builtins.object, not an asyncio event loop"),
-    ("tests.test_run_command:returns_nothing", "its factory returned a builtins.NoneType"),
-    ("tests.test_run_command:raises", "calling its factory raised RuntimeError: no loop today;"),
+     "loop 'builtins:object': its factory returned builtins.object, not an event loop"),
+    ("tests.test_run_command:returns_nothing", "its factory returned builtins.NoneType"),
+    ("tests.test_run_command:raises", "calling its factory failed with RuntimeError: no loop today"),
     ("tokio", "unknown loop 'tokio'"),
 ])
 def test_a_factory_that_makes_no_event_loop_is_refused(name, message):
@@ -55,9 +55,8 @@ def test_both_commands_refuse_a_loop_that_is_no_loop(command, capsys):
     assert cli.main([command, "--loop", "builtins:object"]) == 2
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [(
-        "asyncio_server_spec: error: loop 'builtins:object': its factory returned a "
-        "builtins.object, not an asyncio event loop; accepted: asyncio, uvloop, rloop or "
-        "package.module:factory")]
+        "asyncio_server_spec: error: loop 'builtins:object': its factory returned "
+        "builtins.object, not an event loop (an asyncio.AbstractEventLoop)")]
     assert captured.out == ""
 
 
@@ -168,10 +167,10 @@ def test_run_from_elsewhere_passes_a_scenario_and_records_it(tmp_path):
     proc = _run(["--results", "out.jsonl", ONE_SCENARIO, "-f", "progress"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 scenario passed, 0 failed" in proc.stdout
-    events = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert [(e["event"], e["id"], e.get("status")) for e in events] == [
-        ("start", "closing.leaves-clients-open", None),
-        ("end", "closing.leaves-clients-open", "passed")]
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(r["record"], r.get("id"), r.get("verdict")) for r in records] == [
+        ("run", None, None), ("start", "closing.leaves-clients-open", None),
+        ("scenario", "closing.leaves-clients-open", "pass"), ("end", None, None)]
 
 
 def test_run_prints_the_docs_lines_with_the_specs_pretty_formatter(tmp_path):
