@@ -20,6 +20,10 @@ Feature: Serving forever
     (close_clients()), so it ends promptly and each client sees the end of
     the stream (gh-123720).
 
+  Also not in the docs: the context (contextvars) connection handlers run
+  in.  Up to 3.14 it is the context of the task that started serving; from
+  3.15 it is the one the server was created in (gh-140947).
+
   3.12.0 is not installed here and not covered: the waiting scenario starts
   at 3.12.1.  Run on 3.11.2/3.11.7 (at once), 3.12.1 and 3.13.0 (waits),
   3.13.18, 3.14.10 and 3.15.2 (closes the clients); the bounds 3.13.14/15
@@ -126,3 +130,23 @@ Feature: Serving forever
     Then the serve_forever() task finishes cancelled
     And the client sees the connection closed
     And a client cannot connect
+
+  @use.with_python=..3.14 @id:serve-forever.handler-context-from-serving-task
+  Scenario: Up to 3.14, handlers run in the context of the task that started serving
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
+    CPython: gh-140947 (server tasks took the context of whoever started serving; the server's own from 3.15.0a8)
+    Note: the docs do not say which context a connection handler runs in.
+    Given a server started with start_serving off while a context variable holds "at creation"
+    When serve_forever() runs in a task that sets the context variable to "in the serving task"
+    Then a client is told the context variable holds "in the serving task"
+
+  @use.with_python=3.15.. @id:serve-forever.handler-context-from-creation
+  Scenario: From 3.15, handlers run in the context the server was created in
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
+    CPython: gh-140947 (the server copies the context when it is created and starts its tasks in it)
+    Note: the docs do not say which context a connection handler runs in.
+    Given a server started with start_serving off while a context variable holds "at creation"
+    When serve_forever() runs in a task that sets the context variable to "in the serving task"
+    Then a client is told the context variable holds "at creation"
