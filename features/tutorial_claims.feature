@@ -9,8 +9,9 @@ Feature: What an asyncio server tutorial claims, checked
 
   - server.sockets does not list client connections; its length is the
     number of listening sockets, whatever the number of clients.
-  - wait_closed() waits for the clients to go only from 3.12.1 on; up to
-    3.11 it returns as soon as the server is closed (gh-79033).
+  - wait_closed() waits for the clients to go only from 3.12 on (3.12.0
+    began it, 3.12.1 refined it); up to 3.11 it returns as soon as the
+    server is closed (gh-79033).
   - the printed repr shows family=2, type=1 only from 3.11 on; before, it
     shows the enum names.
 
@@ -125,7 +126,7 @@ Feature: What an asyncio server tutorial claims, checked
   @use.with_python.max_version=3.11 @id:tutorial.wait-closed-returns-with-clients
   Scenario: Up to 3.11, wait_closed() returns while clients are still connected
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.1)
+    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.0, refined in 3.12.1)
     Note: tutorial says once wait_closed() returns, every client connection
           is closed.  False up to 3.11: after close() it returns at once.
     Given a server whose handler echoes what it receives
