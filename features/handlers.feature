@@ -14,6 +14,11 @@ Feature: Connection handlers of start_server
     3.10.7 to 3.11.6 nothing is reported at all while the connection stays
     open; from 3.11.7 and 3.12.1 on the server reports it and closes the
     connection (gh-110894).
+  - a plain-function handler that raises: the error escapes the protocol's
+    connection_made(), the loop reports it as a failed callback and the
+    connection stays open, up to 3.14.7 (every 3.13.x so far) and on 3.15.0;
+    from 3.14.8 and 3.15.1 it is reported like a coroutine's and the
+    connection is closed (gh-155941).
   - a cancelled handler: the connection stays open up to 3.11.6; 3.11.7 and
     3.12.1 also report a spurious CancelledError from their own callback;
     from 3.11.8 and 3.12.2 on the connection is closed quietly (gh-113538).
@@ -118,6 +123,35 @@ Feature: Connection handlers of start_server
     Examples: 3.12.1 and later
       | line    | first  |
       | py312up | 3.12.1 |
+
+  @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:handlers.plain-raise-left-open
+  Scenario: Up to 3.14.7 and on 3.15.0, a failing plain-function handler is reported as a failed callback and its connection stays open
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    CPython: gh-155941 (the error escaped connection_made() and the connection stayed open; fixed in 3.14.8 and 3.15.1)
+    Note: the report is the loop's generic one for any callback that raises.
+          From 3.12.1 the connection left open also keeps wait_closed() waiting.
+    Given the loop's exception handler is captured
+    And a server whose handler is a plain function that raises an exception
+    When a client connects
+    And garbage is collected
+    Then the loop's exception handler was told of the handler's exception as an error in a callback
+    And the client's connection is still open
+    And a new client is accepted
+
+  @use.with_python=3.14.8..3.14 @use.with_python=3.15.1.. @id:handlers.plain-raise-reported-and-closed
+  Scenario: From 3.14.8 and 3.15.1, a failing plain-function handler is reported like a coroutine handler and its connection closed
+    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+    CPython: gh-155941 (report the error and close the transport, as for a coroutine handler)
+    Given the loop's exception handler is captured
+    And a server whose handler is a plain function that raises an exception
+    When a client connects
+    And garbage is collected
+    Then the loop's exception handler was told of an unhandled exception in the handler
+    And the client sees the connection closed
+    When the server is closed
+    And wait_closed() is started in a task
+    Then wait_closed() returns
 
   @use.with_python.max_version=3.11.6 @id:handlers.cancelled-left-open
   Scenario: Up to 3.11.6, cancelling a handler's task leaves its connection open, quietly

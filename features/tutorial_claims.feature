@@ -9,8 +9,9 @@ Feature: What an asyncio server tutorial claims, checked
 
   - server.sockets does not list client connections; its length is the
     number of listening sockets, whatever the number of clients.
-  - wait_closed() waits for the clients to go only from 3.12.1 on; up to
-    3.11 it returns as soon as the server is closed (gh-79033).
+  - wait_closed() waits for the clients to go only from 3.12 on (3.12.0
+    began it, 3.12.1 refined it); up to 3.11 it returns as soon as the
+    server is closed (gh-79033).
   - the printed repr shows family=2, type=1 only from 3.11 on; before, it
     shows the enum names.
 
@@ -125,7 +126,7 @@ Feature: What an asyncio server tutorial claims, checked
   @use.with_python.max_version=3.11 @id:tutorial.wait-closed-returns-with-clients
   Scenario: Up to 3.11, wait_closed() returns while clients are still connected
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.1)
+    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.0, refined in 3.12.1)
     Note: tutorial says once wait_closed() returns, every client connection
           is closed.  False up to 3.11: after close() it returns at once.
     Given a server whose handler echoes what it receives
@@ -206,10 +207,10 @@ Feature: What an asyncio server tutorial claims, checked
     And the server is not serving
     And a client cannot connect
 
-  @use.with_python.max_version=3.11 @id:tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once
+  @use.with_python=..3.11 @id:tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once
   Scenario: Up to 3.11, that cancellation ends at once though a client is connected
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    CPython: gh-123720 (from 3.12 cancellation waits for the clients)
+    CPython: gh-123720 (from 3.12 the cancellation waited for the clients)
     Note: tutorial says to stop its serve_forever() example with Control-C,
           which cancels the task; with a client connected that ends at once.
     Given a server whose handler echoes what it receives
@@ -220,12 +221,14 @@ Feature: What an asyncio server tutorial claims, checked
     And the serve_forever() task ended cancelled
     And a client cannot connect
 
-  @use.with_python.min_version=3.12.1 @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
-  Scenario: From 3.12.1, that cancellation stops listening but ends only when the last client has gone
+  @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
+  @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
+  Scenario: From 3.12.1 to 3.13.14 and 3.14.6, that cancellation stops listening but ends only when the last client has gone
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    CPython: gh-123720 (cancelling serve_forever() blocks while a client is connected)
+    CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)
+    CPython: gh-123720 (the cancellation hangs on connected clients; fixed in 3.13.15, 3.14.7, 3.15.0a8)
     Note: tutorial says to stop its serve_forever() example with Control-C;
-          from 3.12.1 the program then waits for every client to hang up.
+          on these versions the program then waits for every client to hang up.
     Given a server whose handler echoes what it receives
     When serve_forever() runs in a task inside an async with block
     And a client connects
@@ -234,6 +237,22 @@ Feature: What an asyncio server tutorial claims, checked
     And a client cannot connect
     When the client disconnects
     Then the serve_forever() task finishes cancelled
+
+  @use.with_python=3.13.15..3.13 @use.with_python=3.14.7..3.14 @use.with_python=3.15..
+  @id:tutorial.async-with-serve-forever-cancelled-closes-clients
+  Scenario: From 3.13.15, 3.14.7 and 3.15, that cancellation closes the connected clients and ends
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+    CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
+    Note: tutorial says to stop its serve_forever() example with Control-C;
+          on these versions each connected client then sees the end of the stream.
+    Given a server whose handler echoes what it receives
+    When serve_forever() runs in a task inside an async with block
+    And a client connects
+    And the serve_forever() task is cancelled without waiting for it
+    Then the serve_forever() task finishes cancelled
+    And the client sees the connection closed
+    And a client cannot connect
 
   @id:tutorial.handler-may-be-plain-function
   Scenario: The handler gets a reader and a writer, and need not be a coroutine

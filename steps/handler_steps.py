@@ -202,6 +202,27 @@ async def step_server_plain_function(context):
     await start_with(world, handler)
 
 
+@given("a server whose handler is a plain function that raises an exception")
+async def step_server_plain_function_raises(context):
+    """A plain (non-coroutine) handler that fails as soon as it is called.
+
+    It keeps its writer, as the failing coroutine handler does: only the
+    server's own reaction may close the connection.
+    """
+    world = context.world
+    _prepare(world)
+    notes, record = world.handler_notes, world.record
+
+    def handler(reader, writer):
+        world.handler_transport = writer.transport
+        record.transports.append(writer.transport)  # for cleanup
+        notes["writer"] = writer
+        record.count("accepted")
+        raise HandlerFailure("the plain handler failed on purpose")
+
+    await start_with(world, handler)
+
+
 # -- acting ---------------------------------------------------------------------------------
 async def _handler_end(world):
     await within(asyncio.shield(world.handler_ended), "the handler to end")
@@ -305,6 +326,16 @@ def step_unhandled_in_cb(context):
         r.get("message") == "Unhandled exception in client_connected_cb"
         and isinstance(r.get("exception"), HandlerFailure)
         and r.get("transport") is world.handler_transport))
+
+
+@then("the loop's exception handler was told of the handler's exception as an error in a callback")
+def step_handler_error_in_callback(context):
+    """The report the loop's callback runner makes for any callback that raises:
+    it names the callback (``handle``), not the connection (``transport``)."""
+    _reported_once(context.world, lambda r: (
+        isinstance(r.get("exception"), HandlerFailure)
+        and r.get("handle") is not None
+        and "transport" not in r))
 
 
 @then("the loop's exception handler was told of a CancelledError raised in a callback")

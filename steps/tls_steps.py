@@ -1,6 +1,8 @@
 """Steps for TLS servers: certificates from the spec's static test CA,
 verifying and non-verifying clients, and the TLS timeouts."""
 
+import asyncio
+import socket
 import ssl
 
 from behave import given, register_type, then, when
@@ -15,6 +17,8 @@ HOST = tls.HOST
 GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
+#: A small kernel send buffer keeps most of a bulk write queued in the server's transport.
+SMALL_SNDBUF = 65536
 
 @with_pattern("|".join(APIS))
 def parse_tls_api(text):
@@ -92,9 +96,41 @@ async def step_plain_client_silent(context):
     await world.connect()
 
 
-@when("a client completes the TLS handshake but never answers the server's TLS close")
-async def step_client_ignores_tls_close(context):
+@given("a TLS server whose handler writes {n:d} MiB that the client does not read, "
+       "with an SSL shutdown timeout of {seconds:g} seconds")
+async def step_tls_bulk_writer(context, n, seconds):
+    """A TLS server whose handler queues *n* MiB, waits for the client's EOF and
+    then for its own side of the connection to end (noted in ``world.server_side_ended``)."""
     world = context.world
+    record = world.record
+    world.tls_timeout = seconds
+    world.server_side_ended = ended = world.loop.create_future()
+
+    async def handler(reader, writer):
+        record.writers.append(writer)
+        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_SNDBUF)
+        writer.write(b"x" * (n * 1024 * 1024))  # no drain: the client does not read
+        record.count("accepted")
+        try:
+            await reader.read()  # until the client half-closes
+            await writer.wait_closed()  # until the server's side of the connection is gone
+        except (ConnectionError, OSError):  # TimeoutError('SSL shutdown timed out') included
+            pass
+        finally:
+            if not ended.done():
+                ended.set_result(world.loop.time())
+
+    server = await within(
+        asyncio.start_server(handler, host=HOST, port=0, ssl=certificates()["server"],
+                             ssl_shutdown_timeout=seconds),
+        "the TLS server to be created",
+    )
+    world.adopt(server)
+
+
+async def _handshake_by_hand(world):
+    """A plain TCP client that completes the TLS handshake through memory BIOs;
+    returns the client, its SSLObject and its incoming and outgoing BIOs."""
     client = await world.connect()  # plain TCP: TLS is driven by hand below
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls_object = tls.contexts()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
@@ -107,12 +143,31 @@ async def step_client_ignores_tls_close(context):
             data = await client.read(65536, "TLS handshake data from the server")
             assert data, "the server ended the connection during the TLS handshake"
             incoming.write(data)
+    return client, tls, incoming, outgoing
+
+
+@when("a client completes the TLS handshake but never answers the server's TLS close")
+async def step_client_ignores_tls_close(context):
+    world = context.world
+    client, tls, incoming, outgoing = await _handshake_by_hand(world)
     # the server's shutdown timer cannot start before it has our last
     # handshake message, which is sent only now
     world.tls_clock_start = world.loop.time()
     await _flush(client, outgoing)
     world.tls_client = tls_object
     world.tls_incoming = incoming
+
+
+@when("a client completes the TLS handshake, then half-closes its side and reads nothing")
+async def step_client_half_closes(context):
+    """The client sends its end of the stream (TCP, not a TLS close) once the
+    handler is running, and never reads what the server sends."""
+    world = context.world
+    client, _tls, _incoming, outgoing = await _handshake_by_hand(world)
+    await _flush(client, outgoing)
+    await world.record.wait_accepted(1)  # the handler has queued its data
+    world.tls_clock_start = world.loop.time()
+    client.writer.write_eof()
 
 
 async def _flush(client, outgoing):
@@ -165,3 +220,26 @@ async def step_server_ends_after(context, seconds):
     elapsed = world.loop.time() - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
         "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+
+
+@then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
+async def step_server_side_ends_after(context, seconds):
+    world = context.world
+    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
+        seconds, world.tls_timeout)
+    ended_at = await within(asyncio.shield(world.server_side_ended),
+                            "the server to end its side of the connection", seconds + GRACE)
+    elapsed = ended_at - world.tls_clock_start
+    assert elapsed >= seconds - EARLY, (
+        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+
+
+@then("the server's side of the connection is still open {seconds:g} seconds later")
+async def step_server_side_still_open(context, seconds):
+    """Bounded wait for an end that must not come (five times the timeout or more)."""
+    world = context.world
+    assert seconds >= 5 * world.tls_timeout, "wait at least five times the {} s timeout".format(
+        world.tls_timeout)
+    done, _ = await asyncio.wait({world.server_side_ended}, timeout=seconds)
+    assert not done, "the server ended the connection after {:.3f} s".format(
+        world.server_side_ended.result() - world.tls_clock_start)

@@ -88,3 +88,10 @@ def test_every_deviant_is_catalogued():
         factories = {n for n, v in vars(module).items()
                      if callable(v) and getattr(v, "__qualname__", "").startswith("deviant_loop.")}
         assert factories <= names, "{}: uncatalogued {}".format(module.__name__, factories - names)
+
+
+def test_a_catch_applies_within_its_ored_python_ranges():
+    catch = deviants.Catch("f", "a.b", python_ranges=("3.12.1..3.12", "3.13.0..3.13.14"))
+    assert catch.applies((3, 12, 9)) and catch.applies((3, 13, 14))
+    assert not catch.applies((3, 12, 0)) and not catch.applies((3, 13, 15))
+    assert not catch.applies((3, 14, 0))

@@ -59,6 +59,18 @@ def test_the_traceability_table_in_features_readme_is_current():
         "run: python -m asyncio_server_spec trace --write")
 
 
+def test_trace_describes_ored_range_tags(tmp_path):
+    (tmp_path / "a.feature").write_text(
+        "Feature: f\n  Checks: https://docs.python.org/3/library/x.html#y\n\n"
+        "  @use.with_python=3.13.15..3.13 @use.with_python=3.15..\n  @id:a.one\n"
+        "  Scenario: one\n    CPython: gh-1\n    Given a server started with start_server\n"
+        "  @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:a.two\n  Scenario: two\n"
+        "    CPython: gh-1\n    Given a server started with start_server\n")
+    out = io.StringIO()
+    assert cli.trace(cli.parse_args(["trace", "--features", str(tmp_path)]), out) == 0
+    assert "| gh-1 | `a.one` — 3.13.15–3.13, 3.15+<br>`a.two` — ≤ 3.14.7, 3.15.0 |" in out.getvalue()
+
+
 def test_trace_prints_and_writes_the_table(tmp_path):
     (tmp_path / "a.feature").write_text(
         "Feature: f\n  Checks: https://docs.python.org/3/library/x.html#y\n\n"

@@ -7,9 +7,14 @@ Each handler exists twice: as a streams callback for ``start_server`` /
 Names: ``echo`` (send back what arrives until EOF), ``hold`` (keep the
 connection open until the record releases it), ``close`` (close at once),
 ``raise`` (fail with :class:`HandlerFailure`).
+
+Beside them, :func:`context_reporting_handler` tells each client which value
+of :data:`PROBE_VARIABLE` it runs with, to show in which context variables'
+context a server runs its handlers.
 """
 
 import asyncio
+import contextvars
 
 HANDLER_NAMES = ("echo", "hold", "close", "raise")
 READ_SIZE = 65536
@@ -81,6 +86,23 @@ def stream_handler(name, record):
             record.count("handlers_finished")
 
     handler.__name__ = "{}_handler".format(name)
+    return handler
+
+
+#: The context variable :func:`context_reporting_handler` reports.
+PROBE_VARIABLE = contextvars.ContextVar("asyncio_server_spec_probe", default="unset")
+
+
+def context_reporting_handler(record):
+    """A ``client_connected_cb`` that sends the client the value of
+    :data:`PROBE_VARIABLE` it runs with, as one line, and closes."""
+
+    async def handler(reader, writer):
+        record.writers.append(writer)
+        record.count("accepted")
+        writer.write(PROBE_VARIABLE.get().encode() + b"\n")
+        await _close_writer(writer)
+
     return handler
 
 

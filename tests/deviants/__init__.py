@@ -9,18 +9,22 @@ through ``loop.create_server``, so every way of creating a server is covered.
 import asyncio
 import sys
 
+from asyncio_server_spec.versions import in_range
+
 
 class Catch:
     """A deviant (a factory in the same module) and the scenario ids that must
     fail against it, on the Python versions given (inclusive, at the
     precision written, like the spec's active tags)."""
 
-    def __init__(self, factory, *ids, min_python=None, max_python=None):
+    def __init__(self, factory, *ids, min_python=None, max_python=None, python_ranges=()):
         assert ids, "a deviant must name the scenarios that catch it"
         self.factory = factory
         self.ids = set(ids)
         self.min_python = min_python
         self.max_python = max_python
+        #: ranges written like the spec's ``@use.with_python=A..B`` tags, ORed
+        self.python_ranges = tuple(python_ranges)
 
     def applies(self, version_info=None):
         version = tuple(version_info or sys.version_info)[:3]
@@ -28,6 +32,8 @@ class Catch:
             return False
         if self.max_python and version[: len(self.max_python)] > self.max_python:
             return False
+        if self.python_ranges:
+            return any(in_range(text, version) for text in self.python_ranges)
         return True
 
 

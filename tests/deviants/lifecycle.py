@@ -301,6 +301,10 @@ abort_clients_flushes = deviant_loop(_AbortClientsFlushes)
 client_methods_close_server = deviant_loop(_ClientMethodsCloseServer)
 
 
+#: Where a cancelled serve_forever() waits for its clients (the tags of
+#: serve-forever.cancel-waits-for-client; gh-123720 ended it in 3.13.15 and 3.14.7).
+WAITS_FOR_CLIENTS_ON_CANCEL = ("3.12.1..3.12", "3.13.0..3.13.14", "3.14.0..3.14.6")
+
 CATCHES = [
     Catch("close_keeps_listening", "closing.stops-new-connections", "serving.not-serving-after-close"),
     Catch("close_twice_raises", "closing.close-twice"),
@@ -317,8 +321,10 @@ CATCHES = [
     Catch("sockets_kept_after_close", "sockets.empty-after-close", "async-with.exit-closes"),
     Catch("wait_closed_never_returns", "closing.wait-closed-no-clients"),
     Catch("wait_closed_returns_at_once", "closing.wait-closed-waits-for-client",
-          "tutorial.wait-closed-waits-for-clients",
-          "tutorial.async-with-serve-forever-cancelled-waits-for-client", min_python=(3, 12, 1)),
+          "tutorial.wait-closed-waits-for-clients", min_python=(3, 12, 1)),
+    Catch("wait_closed_returns_at_once",
+          "tutorial.async-with-serve-forever-cancelled-waits-for-client",
+          python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
     Catch("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes"),
     Catch("aexit_closes_only_on_success", "async-with.exit-by-exception-closes"),
     Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close",
@@ -333,7 +339,7 @@ CATCHES = [
     Catch("serve_forever_cancel_waits_for_clients",
           "serve-forever.cancel-with-client-ends-at-once", max_python=(3, 11)),
     Catch("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
-          min_python=(3, 12, 1)),
+          python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
     Catch("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug"),
     Catch("sockets_internal_list", "sockets.fresh-tuple-each-access"),
     Catch("sockets_none_after_close", "sockets.empty-tuple-after-close"),
