@@ -51,7 +51,7 @@ async def step_client_told_value(context, value):
     """A new client reads the value the handler saw, then the end of the stream."""
     world = context.world
     client = await world.connect()
-    line = await within(client.reader.readline(), "the handler to send the value it sees")
+    line = await client.readline("the handler to send the value it sees")
     assert line == value.encode() + b"\n", "expected the handler to see {!r}, it saw {!r}".format(
         value, line.decode(errors="replace").rstrip("\n") or "(nothing)"
     )

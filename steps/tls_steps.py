@@ -10,6 +10,7 @@ from parse import with_pattern
 
 from asyncio_server_spec import tls
 from asyncio_server_spec.servers import APIS
+from asyncio_server_spec.waiting import within
 
 PING = b"ping over tls\n"
 HOST = tls.HOST
@@ -120,12 +121,8 @@ async def step_tls_bulk_writer(context, n, seconds):
             if not ended.done():
                 ended.set_result(world.loop.time())
 
-    server = await within(
-        asyncio.start_server(handler, host=HOST, port=0, ssl=certificates()["server"],
-                             ssl_shutdown_timeout=seconds),
-        "the TLS server to be created",
-    )
-    world.adopt(server)
+    await world.start("start_server", handler, ssl=tls.contexts()["server"],
+                      ssl_shutdown_timeout=seconds)
 
 
 async def _handshake_by_hand(world):
@@ -143,13 +140,13 @@ async def _handshake_by_hand(world):
             data = await client.read(65536, "TLS handshake data from the server")
             assert data, "the server ended the connection during the TLS handshake"
             incoming.write(data)
-    return client, tls, incoming, outgoing
+    return client, tls_object, incoming, outgoing
 
 
 @when("a client completes the TLS handshake but never answers the server's TLS close")
 async def step_client_ignores_tls_close(context):
     world = context.world
-    client, tls, incoming, outgoing = await _handshake_by_hand(world)
+    client, tls_object, incoming, outgoing = await _handshake_by_hand(world)
     # the server's shutdown timer cannot start before it has our last
     # handshake message, which is sent only now
     world.tls_clock_start = world.loop.time()
@@ -167,7 +164,7 @@ async def step_client_half_closes(context):
     await _flush(client, outgoing)
     await world.record.wait_accepted(1)  # the handler has queued its data
     world.tls_clock_start = world.loop.time()
-    client.writer.write_eof()
+    await client.write_eof()
 
 
 async def _flush(client, outgoing):

@@ -164,6 +164,12 @@ class Client:
         await self.read_to_end("the server to end the connection", timeout)
         return True
 
+    async def write_eof(self):
+        """Half-close: end the client's side of the stream, keep reading possible."""
+        async def write_eof():
+            self._writer.write_eof()
+        await self._on_client(write_eof())
+
     async def close(self):
         async def close():
             self._writer.close()
