@@ -213,7 +213,7 @@ async def step_server_ends_after(context, seconds):
     world = context.world
     assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
         seconds, world.tls_timeout)
-    assert await world.client.sees_eof(timeout=seconds + GRACE)
+    assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
     elapsed = world.loop.time() - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
         "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))

@@ -18,7 +18,7 @@ import socket
 import threading
 
 from . import kernel
-from .waiting import DEFAULT_TIMEOUT, within
+from .waiting import DEFAULT_TIMEOUT, promptly, within
 
 #: What a refused connection looks like: nobody listens on a TCP port, or a
 #: Unix socket file has no listener (refused) or is gone (not found).
@@ -106,8 +106,14 @@ class Client:
         reader, writer = await side.call(_open(address, timeout, **kwargs))
         return cls(address, reader, writer, side)
 
-    async def _on_client(self, coro):
-        return await self._side.call(coro)
+    async def _on_client(self, coro, prompt=None):
+        """Run *coro* on the client thread.  *prompt* names what the loop
+        under test should deliver at once: the wait then ends early when the
+        loop keeps running on time without delivering it (see
+        :func:`~asyncio_server_spec.waiting.promptly`)."""
+        if prompt is None:
+            return await self._side.call(coro)
+        return await promptly(self._side.call(coro), prompt)
 
     async def send(self, data):
         async def send():
@@ -128,7 +134,7 @@ class Client:
                 raise AssertionError(
                     f"expected {n} bytes from the server; the connection failed while "
                     f"reading: {exc!r}") from None
-        return await self._on_client(receive())
+        return await self._on_client(receive(), prompt=f"{n} bytes from the server")
 
     async def echo(self, data, timeout=DEFAULT_TIMEOUT):
         """Send *data* and return what comes back (as many bytes as were sent)."""
@@ -137,13 +143,15 @@ class Client:
 
     async def read(self, n=65536, what="data from the server", timeout=DEFAULT_TIMEOUT):
         """One read of at most *n* bytes (b'' at the end of the connection)."""
-        return await self._on_client(within(self._reader.read(n), what, timeout))
+        return await self._on_client(within(self._reader.read(n), what, timeout), prompt=what)
 
     async def readline(self, what="a line from the server", timeout=DEFAULT_TIMEOUT):
-        return await self._on_client(within(self._reader.readline(), what, timeout))
+        return await self._on_client(within(self._reader.readline(), what, timeout), prompt=what)
 
-    async def read_to_end(self, what="the end of the connection", timeout=DEFAULT_TIMEOUT):
-        """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``."""
+    async def read_to_end(self, what="the end of the connection", timeout=DEFAULT_TIMEOUT,
+                          prompt=False):
+        """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``;
+        *prompt*: the end should come at once (see :meth:`_on_client`)."""
         async def drain():
             total = 0
             try:
@@ -154,14 +162,17 @@ class Client:
                     total += len(data)
             except (ConnectionError, OSError) as exc:
                 return total, f"reset ({type(exc).__name__})"
-        return await self._on_client(within(drain(), what, timeout))
+        return await self._on_client(within(drain(), what, timeout),
+                                     prompt=what if prompt else None)
 
-    async def sees_eof(self, timeout=DEFAULT_TIMEOUT):
+    async def sees_eof(self, timeout=DEFAULT_TIMEOUT, prompt=True):
         """Wait until the server ends the connection; True on EOF or reset.
+        *prompt*: it should end at once (False for an end that comes after a
+        timeout of the server's).
 
         A wait that runs out raises :class:`~asyncio_server_spec.waiting.WaitTimeout`.
         """
-        await self.read_to_end("the server to end the connection", timeout)
+        await self.read_to_end("the server to end the connection", timeout, prompt)
         return True
 
     async def write_eof(self):

@@ -4,7 +4,7 @@ Handlers and protocols update a :class:`ServerRecord`; steps await conditions
 on it ("2 connections accepted") under a timeout instead of sleeping.
 """
 
-from .waiting import DEFAULT_TIMEOUT, within
+from .waiting import DEFAULT_TIMEOUT, promptly, within
 
 
 class ServerRecord:
@@ -62,9 +62,12 @@ class ServerRecord:
             self._waiters.remove(entry)
 
     async def wait_accepted(self, n, timeout=DEFAULT_TIMEOUT):
-        await self.wait_until(
-            lambda r: r.accepted >= n, "{} connection(s) accepted".format(n), timeout
-        )
+        """Wait until *n* connections reached a handler -- at once, since the
+        client has connected: the wait ends early if the loop keeps running on
+        time without it (:func:`~asyncio_server_spec.waiting.promptly`)."""
+        await promptly(self.wait_until(lambda r: r.accepted >= n,
+                                       f"{n} connection(s) accepted", timeout),
+                       f"{n} connection(s) accepted", timeout)
 
     async def wait_finished(self, n, timeout=DEFAULT_TIMEOUT):
         await self.wait_until(

@@ -1,6 +1,7 @@
 """Bounded waiting: nothing in the spec waits without a timeout."""
 
 import asyncio
+import time
 
 #: Seconds any single wait may take before the scenario fails.  Generous for
 #: loopback traffic, short enough that a hanging implementation fails fast.
@@ -12,6 +13,19 @@ class WaitTimeout(AssertionError):
 
     def __init__(self, what, timeout):
         super().__init__("timed out after {:g} s waiting for {}".format(timeout, what))
+        self.what = what
+        self.timeout = timeout
+
+
+class Stalled(WaitTimeout):
+    """Something the loop under test should have done at once did not happen,
+    though the loop kept running on time: ended early, not by the timeout."""
+
+    def __init__(self, what, elapsed, patience, timeout):
+        AssertionError.__init__(
+            self, f"expected {what} at once; it had not come after {elapsed:.2f} s, while the "
+                  f"loop under test kept running on time for {patience:g} s (the wait would "
+                  f"have given up after {timeout:g} s)")
         self.what = what
         self.timeout = timeout
 
@@ -44,3 +58,47 @@ async def within(awaitable, what, timeout=DEFAULT_TIMEOUT):
         raise WaitTimeout(what, timeout) from None
     except asyncio.CancelledError:
         raise WasCancelled(what) from None
+
+
+#: How long the loop under test may keep running on time without doing
+#: something it should do at once before a prompt wait gives up (a correct
+#: loop does it within milliseconds; a starved one is not running on time).
+PATIENCE = 0.3
+#: How often a prompt wait looks at the loop, and how late a look may be
+#: before the loop (or the whole process) counts as held up.
+TICK = 0.02
+LATE = 0.05
+
+
+async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE):
+    """Await something the loop under test should do at once -- echo what a
+    client sent, accept a connection the kernel has completed -- and end the
+    wait at the first sign that it will not: the loop keeps running on time
+    for *patience* seconds and still has not done it.
+
+    Whenever the loop is held up (a look comes more than :data:`LATE` late:
+    the machine is loaded, the collector ran), the count starts again, so a
+    slow machine gets the full *timeout*, never a false failure.
+    """
+    task = asyncio.ensure_future(awaitable)
+    start = quiet_since = time.monotonic()
+    expected = start + TICK
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=TICK)
+            if done:
+                try:
+                    return task.result()
+                except asyncio.CancelledError:
+                    raise WasCancelled(what) from None
+            now = time.monotonic()
+            if now - expected > LATE:
+                quiet_since = now
+            expected = now + TICK
+            if now - start >= timeout:
+                raise WaitTimeout(what, timeout)
+            if now - quiet_since >= patience:
+                raise Stalled(what, now - start, patience, timeout)
+    finally:
+        if not task.done():
+            task.cancel()
