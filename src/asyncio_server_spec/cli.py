@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 
-from . import behave_run, servers, traceability
+from . import behave_run, parallel, servers, traceability
 from .loops import LoopSelectionError, checked_loop_factory
 from .record import ServerRecord
 from .waiting import WaitTimeout, within
@@ -40,6 +40,16 @@ def _port(text):
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError("{} is out of range; a port is 0-65535".format(port))
     return port
+
+
+def _jobs(text):
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return jobs
 
 
 def _expectations(text):
@@ -69,7 +79,11 @@ def _add_run(commands):
                           "(default: the spec's expectations/NAME.toml)")
     run.add_argument("--results", metavar="PATH",
                      help="write the results log (JSON lines, one per scenario) to PATH")
-    # A future --jobs (run the spec in parallel) belongs here; see run_spec().
+    run.add_argument("--jobs", metavar="N", type=_jobs, default=os.cpu_count() or 1,
+                     help="run the scenarios in N processes at once and merge their verdicts "
+                          "(default: the number of CPUs, here %(default)s)")
+    run.add_argument("--report", metavar="DIR",
+                     help="also build the results site for this run into DIR")
 
 
 def build_parser():
@@ -131,10 +145,27 @@ def run_spec(options):
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
         loop_factory_or_usage_error(options.loop)
+    results = options.results
+    if options.report and not results:
+        results = os.path.join(options.report, "results.jsonl")
+        os.makedirs(options.report, exist_ok=True)
     try:
-        return behave_run.run(behave_args(options))
+        if options.jobs > 1 and not os.environ.get(parallel.SHARD):
+            args = list(options.behave_args) + behave_run.userdata_args(
+                loop=options.loop, expectations=options.expectations)
+            behave_run.check_behave_args(args)
+            status = parallel.run(args, behave_run.spec_root(), options.jobs, results)
+        else:
+            options.results = results
+            status = behave_run.run(behave_args(options))
     except behave_run.SpecError as exc:
         raise UsageError(str(exc))
+    if options.report and status in (0, 1):
+        from .report import build_site
+
+        build_site(options.report, [results], os.path.join(behave_run.spec_root(), "features"))
+        print(f"the results site: {os.path.join(options.report, 'index.html')}")
+    return status
 
 
 def trace(options, out=sys.stdout):
