@@ -113,3 +113,12 @@ def test_the_os_category_is_the_platform():
     matcher = active_tags.matcher("asyncio")
     assert not matcher.should_skip_with_tags(["use.with_os={}".format(sys.platform)])
     assert matcher.should_skip_with_tags(["use.with_os=plan9"])
+
+
+@pytest.mark.parametrize("running, holds", [
+    ((3, 12, 0), False), ((3, 12, 1), True), ((3, 13, 14), True), ((3, 13, 15), False),
+    ((3, 14, 6), True), ((3, 14, 7), False), ((3, 15, 2), False),
+])
+def test_an_expectation_condition_may_have_alternatives(running, holds):
+    condition = versions.condition(">=3.12.1, <3.13 or >=3.13.0, <3.13.15 or >=3.14.0, <3.14.7")
+    assert condition(running) is holds

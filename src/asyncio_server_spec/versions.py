@@ -40,16 +40,24 @@ def compare(op, version, wanted):
 
 
 def condition(text):
-    """Parse ``">=3.10, <3.12"`` into a predicate on a version tuple (all clauses hold)."""
-    clauses = []
-    for part in text.split(","):
-        match = _CLAUSE.match(part)
-        if not match:
-            raise ValueError(f"{text!r} is not a condition like '>=3.12' or '>=3.10, <3.12'")
-        clauses.append((OPERATORS[match.group(1)], parse(match.group(2))))
+    """Parse ``">=3.10, <3.12"`` into a predicate on a version tuple: every
+    clause of an alternative holds.  Alternatives are joined by ``or``:
+    ``">=3.12.1, <3.13 or >=3.13.0, <3.13.15"`` (a fix that reached each
+    line in a different patch release)."""
+    alternatives = []
+    for alternative in text.split(" or "):
+        clauses = []
+        for part in alternative.split(","):
+            match = _CLAUSE.match(part)
+            if not match:
+                raise ValueError(f"{text!r} is not a condition like '>=3.12', "
+                                 "'>=3.10, <3.12' or '<3.12 or >=3.13'")
+            clauses.append((OPERATORS[match.group(1)], parse(match.group(2))))
+        alternatives.append(clauses)
 
     def holds(version):
-        return all(compare(op, version, wanted) for op, wanted in clauses)
+        return any(all(compare(op, version, wanted) for op, wanted in clauses)
+                   for clauses in alternatives)
 
     return holds
 
