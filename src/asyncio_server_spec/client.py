@@ -103,7 +103,11 @@ class Client:
     @classmethod
     async def connect(cls, address, timeout=DEFAULT_TIMEOUT, **kwargs):
         side = client_thread()
-        reader, writer = await side.call(_open(address, timeout, **kwargs))
+        try:
+            reader, writer = await side.call(_open(address, timeout, **kwargs))
+        except (ConnectionError, FileNotFoundError) as exc:  # not ssl.SSLError: TLS steps check it
+            raise AssertionError(f"expected a client to connect to {describe(address)}; "
+                                 f"the connection failed: {exc}") from None
         return cls(address, reader, writer, side)
 
     async def _on_client(self, coro, prompt=None):
