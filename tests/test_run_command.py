@@ -164,7 +164,7 @@ def _run(args, cwd):
 
 def test_run_from_elsewhere_passes_a_scenario_and_records_it(tmp_path):
     (tmp_path / "tox.ini").write_text("[behave]\npaths = nowhere\n")
-    proc = _run(["--results", "out.jsonl", ONE_SCENARIO, "-f", "progress"], tmp_path)
+    proc = _run(["--jobs", "1", "--results", "out.jsonl", ONE_SCENARIO, "-f", "progress"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 scenario passed, 0 failed" in proc.stdout
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
@@ -174,14 +174,14 @@ def test_run_from_elsewhere_passes_a_scenario_and_records_it(tmp_path):
 
 
 def test_run_prints_the_docs_lines_with_the_specs_pretty_formatter(tmp_path):
-    proc = _run([ONE_SCENARIO, "--no-color"], tmp_path)
+    proc = _run(["--jobs", "1", ONE_SCENARIO, "--no-color"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "    Docs: https://docs.python.org/3/library/" in proc.stdout
 
 
 def test_the_exit_status_is_behaves(tmp_path):
     # a deviant loop from the current directory, as behave finds it there too
-    proc = _run(["--loop", "tests.deviants.lifecycle:close_keeps_listening",
+    proc = _run(["--jobs", "1", "--loop", "tests.deviants.lifecycle:close_keeps_listening",
                  "--tags=id:closing.stops-new-connections", "-f", "progress"], ROOT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "0 scenarios passed, 1 failed" in proc.stdout
