@@ -8,11 +8,9 @@ room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 """
 
-import asyncio
 
 from behave import then, when
 
-from asyncio_server_spec.waiting import within
 
 #: Connections opened together, below the default backlog (100); each wave
 #: waits until the server has accepted the one before, so the kernel's accept
@@ -40,14 +38,14 @@ def message(i, n):
     return head + b"." * (MESSAGE_SIZE - 1 - len(head)) + b"\n"
 
 
-async def _as_client(world, i, n, awaitable):
-    """Await one client's operation; a failure names the client and how many
-    connections the server had accepted by then."""
+async def _as_load(world, awaitable):
+    """Await a load operation; a failure also says how many connections the
+    server had accepted by then."""
     try:
         return await awaitable
-    except Exception as exc:
-        raise AssertionError("client {} of {}: {}; the server had accepted {} connection(s)".format(
-            i + 1, n, str(exc) or repr(exc), world.record.accepted)) from None
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the server had accepted {world.record.accepted} "
+                             "connection(s)") from None
 
 
 # -- acting -----------------------------------------------------------------------------
@@ -59,22 +57,12 @@ async def step_load_at_once(context):
     message before reading any echo."""
     world = context.world
     n = world.load_clients = load_size(context)
-
-    async def connect_all():
-        clients = []
-        for start in range(0, n, WAVE):
-            wave = range(start, min(start + WAVE, n))
-            clients += await asyncio.gather(
-                *(_as_client(world, i, n, world.connect()) for i in wave))
-            # the next wave waits until the server has accepted this one
-            await _as_client(world, wave[-1], n, world.record.wait_accepted(len(clients)))
-        await asyncio.gather(
-            *(_as_client(world, i, n, client.send(message(i, n)))
-              for i, client in enumerate(clients)))
-        return clients
-
-    world.load_peers = await within(
-        connect_all(), "{} clients to connect and send".format(n), load_timeout(n))
+    world.load_group = group = world.client_group(n)
+    for start in range(0, n, WAVE):
+        await _as_load(world, group.connect(min(WAVE, n - start), load_timeout(n)))
+        # the next wave waits until the server has accepted this one
+        await _as_load(world, world.record.wait_accepted(len(group.streams)))
+    await _as_load(world, group.send([message(i, n) for i in range(n)], load_timeout(n)))
 
 
 @when("as many clients as the load size connect one after another, "
@@ -83,16 +71,9 @@ async def step_load_one_after_another(context):
     """One client at a time: connect, send, read the echo, close."""
     world = context.world
     n = world.load_clients = load_size(context)
-    world.load_echoes = []
-
-    async def one_after_another():
-        for i in range(n):
-            client = await _as_client(world, i, n, world.connect())
-            echo = await _as_client(world, i, n, client.echo(message(i, n)))
-            world.load_echoes.append(echo)
-            await _as_client(world, i, n, client.close())
-
-    await within(one_after_another(), "{} clients, one after another".format(n), load_timeout(n))
+    group = world.client_group(n)
+    world.load_echoes = await _as_load(
+        world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n)))
 
 
 # -- observing ------------------------------------------------------------------------------
@@ -110,12 +91,9 @@ def _check_echoes(echoes, n):
 async def step_load_echoed(context):
     """Read every connected client's echo, all at the same time."""
     world = context.world
-    n = world.load_clients
-    echoes = await within(
-        asyncio.gather(*(_as_client(world, i, n, client.receive_exactly(MESSAGE_SIZE))
-                         for i, client in enumerate(world.load_peers))),
-        "{} echoes".format(n), load_timeout(n))
-    _check_echoes(echoes, n)
+    echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
+                                                            load_timeout(world.load_clients)))
+    _check_echoes(echoes, world.load_clients)
 
 
 @then("each of them was echoed its own message in full")

@@ -199,6 +199,105 @@ class Client:
         self._writer.transport.abort()
 
 
+class ClientGroup:
+    """Many client connections driven together on the client thread, a batch
+    per call (a load of clients would otherwise cross threads for every
+    operation of every client).  Every wait is bounded; a call that fails
+    names the client (``client 7 of 1000: ...``)."""
+
+    def __init__(self, address, size):
+        self.address = address
+        self.size = size
+        self.streams = []
+        #: how many clients have finished the current batch (for prompt waits)
+        self.done = 0
+        self._side = client_thread()
+
+    def _name(self, i):
+        return f"client {i + 1} of {self.size}"
+
+    async def _each(self, items, operation, what, timeout):
+        self.done = 0
+
+        async def one(i, item):
+            try:
+                result = await within(operation(i, item), what, DEFAULT_TIMEOUT)
+            except Exception as exc:
+                raise AssertionError(f"{self._name(i)}: {exc}") from None
+            self.done += 1
+            return result
+
+        async def every():
+            return await asyncio.gather(*(one(i, item) for i, item in items))
+
+        return await promptly(self._side.call(within(every(), f"{len(items)} clients: {what}",
+                                                     timeout)),
+                              f"{len(items)} clients: {what}", timeout,
+                              progress=lambda: self.done)
+
+    async def connect(self, count, timeout):
+        """Connect *count* more clients, all at once; they stay connected."""
+        first = len(self.streams)
+        items = [(first + k, None) for k in range(count)]
+        opened = await self._each(items, lambda i, _: _open(self.address, DEFAULT_TIMEOUT),
+                                  "connecting", timeout)
+        self.streams.extend(opened)
+
+    async def send(self, messages, timeout):
+        """Each connected client sends its own message."""
+        async def send(i, data):
+            writer = self.streams[i][1]
+            writer.write(data)
+            await writer.drain()
+        await self._each(list(enumerate(messages)), send, "sending", timeout)
+
+    async def receive(self, size, timeout):
+        """Each connected client reads *size* bytes; their replies, in order."""
+        async def receive(i, _):
+            try:
+                return await self.streams[i][0].readexactly(size)
+            except asyncio.IncompleteReadError as exc:
+                raise AssertionError(f"expected {size} bytes; the connection ended after "
+                                     f"{len(exc.partial)}") from None
+        return await self._each([(i, None) for i in range(len(self.streams))], receive,
+                                f"{size} bytes from the server", timeout)
+
+    async def one_after_another(self, messages, timeout):
+        """Client after client: connect, send its message, read its echo, close."""
+        async def visit(i, data):
+            reader, writer = await _open(self.address, DEFAULT_TIMEOUT)
+            try:
+                writer.write(data)
+                await writer.drain()
+                return await reader.readexactly(len(data))
+            except asyncio.IncompleteReadError as exc:
+                raise AssertionError(f"expected {len(data)} bytes; the connection ended "
+                                     f"after {len(exc.partial)}") from None
+            finally:
+                writer.close()
+                await writer.wait_closed()
+
+        async def in_turn():
+            echoes = []
+            for i, data in enumerate(messages):
+                try:
+                    echoes.append(await within(visit(i, data), "an echo", DEFAULT_TIMEOUT))
+                except Exception as exc:
+                    raise AssertionError(f"{self._name(i)}: {exc}") from None
+                self.done = i + 1
+            return echoes
+
+        self.done = 0
+        what = f"{len(messages)} clients, one after another"
+        return await promptly(self._side.call(within(in_turn(), what, timeout)), what, timeout,
+                              progress=lambda: self.done)
+
+    def abort(self):
+        """Drop every connection at once (cleanup); call it on the client thread."""
+        for _, writer in self.streams:
+            writer.transport.abort()
+
+
 def abort_all(clients, timeout=DEFAULT_TIMEOUT):
     """Abort *clients* on the client thread and wait until their sockets are
     closed (blocking: for cleanup, after the loop under test has stopped)."""

@@ -36,6 +36,7 @@ class World:
         self.record = ServerRecord()
         self.servers = []
         self.clients = []
+        self.groups = []
         self.tasks = []
         self.problems = []
         self.closed = False
@@ -88,6 +89,13 @@ class World:
         self.clients.append(client)
         return client
 
+    def client_group(self, size, address=None):
+        """A :class:`~asyncio_server_spec.client.ClientGroup` of *size* clients
+        (of the server's address by default), kept for cleanup."""
+        group = clients.ClientGroup(address or self.address, size)
+        self.groups.append(group)
+        return group
+
     @property
     def client(self):
         """The most recently connected client."""
@@ -114,7 +122,7 @@ class World:
             return self.problems
         self.closed = True
         try:
-            clients.abort_all(self.clients)
+            clients.abort_all(self.clients + self.groups)
         except Exception as exc:  # the client thread is ours: a failure here is a harness bug
             self.problems.append(f"the spec's client thread failed to drop its connections: {exc!r}")
         try:

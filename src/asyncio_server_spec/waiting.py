@@ -21,11 +21,14 @@ class Stalled(WaitTimeout):
     """Something the loop under test should have done at once did not happen,
     though the loop kept running on time: ended early, not by the timeout."""
 
-    def __init__(self, what, elapsed, patience, timeout):
+    def __init__(self, what, elapsed, patience, timeout, done=None):
+        if done is None:
+            text = f"expected {what} at once; it had not come after {elapsed:.2f} s"
+        else:
+            text = f"expected {what} to go on; it stopped after {done} done ({elapsed:.2f} s in)"
         AssertionError.__init__(
-            self, f"expected {what} at once; it had not come after {elapsed:.2f} s, while the "
-                  f"loop under test kept running on time for {patience:g} s (the wait would "
-                  f"have given up after {timeout:g} s)")
+            self, f"{text}, while the loop under test kept running on time for {patience:g} s "
+                  f"(the wait would have given up after {timeout:g} s)")
         self.what = what
         self.timeout = timeout
 
@@ -70,7 +73,7 @@ TICK = 0.02
 LATE = 0.05
 
 
-async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE):
+async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, progress=None):
     """Await something the loop under test should do at once -- echo what a
     client sent, accept a connection the kernel has completed -- and end the
     wait at the first sign that it will not: the loop keeps running on time
@@ -78,11 +81,14 @@ async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE):
 
     Whenever the loop is held up (a look comes more than :data:`LATE` late:
     the machine is loaded, the collector ran), the count starts again, so a
-    slow machine gets the full *timeout*, never a false failure.
+    slow machine gets the full *timeout*, never a false failure.  For a long
+    task made of many steps (a load of clients), *progress* returns how far it
+    got: the count also starts again whenever that changes.
     """
     task = asyncio.ensure_future(awaitable)
     start = quiet_since = time.monotonic()
     expected = start + TICK
+    reached = progress() if progress else None
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=TICK)
@@ -92,13 +98,15 @@ async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE):
                 except asyncio.CancelledError:
                     raise WasCancelled(what) from None
             now = time.monotonic()
+            if progress is not None and progress() != reached:
+                reached, quiet_since = progress(), now
             if now - expected > LATE:
                 quiet_since = now
             expected = now + TICK
             if now - start >= timeout:
                 raise WaitTimeout(what, timeout)
             if now - quiet_since >= patience:
-                raise Stalled(what, now - start, patience, timeout)
+                raise Stalled(what, now - start, patience, timeout, reached)
     finally:
         if not task.done():
             task.cancel()
