@@ -125,3 +125,12 @@ def test_durations_are_real_under_isolation():
     seconds = int(took.group(1)) * 60 + float(took.group(2))
     wall = sum(r["duration"] for r in run.records.values())  # each scenario's, as the parent saw it
     assert 0.8 * wall <= seconds <= 1.2 * wall, (seconds, wall)
+
+
+def test_the_spec_needs_no_event_loop_policy():
+    """Python 3.14 deprecates the policy API and 3.16 removes it: the harness
+    runs every step on the loop under test without it."""
+    run = _spec("no_policy:selector_loop", "features/closing.feature",
+                "features/serving.feature", "-D", "isolate=off")
+    assert run.returncode == 0, run.output[-3000:]
+    assert not run.failed and len(run.passed) >= 15
