@@ -118,9 +118,9 @@ def raw_runs():
 def test_without_its_entry_the_scenario_fails_the_run(loop, sid, raw_runs):
     run = raw_runs(loop)
     assert run.returncode != 0
-    assert run.outcomes.get(sid) in ("failed", "error", "crashed"), (
-        "{} is listed for {} but does not fail without its entry: {}".format(
-            sid, loop, run.outcomes.get(sid, "not run")))
+    assert run.verdicts.get(sid) == "unexpected-failure", (
+        f"{sid} is listed for {loop} but does not fail without its entry: "
+        f"{run.verdicts.get(sid, 'not run')}")
 
 
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
@@ -156,7 +156,7 @@ def test_an_entry_for_a_passing_scenario_makes_the_run_fail(loop, tmp_path):
     run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid],
                    cwd=str(ROOT), timeout=120)
     assert run.returncode != 0
-    assert run.outcomes.get(sid) == "unexpected-pass"
+    assert run.verdicts.get(sid) == "unexpected-pass"
     assert "UNEXPECTED PASS" in run.output
 
 
@@ -164,5 +164,5 @@ def test_an_unknown_id_stops_the_run_before_any_scenario(tmp_path):
     path = _write(tmp_path, '[[expected_failure]]\nid = "no.such-scenario"\nreason = "typo"\n')
     run = run_spec(["-D", "expectations=" + path], cwd=str(ROOT), timeout=60)
     assert run.returncode == 2
-    assert run.events == []
+    assert run.records == {}
     assert "lists scenario id(s) the spec does not have: no.such-scenario" in run.output
