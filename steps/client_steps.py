@@ -2,7 +2,7 @@
 
 from behave import then, when
 
-from asyncio_server_spec.client import refusal_problem
+from asyncio_server_spec.reference.client import refusal_problem
 
 PING = b"ping\n"
 

@@ -27,8 +27,8 @@ import weakref
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.handlers import HandlerFailure
-from asyncio_server_spec.waiting import settle, within
+from asyncio_server_spec.reference.handlers import HandlerFailure
+from asyncio_server_spec.reference.waiting import settle, within
 
 GREETING = b"hello from the handler\n"
 PROBE = b"still open?\n"

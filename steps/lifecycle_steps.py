@@ -12,8 +12,8 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.client import blocking_probe
-from asyncio_server_spec.waiting import settle, within
+from asyncio_server_spec.reference.client import blocking_probe
+from asyncio_server_spec.reference.waiting import settle, within
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
 PROMPT = 1.0

@@ -5,9 +5,9 @@ import asyncio
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.handlers import HANDLER_NAMES
-from asyncio_server_spec.servers import APIS
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference.handlers import HANDLER_NAMES
+from asyncio_server_spec.reference.servers import APIS
+from asyncio_server_spec.reference.waiting import within
 
 
 @with_pattern("|".join(APIS))
@@ -15,7 +15,7 @@ def parse_api(text):
     return text
 
 
-#: How the features name the handlers of asyncio_server_spec.handlers.
+#: How the features name the handlers of asyncio_server_spec.reference.handlers.
 HANDLER_PHRASES = {
     "echoes what it receives": "echo",
     "holds each connection open": "hold",

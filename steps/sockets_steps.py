@@ -2,7 +2,7 @@
 
 from behave import then
 
-from asyncio_server_spec.servers import listening_addresses
+from asyncio_server_spec.reference.servers import listening_addresses
 
 
 @then("server.sockets is empty")

@@ -10,7 +10,7 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec import kernel, servers
+from asyncio_server_spec.reference import kernel, servers
 
 PING = b"ping\n"
 

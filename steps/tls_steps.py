@@ -8,9 +8,9 @@ import ssl
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec import tls
-from asyncio_server_spec.servers import APIS
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import tls
+from asyncio_server_spec.reference.servers import APIS
+from asyncio_server_spec.reference.waiting import within
 
 PING = b"ping over tls\n"
 HOST = tls.HOST

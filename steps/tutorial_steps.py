@@ -7,7 +7,7 @@ import socket
 
 from behave import given, then, when
 
-from asyncio_server_spec.handlers import stream_handler
+from asyncio_server_spec.reference.handlers import stream_handler
 
 
 @then("the server is an asyncio Server object")

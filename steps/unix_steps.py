@@ -9,8 +9,8 @@ import stat
 
 from behave import given, then, when
 
-from asyncio_server_spec import servers
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import servers
+from asyncio_server_spec.reference.waiting import within
 
 CONTENT = b"not a socket\n"
 

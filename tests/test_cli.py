@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from asyncio_server_spec import cli
-from asyncio_server_spec.client import Client, is_refused
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.waiting import within
 
 
 # -- bad input: one line, exit 2 ------------------------------------------------

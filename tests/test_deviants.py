@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness.spec_run import run_spec
 
 from . import deviants
 

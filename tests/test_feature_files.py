@@ -10,7 +10,7 @@ import pytest
 from behave.parser import parse_file
 
 from asyncio_server_spec import cli, traceability
-from asyncio_server_spec.results import scenario_id
+from asyncio_server_spec.harness.results import scenario_id
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = str(ROOT / "features")

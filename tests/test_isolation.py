@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec import isolation
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness import isolation
+from asyncio_server_spec.harness.spec_run import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 

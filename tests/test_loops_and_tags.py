@@ -3,8 +3,8 @@ import sys
 
 import pytest
 
-from asyncio_server_spec import active_tags, versions
-from asyncio_server_spec.loops import LoopSelectionError, loop_factory
+from asyncio_server_spec.harness import active_tags, versions
+from asyncio_server_spec.harness.loops import LoopSelectionError, loop_factory
 
 
 def make_loop():

@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from asyncio_server_spec import servers
-from asyncio_server_spec.client import Client, is_refused
-from asyncio_server_spec.handlers import HANDLER_NAMES, HandlerFailure, protocol_factory, stream_handler
-from asyncio_server_spec.record import ServerRecord
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import servers
+from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.handlers import HANDLER_NAMES, HandlerFailure, protocol_factory, stream_handler
+from asyncio_server_spec.reference.record import ServerRecord
+from asyncio_server_spec.reference.waiting import within
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
-from asyncio_server_spec.expectations import Expectation
-from asyncio_server_spec.verdicts import (
+from asyncio_server_spec.harness.expectations import Expectation
+from asyncio_server_spec.harness.verdicts import (
     EXPECTED_FAILURE, HARNESS_ERROR, NOT_APPLICABLE, PASS, UNEXPECTED_FAILURE, UNEXPECTED_PASS,
     Outcome, Verdicts, decide)
 

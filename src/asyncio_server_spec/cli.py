@@ -13,10 +13,12 @@ import os
 import signal
 import sys
 
-from . import behave_run, parallel, servers, traceability
-from .loops import LoopSelectionError, checked_loop_factory
-from .record import ServerRecord
-from .waiting import WaitTimeout, within
+from . import traceability
+from .harness import behave_run, parallel
+from .reference import servers
+from .harness.loops import LoopSelectionError, checked_loop_factory
+from .reference.record import ServerRecord
+from .reference.waiting import WaitTimeout, within
 
 #: Seconds the shutdown may wait for open connections to end.
 SHUTDOWN_TIMEOUT = 5.0

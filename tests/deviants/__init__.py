@@ -9,7 +9,7 @@ through ``loop.create_server``, so every way of creating a server is covered.
 import asyncio
 import sys
 
-from asyncio_server_spec.versions import in_range
+from asyncio_server_spec.harness.versions import in_range
 
 
 class Catch:

@@ -11,7 +11,7 @@ import re
 
 from behave.parser import parse_file
 
-from ..results import scenario_id
+from ..harness.results import scenario_id
 
 _LABEL = re.compile(r"^(Docs|CPython|Note):\s*(.*)$")
 _OUTLINE_SUFFIX = re.compile(r"\s+-- @\d+\.\d+(\s.*)?$")

@@ -23,7 +23,7 @@ class World:
     fresh for it and released by :meth:`close`.
 
     The event loop is the loop under test: the steps and the servers run on
-    it.  Clients run on the client thread (:mod:`asyncio_server_spec.client`).
+    it.  Clients run on the client thread (:mod:`asyncio_server_spec.reference.client`).
     """
 
     def __init__(self, new_loop, check_leaks=True):
@@ -54,7 +54,7 @@ class World:
     # -- servers and clients the steps act on -----------------------------------
     async def start(self, api="start_server", handler="echo", **kwargs):
         """Create a server; by default on this process's own loopback address
-        (:func:`~asyncio_server_spec.kernel.loopback_address`) with an ephemeral port, or
+        (:func:`~asyncio_server_spec.reference.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
 
         An exception from the loop is re-raised, marked so that a verdict says

@@ -25,7 +25,7 @@ from . import active_tags, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .results import ResultLog, scenario_id
-from .scenario import World, warm_up
+from ..reference.scenario import World, warm_up
 from .verdicts import (EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts,
                        decide)
 
