@@ -136,20 +136,14 @@ def step_capture_exception_handler(context):
 
 
 @given("ResourceWarnings are recorded")
-async def step_record_warnings(context):
+def step_record_warnings(context):
+    """Every ResourceWarning from now on is kept in ``world.warnings_seen``,
+    until the scenario's cleanup restores the warning filters."""
     world = context.world
     catcher = warnings.catch_warnings(record=True)
     world.warnings_seen = catcher.__enter__()
     warnings.simplefilter("always", ResourceWarning)
-
-    async def restore_at_cleanup():
-        try:
-            await asyncio.get_running_loop().create_future()  # cleanup cancels this
-        finally:
-            catcher.__exit__(None, None, None)
-
-    world.track_task(restore_at_cleanup())
-    await asyncio.sleep(0)  # started: a task cancelled before it starts skips its finally
+    world.on_cleanup(lambda: catcher.__exit__(None, None, None))
 
 
 # -- servers with these handlers ----------------------------------------------------------

@@ -7,11 +7,11 @@ going to finish without waiting for the client has finished by then.
 """
 
 import asyncio
-import socket
 
 from behave import given, register_type, then, when
 from parse import with_pattern
 
+from asyncio_server_spec.reference import sockets
 from asyncio_server_spec.reference.client import blocking_probe
 from asyncio_server_spec.reference.waiting import settle, within
 
@@ -20,7 +20,6 @@ PROMPT = 1.0
 #: What the bulk-writing handler sends: far more than the kernel buffers hold
 #: once the server's send buffer is shrunk, so part stays in the transport.
 BULK_MIB = 4
-SMALL_SNDBUF = 65536
 PING = b"ping\n"
 CLIENT_METHODS = ("close_clients", "abort_clients")
 
@@ -195,9 +194,7 @@ async def step_bulk_writer_server(context, n):
     async def handler(reader, writer):
         record.writers.append(writer)
         # a small kernel send buffer keeps most of the data in the transport
-        writer.get_extra_info("socket").setsockopt(
-            socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_SNDBUF
-        )
+        sockets.shrink_send_buffer(writer)
         writer.write(b"x" * world.bulk_size)  # no drain: the client is not reading
         record.count("accepted")
         try:

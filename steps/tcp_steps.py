@@ -10,7 +10,7 @@ import socket
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.reference import kernel, servers
+from asyncio_server_spec.reference import kernel, servers, sockets
 
 PING = b"ping\n"
 
@@ -86,26 +86,6 @@ async def _attempt_server(world, coro, what):
     if _is_server(outcome):
         world.servers.append(outcome)
     return outcome
-
-
-def _close_at_cleanup(world, sock):
-    """Close a socket the scenario opened itself when the scenario ends.
-
-    Cleanup cancels every task left over; this one closes the sockets then.
-    """
-    if not hasattr(world, "own_sockets"):
-        world.own_sockets = []
-
-        async def closer():
-            try:
-                await asyncio.get_running_loop().create_future()
-            finally:
-                for own in world.own_sockets:
-                    own.close()
-
-        world.track_task(closer())
-    world.own_sockets.append(sock)
-    return sock
 
 
 def _reporting_handler(read, record):
@@ -236,8 +216,7 @@ async def step_each_socket_echoes(context):
 @given("a TCP socket the caller has bound to 127.0.0.1 but not made listen")
 def step_caller_socket(context):
     world = context.world
-    sock = _close_at_cleanup(world, socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-    sock.bind(("127.0.0.1", 0))
+    sock = sockets.bound_tcp_socket(world, "127.0.0.1")
     world.caller_socket = sock
     world.caller_address = sock.getsockname()
 
@@ -266,7 +245,7 @@ def step_listens_on_caller_socket(context):
     assert names == [world.caller_address], "the server listens on {!r}, not {!r}".format(
         names, world.caller_address)
     try:
-        accepting = world.caller_socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
         raise AssertionError("expected the caller's socket to be the listening socket; its file "
                              f"descriptor is no longer usable ({exc.strerror})") from None

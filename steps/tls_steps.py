@@ -2,13 +2,12 @@
 verifying and non-verifying clients, and the TLS timeouts."""
 
 import asyncio
-import socket
 import ssl
 
 from behave import given, register_type, then, when
 from parse import with_pattern
 
-from asyncio_server_spec.reference import tls
+from asyncio_server_spec.reference import sockets, tls
 from asyncio_server_spec.reference.servers import APIS
 from asyncio_server_spec.reference.waiting import within
 
@@ -18,8 +17,6 @@ HOST = tls.HOST
 GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
-#: A small kernel send buffer keeps most of a bulk write queued in the server's transport.
-SMALL_SNDBUF = 65536
 
 @with_pattern("|".join(APIS))
 def parse_tls_api(text):
@@ -109,7 +106,7 @@ async def step_tls_bulk_writer(context, n, seconds):
 
     async def handler(reader, writer):
         record.writers.append(writer)
-        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_SNDBUF)
+        sockets.shrink_send_buffer(writer)
         writer.write(b"x" * (n * 1024 * 1024))  # no drain: the client does not read
         record.count("accepted")
         try:
@@ -126,21 +123,11 @@ async def step_tls_bulk_writer(context, n, seconds):
 
 
 async def _handshake_by_hand(world):
-    """A plain TCP client that completes the TLS handshake through memory BIOs;
-    returns the client, its SSLObject and its incoming and outgoing BIOs."""
-    client = await world.connect()  # plain TCP: TLS is driven by hand below
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    tls_object = tls.contexts()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
-    while True:
-        try:
-            tls_object.do_handshake()
-            break
-        except ssl.SSLWantReadError:
-            await _flush(client, outgoing)
-            data = await client.read(65536, "TLS handshake data from the server")
-            assert data, "the server ended the connection during the TLS handshake"
-            incoming.write(data)
-    return client, tls_object, incoming, outgoing
+    """A plain TCP client that completes the TLS handshake by hand
+    (:func:`~asyncio_server_spec.reference.tls.handshake_by_hand`); returns the
+    client, its SSLObject and its incoming and outgoing BIOs."""
+    client = await world.connect()  # plain TCP: TLS is driven by hand
+    return (client, *await tls.handshake_by_hand(client))
 
 
 @when("a client completes the TLS handshake but never answers the server's TLS close")
@@ -150,7 +137,7 @@ async def step_client_ignores_tls_close(context):
     # the server's shutdown timer cannot start before it has our last
     # handshake message, which is sent only now
     world.tls_clock_start = world.loop.time()
-    await _flush(client, outgoing)
+    await tls.flush(client, outgoing)
     world.tls_client = tls_object
     world.tls_incoming = incoming
 
@@ -161,16 +148,10 @@ async def step_client_half_closes(context):
     handler is running, and never reads what the server sends."""
     world = context.world
     client, _tls, _incoming, outgoing = await _handshake_by_hand(world)
-    await _flush(client, outgoing)
+    await tls.flush(client, outgoing)
     await world.record.wait_accepted(1)  # the handler has queued its data
     world.tls_clock_start = world.loop.time()
     await client.write_eof()
-
-
-async def _flush(client, outgoing):
-    pending = outgoing.read()
-    if pending:
-        await client.send(pending)
 
 
 # -- observations -----------------------------------------------------------------

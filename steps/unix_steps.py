@@ -1,15 +1,13 @@
 """Steps for Unix socket servers: the socket file, sock=, abstract names,
 what is removed when, and what is already at the path."""
 
-import asyncio
 import errno
 import os
-import socket
 import stat
 
 from behave import given, then, when
 
-from asyncio_server_spec.reference import servers
+from asyncio_server_spec.reference import servers, sockets
 from asyncio_server_spec.reference.waiting import within
 
 CONTENT = b"not a socket\n"
@@ -27,25 +25,10 @@ def _kind(path):
     return "mode {:o}".format(mode)
 
 
-def _close_at_cleanup(world, sock):
-    """Close *sock* when the scenario ends (cleanup cancels leftover tasks)."""
-
-    async def closer():
-        try:
-            await asyncio.get_running_loop().create_future()
-        finally:
-            sock.close()
-
-    world.track_task(closer())
-
-
 def _bound_socket(world, name):
     """A Unix stream socket bound at temp path *name*, closed at cleanup."""
     path = world.temp_path(name)
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    _close_at_cleanup(world, sock)
-    sock.bind(path)
-    return sock, path
+    return sockets.bound_unix_socket(world, path), path
 
 
 # -- what is at the path before the server ------------------------------------------

@@ -44,6 +44,18 @@ class World:
         self.address = None
         self.outcome = None
         self._tmpdir = None
+        self._cleanups = []
+
+    def on_cleanup(self, callback):
+        """Have :meth:`close` call *callback()* -- after the servers are closed
+        and the leftover tasks have ended, last registered first."""
+        self._cleanups.append(callback)
+        return callback
+
+    def keep(self, sock):
+        """A socket the scenario made itself: closed at cleanup; returns *sock*."""
+        self.on_cleanup(sock.close)
+        return sock
 
     def temp_path(self, name):
         """A path in a private temp dir (short, so Unix socket paths fit)."""
@@ -124,6 +136,7 @@ class World:
             if self._executor_joined:  # its threads (getaddrinfo) end here
                 self.loop.run_until_complete(self.loop.shutdown_default_executor())
         finally:
+            self._run_cleanups()  # (already run, unless the release failed)
             self.loop.close()
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
@@ -177,6 +190,15 @@ class World:
                 asyncio.gather(*leftovers, return_exceptions=True),
                 f"{len(leftovers)} leftover task(s) to finish",
             )
+        self._run_cleanups()
+
+    def _run_cleanups(self):
+        while self._cleanups:
+            callback = self._cleanups.pop()
+            try:
+                callback()
+            except Exception as exc:  # one failing callback must not stop the others
+                self.problems.append(f"the scenario's cleanup of {callback!r} failed: {exc!r}")
 
 
 def open_fds():
