@@ -4,22 +4,19 @@ from behave import then
 
 from asyncio_server_spec.reference.servers import listening_addresses
 
-
-@then("server.sockets is empty")
-def step_sockets_empty(context):
-    sockets = context.world.server.sockets
-    assert len(sockets) == 0, "server.sockets is {!r}".format(sockets)
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 
-@then("server.sockets holds {n:d} listening socket")
-@then("server.sockets holds {n:d} listening sockets")
+@then("server.sockets holds {n:ListeningSockets}")
 def step_sockets_count(context, n):
+    """server.sockets has *n* entries ("no listening sockets", "1 listening socket", ...)."""
     sockets = context.world.server.sockets
-    assert len(sockets) == n, "server.sockets is {!r}".format(sockets)
+    assert len(sockets) == n, f"server.sockets is {sockets!r}"
 
 
 @then("the server listens on the host asked for, on a port the system picked")
 def step_listens_on_host(context):
+    """The server's first listening address is the host asked for, with a port other than 0."""
     host, port = listening_addresses(context.world.server)[0][:2]
     assert host == context.world.asked_host, "bound to {!r}".format(host)
     assert port != 0, "the port is still 0"
@@ -27,6 +24,7 @@ def step_listens_on_host(context):
 
 @then("repr(server) lists the listening socket with family and type as {style}")
 def step_repr_style(context, style):
+    """repr(server) names the listening socket's family and type as *style* (enum names or numbers)."""
     text = repr(context.world.server)
     host, port = context.world.address
     expected = {
@@ -40,12 +38,14 @@ def step_repr_style(context, style):
 
 @then("repr(server) lists no sockets")
 def step_repr_empty(context):
+    """repr(server) lists no listening socket."""
     text = repr(context.world.server)
     assert text == "<Server sockets=()>", text
 
 
 @then("server.sockets is a tuple built afresh on each access")
 def step_sockets_fresh_tuple(context):
+    """Each access to server.sockets gives a new tuple object."""
     server = context.world.server
     first, second = server.sockets, server.sockets
     assert type(first) is tuple, "server.sockets is a {}: {!r}".format(type(first).__name__, first)
@@ -54,6 +54,7 @@ def step_sockets_fresh_tuple(context):
 
 @then("every access lists the same listening sockets")
 def step_sockets_same_content(context):
+    """Every access to server.sockets lists the same sockets."""
     server = context.world.server
 
     def described(sockets):
@@ -66,12 +67,14 @@ def step_sockets_same_content(context):
 
 @then("server.sockets is an empty tuple, not None")
 def step_sockets_empty_tuple(context):
+    """server.sockets is an empty tuple (not None)."""
     sockets = context.world.server.sockets
     assert sockets == () and type(sockets) is tuple, "server.sockets is {!r}".format(sockets)
 
 
 @then("the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects")
 def step_sockets_are_wrappers(context):
+    """Each listening socket is an asyncio TransportSocket, not a socket.socket."""
     import socket
 
     from asyncio import trsock

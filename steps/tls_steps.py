@@ -4,12 +4,12 @@ verifying and non-verifying clients, and the TLS timeouts."""
 import asyncio
 import ssl
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import given, then, when
 
 from asyncio_server_spec.reference import sockets, tls
-from asyncio_server_spec.reference.servers import APIS
 from asyncio_server_spec.reference.waiting import within
+
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 PING = b"ping over tls\n"
 HOST = tls.HOST
@@ -18,16 +18,8 @@ GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
 
-@with_pattern("|".join(APIS))
-def parse_tls_api(text):
-    return text
-
-
-register_type(TlsApi=parse_tls_api)
-
-
 # -- servers ---------------------------------------------------------------------
-@given("a TLS server started with {api:TlsApi}")
+@given("a TLS server started with {api:Api}")
 async def step_tls_server(context, api):
     """A server made by *api* with the test certificate as ssl= (on loopback,
     or at a socket file for the Unix APIs)."""
@@ -36,6 +28,7 @@ async def step_tls_server(context, api):
 
 @given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
 async def step_tls_server_handshake_timeout(context, seconds):
+    """A TLS start_server server given ssl_handshake_timeout=*seconds*."""
     context.world.tls_timeout = seconds
     await context.world.start(
         "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
@@ -45,6 +38,7 @@ async def step_tls_server_handshake_timeout(context, seconds):
 @given("a TLS server that closes each connection at once, "
        "with an SSL shutdown timeout of {seconds:g} seconds")
 async def step_tls_server_shutdown_timeout(context, seconds):
+    """A TLS start_server server that closes each connection, given ssl_shutdown_timeout=*seconds*."""
     context.world.tls_timeout = seconds
     await context.world.start(
         "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
@@ -53,6 +47,7 @@ async def step_tls_server_shutdown_timeout(context, seconds):
 
 @when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
 async def step_handshake_timeout_without_ssl(context, seconds):
+    """Try start_server with ssl_handshake_timeout but without ssl; the outcome is kept."""
     await context.world.attempt(
         context.world.start("start_server", ssl_handshake_timeout=seconds),
         "start_server() with ssl_handshake_timeout and no ssl",
@@ -61,6 +56,7 @@ async def step_handshake_timeout_without_ssl(context, seconds):
 
 @when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
 async def step_shutdown_timeout_attempt(context, seconds):
+    """Try start_server with ssl and ssl_shutdown_timeout; the outcome is kept."""
     await context.world.attempt(
         context.world.start(
             "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
@@ -72,14 +68,14 @@ async def step_shutdown_timeout_attempt(context, seconds):
 # -- clients ---------------------------------------------------------------------
 @when("a client that trusts another CA connects over TLS")
 async def step_untrusting_client(context):
+    """A TLS client verifying against an unrelated CA tries to connect; the outcome is kept."""
     await context.world.attempt(
         context.world.connect(ssl=tls.contexts()["untrusting"], server_hostname=HOST),
         "a TLS connection from a client that trusts another CA",
     )
 
 
-@when("a plain TCP client sends a line of text")
-@when("a client without TLS sends a line of text to the socket file")
+@when("a client without TLS sends a line of text")
 async def step_plain_client_sends(context):
     """A client that speaks no TLS connects to the server's address (a TCP
     port or a socket file) and sends a line of plain text."""
@@ -89,6 +85,7 @@ async def step_plain_client_sends(context):
 
 @when("a plain TCP client connects and sends nothing")
 async def step_plain_client_silent(context):
+    """A plain TCP client connects and sends nothing; the clock for the timeout starts."""
     world = context.world
     world.tls_clock_start = world.loop.time()
     await world.connect()
@@ -132,6 +129,7 @@ async def _handshake_by_hand(world):
 
 @when("a client completes the TLS handshake but never answers the server's TLS close")
 async def step_client_ignores_tls_close(context):
+    """A client completes the handshake by hand and then never answers the server's close_notify."""
     world = context.world
     client, tls_object, incoming, outgoing = await _handshake_by_hand(world)
     # the server's shutdown timer cannot start before it has our last
@@ -171,12 +169,14 @@ async def step_trusting_client_echoed(context):
 
 @then("the plain text never reached the handler")
 def step_plain_text_not_received(context):
+    """The handler received no bytes at all."""
     received = context.world.record.received
     assert received == b"", "the handler received {!r}".format(received)
 
 
 @then("the client receives the server's TLS close")
 async def step_client_receives_tls_close(context):
+    """The hand-driven client reads the server's TLS close_notify."""
     world = context.world
     while True:
         data = await world.client.read(65536, "the server's TLS close_notify")
@@ -191,6 +191,7 @@ async def step_client_receives_tls_close(context):
 
 @then("the server ends the connection, not before {seconds:g} seconds have passed")
 async def step_server_ends_after(context, seconds):
+    """The client sees the end of the connection, and not before the TLS timeout."""
     world = context.world
     assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
         seconds, world.tls_timeout)
@@ -202,6 +203,7 @@ async def step_server_ends_after(context, seconds):
 
 @then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
 async def step_server_side_ends_after(context, seconds):
+    """The server's side of the connection ends, and not before the TLS timeout."""
     world = context.world
     assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
         seconds, world.tls_timeout)

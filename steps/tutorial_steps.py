@@ -12,6 +12,7 @@ from asyncio_server_spec.reference.handlers import stream_handler
 
 @then("the server is an asyncio Server object")
 def step_is_server_object(context):
+    """The server the API returned is an asyncio.Server."""
     server = context.world.server
     assert isinstance(server, asyncio.AbstractServer), "{!r} is no AbstractServer".format(server)
     assert type(server).__name__ == "Server", "the server is a {}".format(type(server).__name__)
@@ -19,6 +20,7 @@ def step_is_server_object(context):
 
 @when("asyncio's Server class is called without arguments")
 def step_call_server_class(context):
+    """asyncio.Server() with no arguments; the outcome is kept."""
     from asyncio.base_events import Server  # asyncio.Server itself only exists from 3.9
 
     try:
@@ -29,6 +31,7 @@ def step_call_server_class(context):
 
 @given("a server started with start_server with a port but no host")
 async def step_server_port_only(context):
+    """start_server given port 0 and no host (every interface); clients use its IPv4 port on loopback."""
     world = context.world
     handler = stream_handler("echo", world.record)
     server = await world.start("start_server", handler, host=None, port=0)
@@ -39,6 +42,7 @@ async def step_server_port_only(context):
 
 @then("every socket in server.sockets listens on the server's address and none is a client")
 def step_sockets_all_listening(context):
+    """Every socket in server.sockets is bound to the server's address and has no peer (none is a connection)."""
     world = context.world
     sockets = list(world.server.sockets)
     assert sockets, "server.sockets is empty"
@@ -53,6 +57,7 @@ def step_sockets_all_listening(context):
 
 @when("serve_forever() runs in a task inside an async with block")
 async def step_serve_forever_in_block(context):
+    """serve_forever() in a task, inside ``async with server:``."""
     world = context.world
     server = world.server
 

@@ -19,6 +19,12 @@ import contextvars
 HANDLER_NAMES = ("echo", "hold", "close", "raise")
 READ_SIZE = 65536
 
+#: What the handlers written for one observation each (steps/handler_steps.py) send.
+GREETING = b"hello from the handler\n"
+PROBE = b"still open?\n"
+IN_A_TASK = b"in a task\n"
+NOT_IN_A_TASK = b"not in a task\n"
+
 
 class HandlerFailure(Exception):
     """The deliberate failure raised by the ``raise`` handler."""

@@ -115,6 +115,14 @@ class World:
             self.outcome = exc
         return self.outcome
 
+    async def attempt_server(self, coro, what):
+        """:meth:`attempt` to create a server; a server that was made after all
+        is tracked, so cleanup closes it."""
+        outcome = await self.attempt(coro, what)
+        if is_server(outcome) and outcome not in self.servers:
+            self.servers.append(outcome)
+        return outcome
+
     def track_task(self, coro):
         task = self.loop.create_task(coro)
         self.tasks.append(task)
@@ -199,6 +207,11 @@ class World:
                 callback()
             except Exception as exc:  # one failing callback must not stop the others
                 self.problems.append(f"the scenario's cleanup of {callback!r} failed: {exc!r}")
+
+
+def is_server(outcome):
+    """True if *outcome* looks like a server (it has sockets and close())."""
+    return hasattr(outcome, "sockets") and hasattr(outcome, "close")
 
 
 def open_fds():
