@@ -33,7 +33,7 @@ async def step_can_connect_echo(context):
     """A new client connects and gets its line back."""
     client = await context.world.connect()
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("a new client is accepted")
@@ -55,7 +55,7 @@ async def step_cannot_connect(context):
 async def step_still_echoed(context):
     """The latest, already connected client still gets its line back."""
     reply = await context.world.client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("the client sees the connection closed")

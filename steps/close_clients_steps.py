@@ -50,7 +50,7 @@ def step_call_client_method(context, method):
 def step_call_returned(context):
     """The kept outcome is not an exception."""
     outcome = context.world.outcome
-    assert not isinstance(outcome, Exception), "the call raised {!r}".format(outcome)
+    assert not isinstance(outcome, Exception), f"the call raised {outcome!r}"
 
 
 @then("the client receives {received:BulkReceived}, then the end of the connection")

@@ -56,7 +56,7 @@ async def step_told_in_task(context):
     """The client reads the handler's answer: it runs in an asyncio Task."""
     world = context.world
     reply = await world.client.receive_exactly(len(IN_A_TASK))
-    assert reply == IN_A_TASK, "the handler answered {!r}".format(reply)
+    assert reply == IN_A_TASK, f"the handler answered {reply!r}"
     assert world.handler_notes.get("in_task") is True, world.handler_notes
 
 
@@ -64,7 +64,7 @@ async def step_told_in_task(context):
 def step_arguments(context):
     """The handler noted the types of its two arguments."""
     got = context.world.handler_notes.get("arguments")
-    assert got == ("StreamReader", "StreamWriter"), "the handler was given {!r}".format(got)
+    assert got == ("StreamReader", "StreamWriter"), f"the handler was given {got!r}"
 
 
 @then("the client receives the greeting")
@@ -82,7 +82,7 @@ async def _assert_still_open(world):
     assert not transport.is_closing(), "the server has closed the connection"
     transport.write(PROBE)  # dropped if the transport were closed
     received = await world.client.receive_exactly(len(PROBE))
-    assert received == PROBE, "the client received {!r}".format(received)
+    assert received == PROBE, f"the client received {received!r}"
 
 
 @then("the client's connection is still open")

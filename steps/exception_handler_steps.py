@@ -39,7 +39,7 @@ def _reports(world):
 def _reported_once(world, matches):
     """Exactly one report to the loop's exception handler *matches*."""
     matching = [report for report in world.loop_reports if matches(report)]
-    assert len(matching) == 1, "reports: {}".format(_reports(world))
+    assert len(matching) == 1, f"reports: {_reports(world)}"
 
 
 #: What each report the loop's exception handler can have been told looks like.
@@ -75,7 +75,7 @@ def step_loop_was_told(context, report):
 def step_nothing_reported(context):
     """The loop's exception handler got no report at all."""
     world = context.world
-    assert not world.loop_reports, "reports: {}".format(_reports(world))
+    assert not world.loop_reports, f"reports: {_reports(world)}"
 
 
 def _unclosed_writer_warnings(world):
@@ -90,7 +90,7 @@ def step_resource_warning(context):
     """Exactly one ResourceWarning named an unclosed StreamWriter."""
     world = context.world
     found = _unclosed_writer_warnings(world)
-    assert len(found) == 1, "warnings: {}".format([str(w.message) for w in world.warnings_seen])
+    assert len(found) == 1, f"warnings: {[str(w.message) for w in world.warnings_seen]}"
 
 
 @then("no ResourceWarning named a StreamWriter")
@@ -98,4 +98,4 @@ def step_no_resource_warning(context):
     """No ResourceWarning named a StreamWriter."""
     world = context.world
     found = _unclosed_writer_warnings(world)
-    assert not found, "warnings: {}".format([str(w.message) for w in found])
+    assert not found, f"warnings: {[str(w.message) for w in found]}"

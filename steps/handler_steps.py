@@ -28,7 +28,6 @@ from asyncio_server_spec.reference.handlers import GREETING, IN_A_TASK, NOT_IN_A
 import step_types
 
 
-
 def _prepare(world):
     """Fresh per-scenario handler bookkeeping on the world."""
     world.handler_notes = {}

@@ -29,7 +29,7 @@ async def _finished(task, what, timeout=PROMPT):
 async def _round_trip(client):
     """One echo round trip of *client*: the loop runs through many iterations."""
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 # -- get_loop ---------------------------------------------------------------------
@@ -38,7 +38,7 @@ async def step_get_loop(context):
     """server.get_loop() is the loop the steps run on."""
     running = asyncio.get_running_loop()
     got = context.world.server.get_loop()
-    assert got is running, "get_loop() returned {!r}, the server runs on {!r}".format(got, running)
+    assert got is running, f"get_loop() returned {got!r}, the server runs on {running!r}"
 
 
 # -- close() takes effect before it returns ------------------------------------------
@@ -90,7 +90,7 @@ async def step_serve_forever_finishes_cancelled(context):
     """The serve_forever() task ends promptly, and cancelled."""
     task = context.world.serve_forever_task
     await _finished(task, "the serve_forever() task to finish")
-    assert task.cancelled(), "the serve_forever() task ended as {!r}".format(task)
+    assert task.cancelled(), f"the serve_forever() task ended as {task!r}"
 
 
 # -- start_serving() after close() ------------------------------------------------------

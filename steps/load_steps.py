@@ -2,8 +2,8 @@
 many one after another, each echoed in full.
 
 The number of clients is ``behave -D load_clients=N`` (default
-:data:`asyncio_server_spec.harness.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected at the same time need two file
-descriptors each (the client's socket and the server's), so N must leave
+:data:`asyncio_server_spec.harness.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected
+at the same time need two file descriptors each (the client's socket and the server's), so N must leave
 room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 """
@@ -36,7 +36,7 @@ def load_timeout(n):
 
 def message(i, n):
     """Client *i*'s own message: its number, padded to :data:`MESSAGE_SIZE`."""
-    head = "client {} of {}:".format(i + 1, n).encode()
+    head = f"client {i + 1} of {n}:".encode()
     return head + b"." * (MESSAGE_SIZE - 1 - len(head)) + b"\n"
 
 
@@ -46,8 +46,8 @@ async def _as_client(world, i, n, awaitable):
     try:
         return await awaitable
     except Exception as exc:
-        raise AssertionError("client {} of {}: {}; the server had accepted {} connection(s)".format(
-            i + 1, n, str(exc) or repr(exc), world.record.accepted)) from None
+        raise AssertionError(f"client {i + 1} of {n}: {str(exc) or repr(exc)}; the server had "
+                             f"accepted {world.record.accepted} connection(s)") from None
 
 
 # -- acting -----------------------------------------------------------------------------
@@ -74,7 +74,7 @@ async def step_load_at_once(context):
         return clients
 
     world.load_peers = await within(
-        connect_all(), "{} clients to connect and send".format(n), load_timeout(n))
+        connect_all(), f"{n} clients to connect and send", load_timeout(n))
 
 
 @when("as many clients as the load size connect one after another, "
@@ -92,18 +92,18 @@ async def step_load_one_after_another(context):
             world.load_echoes.append(echo)
             await _as_client(world, i, n, client.close())
 
-    await within(one_after_another(), "{} clients, one after another".format(n), load_timeout(n))
+    await within(one_after_another(), f"{n} clients, one after another", load_timeout(n))
 
 
 # -- observing ------------------------------------------------------------------------------
 def _check_echoes(echoes, n):
     """Each of the *n* clients got its own message back."""
-    assert len(echoes) == n, "expected {} echoes, got {}".format(n, len(echoes))
+    assert len(echoes) == n, f"expected {n} echoes, got {len(echoes)}"
     wrong = [i for i, echo in enumerate(echoes) if echo != message(i, n)]
     if wrong:
         first = wrong[0]
-        raise AssertionError("expected each of {} clients to get its own message back; {} did not, "
-                             "client {} got {!r}".format(n, len(wrong), first + 1, echoes[first]))
+        raise AssertionError(f"expected each of {n} clients to get its own message back; "
+                             f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}")
 
 
 @then("each of them is echoed its own message in full")
@@ -114,7 +114,7 @@ async def step_load_echoed(context):
     echoes = await within(
         asyncio.gather(*(_as_client(world, i, n, client.receive_exactly(MESSAGE_SIZE))
                          for i, client in enumerate(world.load_peers))),
-        "{} echoes".format(n), load_timeout(n))
+        f"{n} echoes", load_timeout(n))
     _check_echoes(echoes, n)
 
 
@@ -130,5 +130,5 @@ async def step_load_accepted(context):
     world = context.world
     n = world.load_clients
     await world.record.wait_accepted(n)
-    assert world.record.accepted == n, "expected {} accepted connections, the server accepted {}".format(
-        n, world.record.accepted)
+    assert world.record.accepted == n, (
+        f"expected {n} accepted connections, the server accepted {world.record.accepted}")

@@ -17,7 +17,7 @@ def _reporting_handler(read, record):
         try:
             report = await read(reader)
         except Exception as exc:  # the failure *is* the report
-            report = "failed with {}".format(type(exc).__name__)
+            report = f"failed with {type(exc).__name__}"
         writer.write(report.encode() + b"\n")
         try:
             while await reader.read(65536):
@@ -40,8 +40,8 @@ def _line_handler(method, record):
             else:
                 line = await reader.readuntil(b"\n")
         except Exception as exc:
-            return "{}() failed with {}".format(method, type(exc).__name__)
-        return "{}() returned a line of {} bytes".format(method, len(line))
+            return f"{method}() failed with {type(exc).__name__}"
+        return f"{method}() returned a line of {len(line)} bytes"
 
     return _reporting_handler(read_line, record)
 
@@ -51,7 +51,7 @@ def _read_once_handler(n, record):
 
     async def read_once(reader):
         data = await reader.read(n)
-        return "read({}) returned {} bytes".format(n, len(data))
+        return f"read({n}) returned {len(data)} bytes"
 
     return _reporting_handler(read_once, record)
 
@@ -82,4 +82,4 @@ async def step_handler_reports(context, report):
     """The client reads the handler's one-line report; it is *report*."""
     client = context.world.client
     line = await client.readline("the handler's report")
-    assert line.decode().rstrip("\n") == report, "the handler reported {!r}".format(line)
+    assert line.decode().rstrip("\n") == report, f"the handler reported {line!r}"

@@ -18,7 +18,7 @@ def step_sockets_count(context, n):
 def step_listens_on_host(context):
     """The server's first listening address is the host asked for, with a port other than 0."""
     host, port = listening_addresses(context.world.server)[0][:2]
-    assert host == context.world.asked_host, "bound to {!r}".format(host)
+    assert host == context.world.asked_host, f"bound to {host!r}"
     assert port != 0, "the port is still 0"
 
 
@@ -32,8 +32,8 @@ def step_repr_style(context, style):
         "numbers": "family=2, type=1",
     }[style]
     assert text.startswith("<Server sockets=("), text
-    assert expected in text, "{!r} not in {}".format(expected, text)
-    assert "laddr=('{}', {})".format(host, port) in text, text
+    assert expected in text, f"{expected!r} not in {text}"
+    assert f"laddr=('{host}', {port})" in text, text
 
 
 @then("repr(server) lists no sockets")
@@ -48,7 +48,7 @@ def step_sockets_fresh_tuple(context):
     """Each access to server.sockets gives a new tuple object."""
     server = context.world.server
     first, second = server.sockets, server.sockets
-    assert type(first) is tuple, "server.sockets is a {}: {!r}".format(type(first).__name__, first)
+    assert type(first) is tuple, f"server.sockets is a {type(first).__name__}: {first!r}"
     assert first is not second, "server.sockets gave the same object twice"
 
 
@@ -61,7 +61,7 @@ def step_sockets_same_content(context):
         return [(s.fileno(), s.getsockname()) for s in sockets]
 
     first, second = described(server.sockets), described(server.sockets)
-    assert first == second, "{!r} != {!r}".format(first, second)
+    assert first == second, f"{first!r} != {second!r}"
     assert first and all(fd >= 0 for fd, _ in first), first
 
 
@@ -69,17 +69,16 @@ def step_sockets_same_content(context):
 def step_sockets_empty_tuple(context):
     """server.sockets is an empty tuple (not None)."""
     sockets = context.world.server.sockets
-    assert sockets == () and type(sockets) is tuple, "server.sockets is {!r}".format(sockets)
+    assert sockets == () and type(sockets) is tuple, f"server.sockets is {sockets!r}"
 
 
 @then("the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects")
 def step_sockets_are_wrappers(context):
     """Each listening socket is an asyncio TransportSocket, not a socket.socket."""
     import socket
-
     from asyncio import trsock
 
     for sock in context.world.server.sockets:
-        assert isinstance(sock, trsock.TransportSocket), "{!r}".format(sock)
-        assert not isinstance(sock, socket.socket), "{!r}".format(sock)
+        assert isinstance(sock, trsock.TransportSocket), f"{sock!r}"
+        assert not isinstance(sock, socket.socket), f"{sock!r}"
         assert sock.getsockname()[:2] == tuple(context.world.address[:2]), sock

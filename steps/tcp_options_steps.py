@@ -34,7 +34,7 @@ async def step_create_with_option(context, option, value):
     """Try start_server with one socket option; the outcome is kept."""
     world = context.world
     await world.attempt_server(world.start("start_server", **{option: _value(value)}),
-        "start_server() with {}={}".format(option, value),
+        f"start_server() with {option}={value}",
     )
 
 
@@ -42,9 +42,9 @@ async def step_create_with_option(context, option, value):
 def step_backlog(context, n):
     """The kernel lets at most *n* connections wait on the one listening socket."""
     sockets = context.world.server.sockets
-    assert len(sockets) == 1, "server.sockets is {!r}".format(sockets)
+    assert len(sockets) == 1, f"server.sockets is {sockets!r}"
     backlog = kernel.listen_backlog(sockets[0])
-    assert backlog == n, "the kernel lets {} connections wait, not {}".format(backlog, n)
+    assert backlog == n, f"the kernel lets {backlog} connections wait, not {n}"
 
 
 @then("the accepted connection has {option:SocketOption} {state}")
@@ -55,4 +55,4 @@ def step_accepted_option(context, option, state):
     assert writers, "no connection was accepted"
     level, name = SOCKET_OPTIONS[option]
     value = writers[-1].get_extra_info("socket").getsockopt(level, name)
-    assert bool(value) == (state == "on"), "{} is {} on the accepted socket".format(option, value)
+    assert bool(value) == (state == "on"), f"{option} is {value} on the accepted socket"

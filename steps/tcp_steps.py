@@ -95,7 +95,7 @@ def step_listens_exactly_on(context, addresses):
     """The server's listening (family, host, port) triples are exactly *addresses*."""
     wanted = sorted(tuple(part.split(" ")) for part in addresses.split(" and "))
     bound = [(family, host) for family, host, _ in _bound(context.world.server)]
-    assert bound == wanted, "the server listens on {}".format(_bound(context.world.server))
+    assert bound == wanted, f"the server listens on {_bound(context.world.server)}"
 
 
 @then("each listening socket has a port of its own, picked by the system")
@@ -109,12 +109,12 @@ async def step_port_of_its_own(context):
     api, kwargs = world.tcp_creation
     for _ in range(3):
         ports = [port for _, _, port in _bound(world.server)]
-        assert len(ports) > 1, "only one listening socket: {}".format(_bound(world.server))
-        assert 0 not in ports, "a socket is still on port 0: {}".format(_bound(world.server))
+        assert len(ports) > 1, f"only one listening socket: {_bound(world.server)}"
+        assert 0 not in ports, f"a socket is still on port 0: {_bound(world.server)}"
         if len(set(ports)) == len(ports):
             return
         await world.start(api, **kwargs)
-    raise AssertionError("the listening sockets share a port: {}".format(_bound(world.server)))
+    raise AssertionError(f"the listening sockets share a port: {_bound(world.server)}")
 
 
 @then("a client reaching each listening socket is echoed")
@@ -127,7 +127,7 @@ async def step_each_socket_echoes(context):
         host, port = sock.getsockname()[:2]
         client = await world.connect((LOOPBACK_FOR.get(host, host), port))
         reply = await client.echo(PING)
-        assert reply == PING, "{}:{} echoed {!r}".format(host, port, reply)
+        assert reply == PING, f"{host}:{port} echoed {reply!r}"
 
 
 # -- sock= -------------------------------------------------------------------------
@@ -153,7 +153,7 @@ async def step_server_on_socket_and(context, what):
     name, _, value = what.partition(" ")
     extra = {name: value if name == "host" else _value(value)}
     await world.attempt_server(world.start("start_server", sock=world.caller_socket, **extra),
-        "start_server() with sock and {}".format(what),
+        f"start_server() with sock and {what}",
     )
 
 
@@ -162,8 +162,7 @@ def step_listens_on_caller_socket(context):
     """The server's one listening socket is the caller's socket, now listening."""
     world = context.world
     names = [sock.getsockname() for sock in world.server.sockets]
-    assert names == [world.caller_address], "the server listens on {!r}, not {!r}".format(
-        names, world.caller_address)
+    assert names == [world.caller_address], f"the server listens on {names!r}, not {world.caller_address!r}"
     try:
         accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
@@ -176,7 +175,7 @@ def step_listens_on_caller_socket(context):
 def step_caller_socket_closed(context):
     """The caller's socket object has been closed (fileno() is -1)."""
     sock = context.world.caller_socket
-    assert sock.fileno() == -1, "the caller's socket is still open: {!r}".format(sock)
+    assert sock.fileno() == -1, f"the caller's socket is still open: {sock!r}"
 
 
 # -- two servers on one port -------------------------------------------------------
@@ -209,8 +208,9 @@ async def _another_on_same_port(world, options):
     # world.start() would make the new server *the* server; the first one stays it
     host, port = world.address[:2]
     world.first_port = port
-    await world.attempt_server(servers.create("start_server", "echo", world.record, host=host, port=port, **options),
-        "a second server on port {}".format(port),
+    await world.attempt_server(
+        servers.create("start_server", "echo", world.record, host=host, port=port, **options),
+        f"a second server on port {port}",
     )
 
 
@@ -218,8 +218,8 @@ async def _another_on_same_port(world, options):
 def step_error_addr_in_use(context):
     """The kept outcome is an OSError with errno EADDRINUSE."""
     outcome = context.world.outcome
-    assert isinstance(outcome, OSError), "expected an OSError, got {!r}".format(outcome)
-    assert outcome.errno == errno.EADDRINUSE, "errno is {} ({!r})".format(outcome.errno, outcome)
+    assert isinstance(outcome, OSError), f"expected an OSError, got {outcome!r}"
+    assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
 
 
 @then("the second server listens on the same port")

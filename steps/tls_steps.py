@@ -164,14 +164,14 @@ async def step_trusting_client_echoed(context):
                              f"the handshake failed: {exc}") from None
     assert client.is_tls, "expected a TLS connection; the client's connection is not TLS"
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("the plain text never reached the handler")
 def step_plain_text_not_received(context):
     """The handler received no bytes at all."""
     received = context.world.record.received
-    assert received == b"", "the handler received {!r}".format(received)
+    assert received == b"", f"the handler received {received!r}"
 
 
 @then("the client receives the server's TLS close")
@@ -193,33 +193,30 @@ async def step_client_receives_tls_close(context):
 async def step_server_ends_after(context, seconds):
     """The client sees the end of the connection, and not before the TLS timeout."""
     world = context.world
-    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
-        seconds, world.tls_timeout)
+    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
     assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
     elapsed = world.loop.time() - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
-        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
 
 
 @then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
 async def step_server_side_ends_after(context, seconds):
     """The server's side of the connection ends, and not before the TLS timeout."""
     world = context.world
-    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
-        seconds, world.tls_timeout)
+    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
     ended_at = await within(asyncio.shield(world.server_side_ended),
                             "the server to end its side of the connection", seconds + GRACE)
     elapsed = ended_at - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
-        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
 
 
 @then("the server's side of the connection is still open {seconds:g} seconds later")
 async def step_server_side_still_open(context, seconds):
     """Bounded wait for an end that must not come (five times the timeout or more)."""
     world = context.world
-    assert seconds >= 5 * world.tls_timeout, "wait at least five times the {} s timeout".format(
-        world.tls_timeout)
+    assert seconds >= 5 * world.tls_timeout, f"wait at least five times the {world.tls_timeout} s timeout"
     done, _ = await asyncio.wait({world.server_side_ended}, timeout=seconds)
-    assert not done, "the server ended the connection after {:.3f} s".format(
-        world.server_side_ended.result() - world.tls_clock_start)
+    elapsed = world.server_side_ended.result() - world.tls_clock_start if done else None
+    assert not done, f"the server ended the connection after {elapsed:.3f} s"

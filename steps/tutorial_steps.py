@@ -14,8 +14,8 @@ from asyncio_server_spec.reference.handlers import stream_handler
 def step_is_server_object(context):
     """The server the API returned is an asyncio.Server."""
     server = context.world.server
-    assert isinstance(server, asyncio.AbstractServer), "{!r} is no AbstractServer".format(server)
-    assert type(server).__name__ == "Server", "the server is a {}".format(type(server).__name__)
+    assert isinstance(server, asyncio.AbstractServer), f"{server!r} is no AbstractServer"
+    assert type(server).__name__ == "Server", f"the server is a {type(server).__name__}"
 
 
 @when("asyncio's Server class is called without arguments")
@@ -42,7 +42,8 @@ async def step_server_port_only(context):
 
 @then("every socket in server.sockets listens on the server's address and none is a client")
 def step_sockets_all_listening(context):
-    """Every socket in server.sockets is bound to the server's address and has no peer (none is a connection)."""
+    """Every socket in server.sockets is bound to the server's address and has
+    no peer (none is a connection)."""
     world = context.world
     sockets = list(world.server.sockets)
     assert sockets, "server.sockets is empty"
@@ -52,7 +53,7 @@ def step_sockets_all_listening(context):
             peer = sock.getpeername()
         except OSError:
             continue  # not connected: a listening socket
-        raise AssertionError("{!r} is connected to {!r}".format(sock, peer))
+        raise AssertionError(f"{sock!r} is connected to {peer!r}")
 
 
 @when("serve_forever() runs in a task inside an async with block")

@@ -24,7 +24,7 @@ def _kind(path):
         return "a socket file"
     if stat.S_ISREG(mode):
         return "a regular file"
-    return "mode {:o}".format(mode)
+    return f"mode {mode:o}"
 
 
 def _bound_socket(world, name):
@@ -148,21 +148,21 @@ async def step_attempt_unix_server(context, how):
 def step_socket_file_exists(context):
     """The server's path holds a socket file."""
     path = context.world.address
-    assert _kind(path) == "a socket file", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "a socket file", f"at {path} there is {_kind(path)}"
 
 
 @then("nothing exists at the server's path")
 def step_nothing_at_path(context):
     """Nothing is at the server's path any more."""
     path = context.world.address
-    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
 
 
 @then("no file was made for the abstract name")
 def step_no_file_for_abstract(context):
     """No file exists at the path named after the NUL byte."""
     path = context.world.abstract_name[1:]
-    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
 
 
 @then("the listening socket reports the abstract name, as bytes")
@@ -170,7 +170,7 @@ def step_abstract_sockname(context):
     """The listening socket's name is the abstract name, as bytes."""
     world = context.world
     name = world.server.sockets[0].getsockname()
-    assert name == world.abstract_name.encode(), "the socket is bound to {!r}".format(name)
+    assert name == world.abstract_name.encode(), f"the socket is bound to {name!r}"
 
 
 @then("it failed because the address is in use")
@@ -178,14 +178,14 @@ def step_failed_address_in_use(context):
     """The kept outcome is an OSError with errno EADDRINUSE."""
     outcome = context.world.outcome
     assert isinstance(outcome, OSError) and outcome.errno == errno.EADDRINUSE, (
-        "expected an OSError with errno EADDRINUSE, got {!r}".format(outcome))
+        f"expected an OSError with errno EADDRINUSE, got {outcome!r}")
 
 
 @then("the regular file is still there, unchanged")
 def step_regular_file_unchanged(context):
     """The regular file at the path is still there, with its content."""
     path = context.world.unix_path
-    assert _kind(path) == "a regular file", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "a regular file", f"at {path} there is {_kind(path)}"
     with open(path, "rb") as source:
         content = source.read()
-    assert content == CONTENT, "the file now holds {!r}".format(content)
+    assert content == CONTENT, f"the file now holds {content!r}"

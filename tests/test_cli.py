@@ -39,7 +39,7 @@ def test_a_port_in_use_is_a_usage_error(capsys):
         taken.listen()
         port = taken.getsockname()[1]
         assert cli.main(["serve", "--port", str(port)]) == 2
-    assert "cannot listen on 127.0.0.1:{}".format(port) in capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 # -- serving in-process ---------------------------------------------------------------

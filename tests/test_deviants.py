@@ -46,7 +46,7 @@ def _run_against(module, factory):
     # run in one process, as the real loop does, which is much faster.
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
     started = time.monotonic()
-    run = run_spec(["-D", "loop={}:{}".format(module.__name__, factory), "-D", "isolate=" + isolate],
+    run = run_spec(["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate],
                    cwd=str(ROOT), timeout=HANG_LIMIT)
     return run, time.monotonic() - started
 
@@ -75,11 +75,10 @@ def test_the_spec_passes_against_the_real_asyncio():
 def test_the_spec_fails_against_the_deviant(module, catch, deviant_runs):
     assert hasattr(module, catch.factory)
     run, elapsed = deviant_runs[(module.__name__, catch.factory)]
-    assert run.returncode != 0, "the spec passed against {}".format(catch.factory)
-    assert elapsed < HANG_LIMIT, "the run was killed after {} s".format(HANG_LIMIT)
+    assert run.returncode != 0, f"the spec passed against {catch.factory}"
+    assert elapsed < HANG_LIMIT, f"the run was killed after {HANG_LIMIT} s"
     missed = catch.ids - run.failed
-    assert not missed, "these scenarios did not fail: {}\n{}".format(
-        sorted(missed), run.output[-2000:])
+    assert not missed, f"these scenarios did not fail: {sorted(missed)}\n{run.output[-2000:]}"
 
 
 def test_every_deviant_is_catalogued():
@@ -87,7 +86,7 @@ def test_every_deviant_is_catalogued():
         names = {c.factory for c in getattr(module, "CATCHES", [])}
         factories = {n for n, v in vars(module).items()
                      if callable(v) and getattr(v, "__qualname__", "").startswith("deviant_loop.")}
-        assert factories <= names, "{}: uncatalogued {}".format(module.__name__, factories - names)
+        assert factories <= names, f"{module.__name__}: uncatalogued {factories - names}"
 
 
 def test_a_catch_applies_within_its_ored_python_ranges():

@@ -27,17 +27,16 @@ def test_every_scenario_has_a_unique_stable_id():
     seen = {}
     for path, scenario in _scenarios():
         sid = scenario_id(scenario.tags)
-        assert sid, "{}: '{}' has no @id: tag".format(path, scenario.name)
-        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.-]+$", sid), "badly formed id {!r}".format(sid)
-        assert sid not in seen, "id {} is used by '{}' and '{}'".format(sid, seen[sid], scenario.name)
+        assert sid, f"{path}: '{scenario.name}' has no @id: tag"
+        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.-]+$", sid), f"badly formed id {sid!r}"
+        assert sid not in seen, f"id {sid} is used by '{seen[sid]}' and '{scenario.name}'"
         seen[sid] = scenario.name
     assert len(seen) >= 25
 
 
 def test_every_scenario_cites_what_it_checks():
     for scenario in traceability.scenarios(FEATURES):
-        assert scenario.refs, "{}: '{}' has no Docs: or CPython: line".format(
-            scenario.feature, scenario.title)
+        assert scenario.refs, f"{scenario.feature}: '{scenario.title}' has no Docs: or CPython: line"
         for kind, ref in scenario.refs:
             if kind == "docs":
                 assert ref.startswith("https://docs.python.org/3/library/"), ref
@@ -84,7 +83,7 @@ def test_trace_prints_and_writes_the_table(tmp_path):
     assert "| [x#y](https://docs.python.org/3/library/x.html#y) | `a.one` — 3.12+ |" in out.getvalue()
     assert "| gh-1 | `a.one` — 3.12+<br>`a.two` — ≤ 3.11 |" in out.getvalue()
     readme = tmp_path / "README.md"
-    readme.write_text("intro\n{}\nold\n{}\nend\n".format(traceability.BEGIN, traceability.END))
+    readme.write_text(f"intro\n{traceability.BEGIN}\nold\n{traceability.END}\nend\n")
     assert cli.main(["trace", "--features", str(tmp_path), "--write"]) == 0
     text = readme.read_text()
     assert text.startswith("intro\n") and text.endswith("end\n") and "old" not in text

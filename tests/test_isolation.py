@@ -65,7 +65,7 @@ def test_replay_plays_back_each_step():
     ], signal.SIGSEGV, False, "")
     replay = isolation.Replay(report)
     assert replay.next_step() is None
-    with pytest.raises(AssertionError, match="^no echo$"):
+    with pytest.raises(AssertionError, match=r"^no echo$"):
         replay.next_step()
     with pytest.raises(AssertionError, match="killed by SIGSEGV"):
         replay.next_step()  # the step it died in

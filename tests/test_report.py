@@ -2,9 +2,9 @@
 hand-written logs in tests/fixtures/results/, and the pages opened in a real
 headless browser (Debian's chromium through Playwright)."""
 
+import glob
 import html
 import json
-import glob
 import os
 import re
 from collections import Counter

@@ -77,9 +77,9 @@ def table(features_dir):
             rows.setdefault((kind, ref), []).append(scenario)
     out = ["| documented behaviour | scenarios (id — versions) |", "| --- | --- |"]
     for (kind, ref), checked in sorted(rows.items(), key=lambda item: (item[0][0] != "docs", item[0][1])):
-        label = "[{}]({})".format(_anchor(kind, ref), ref) if kind == "docs" else _anchor(kind, ref)
-        cells = "<br>".join("`{}` — {}".format(s.id, s.versions) for s in checked)
-        out.append("| {} | {} |".format(label, cells))
+        label = f"[{_anchor(kind, ref)}]({ref})" if kind == "docs" else _anchor(kind, ref)
+        cells = "<br>".join(f"`{s.id}` — {s.versions}" for s in checked)
+        out.append(f"| {label} | {cells} |")
     return "\n".join(out) + "\n"
 
 
@@ -88,5 +88,5 @@ def render(readme_text, features_dir):
     head, begin, rest = readme_text.partition(BEGIN)
     _, end, tail = rest.partition(END)
     if not begin or not end:
-        raise ValueError("the markers {!r} and {!r} are missing".format(BEGIN, END))
+        raise ValueError(f"the markers {BEGIN!r} and {END!r} are missing")
     return head + BEGIN + "\n" + table(features_dir) + END + tail

@@ -98,7 +98,7 @@ class _AexitClosesOnlyOnSuccess:
 
 class _ReprAsList:
     def __repr__(self):
-        return "<Server sockets={!r}>".format(list(self.sockets))
+        return f"<Server sockets={list(self.sockets)!r}>"
 
 
 class _GetLoopWrong:
@@ -182,7 +182,7 @@ class _ServeForeverCancelEndsAtOnce:
 class _StartServingRefusesWhenClosed:
     async def start_serving(self):
         if self._sockets is None:
-            raise RuntimeError("server {!r} is closed".format(self))
+            raise RuntimeError(f"server {self!r} is closed")
         await super().start_serving()
 
 

@@ -99,7 +99,7 @@ def _live_path_refused(kwargs):
         except OSError:
             pass  # nobody listens: a stale file, removed as usual
         else:
-            raise OSError(errno.EADDRINUSE, "a live server listens at {!r}".format(path))
+            raise OSError(errno.EADDRINUSE, f"a live server listens at {path!r}")
         finally:
             probe.close()
     return kwargs

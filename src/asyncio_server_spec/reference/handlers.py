@@ -91,7 +91,7 @@ def stream_handler(name, record):
         finally:
             record.count("handlers_finished")
 
-    handler.__name__ = "{}_handler".format(name)
+    handler.__name__ = f"{name}_handler"
     return handler
 
 

@@ -72,7 +72,7 @@ class ServerRecord:
     async def wait_finished(self, n, timeout=DEFAULT_TIMEOUT):
         await self.wait_until(
             lambda r: r.handlers_finished >= n,
-            "{} handler(s) finished".format(n),
+            f"{n} handler(s) finished",
             timeout,
         )
 

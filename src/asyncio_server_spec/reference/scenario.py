@@ -8,8 +8,7 @@ import tempfile
 import threading
 
 from . import client as clients
-from . import kernel
-from . import servers
+from . import kernel, servers
 from .client import Client
 from .record import ServerRecord
 from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
@@ -259,10 +258,10 @@ def warm_up(new_loop):
 
     try:
         world.loop.run_until_complete(within(exercise(), "the warm-up", CLEANUP_TIMEOUT))
-    except Exception:  # noqa: BLE001 -- the scenarios report what is wrong
+    except Exception:  # the scenarios report what is wrong
         pass
     finally:
         try:
             world.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

@@ -126,7 +126,8 @@ class Scenario:
         return f"{self.id} {self.title} {self.feature.title}".lower()
 
 
-_BLOCK_START = re.compile(r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)")
+_BLOCK_START = re.compile(
+    r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)")
 
 
 def _paragraphs(path, parsed):
@@ -146,7 +147,8 @@ def _paragraphs(path, parsed):
             current = []
     if current:
         paragraphs.append(current)
-    if [line for paragraph in paragraphs for line in paragraph] != [line.strip() for line in parsed.description]:
+    kept = [line for paragraph in paragraphs for line in paragraph]
+    if kept != [line.strip() for line in parsed.description]:
         return [[line] for line in parsed.description]
     return [" ".join(paragraph) for paragraph in paragraphs]
 
