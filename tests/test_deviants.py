@@ -94,3 +94,11 @@ def test_a_catch_applies_within_its_ored_python_ranges():
     assert catch.applies((3, 12, 9)) and catch.applies((3, 13, 14))
     assert not catch.applies((3, 12, 0)) and not catch.applies((3, 13, 15))
     assert not catch.applies((3, 14, 0))
+
+
+def test_a_catch_applies_where_its_python_condition_holds():
+    catch = deviants.Catch("f", "a.b", python=">=3.11.7, <=3.11")
+    assert catch.applies((3, 11, 7)) and catch.applies((3, 11, 12))
+    assert not catch.applies((3, 11, 6)) and not catch.applies((3, 12, 0))
+    assert deviants.Catch("f", "a.b", python="==3.12.1").applies((3, 12, 1))
+    assert not deviants.Catch("f", "a.b", python="==3.12.1").applies((3, 12, 2))
