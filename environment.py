@@ -10,8 +10,8 @@ src/asyncio_server_spec/conformance.py; its options are listed there:
 import os
 import sys
 
-from asyncio_server_spec import isolation
-from asyncio_server_spec.conformance import ConformanceRun, Refused
+from asyncio_server_spec.harness import isolation
+from asyncio_server_spec.harness.conformance import ConformanceRun, Refused
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

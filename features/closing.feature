@@ -49,9 +49,9 @@ Feature: Closing a server
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close
     Given a server started with start_server
     When the server is closed
-    And the server is closed again
+    And the server is closed
     Then a client cannot connect
-    And server.sockets is empty
+    And server.sockets holds no listening sockets
 
   @id:closing.wait-closed-no-clients
   Scenario: With no clients, wait_closed() returns once the server is closed
@@ -79,9 +79,9 @@ Feature: Closing a server
     When a client connects
     And the server is closed
     And wait_closed() is started in a task
-    Then wait_closed() has not returned while the client is served
+    Then wait_closed() has not finished while the client is served
     When the client disconnects
-    Then wait_closed() returns
+    Then wait_closed() finishes
 
   @id:closing.wait-closed-before-close-waits-for-close
   Scenario: wait_closed() awaited before close() does not return while the server is open
@@ -89,9 +89,9 @@ Feature: Closing a server
     CPython: gh-79033 (3.12.0 returned at once here; fixed in 3.12.1 by gh-111336)
     Given a server whose handler echoes what it receives
     When wait_closed() is started in a task
-    Then wait_closed() has not returned while the server goes on serving
+    Then wait_closed() has not finished while the server goes on serving
     When the server is closed
-    Then wait_closed() returns
+    Then wait_closed() finishes
 
   @id:closing.wait-closed-before-close-waits-for-clients
   Scenario: wait_closed() awaited before close() also waits for connected clients, on every version
@@ -101,6 +101,6 @@ Feature: Closing a server
     When a client connects
     And wait_closed() is started in a task
     And the server is closed
-    Then wait_closed() has not returned while the client is served
+    Then wait_closed() has not finished while the client is served
     When the client disconnects
-    Then wait_closed() returns
+    Then wait_closed() finishes

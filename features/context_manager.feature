@@ -19,7 +19,7 @@ Feature: Using a server in async with
     When the server is used in an async with block that then ends
     Then the server is not serving
     And a client cannot connect
-    And server.sockets is empty
+    And server.sockets holds no listening sockets
 
   @id:async-with.exit-by-exception-closes
   Scenario: Leaving async with by an exception closes the server, and the exception propagates
@@ -30,7 +30,7 @@ Feature: Using a server in async with
     Then it failed with BlockFailure
     And the server is not serving
     And a client cannot connect
-    And server.sockets is empty
+    And server.sockets holds no listening sockets
 
   @id:async-with.serves-inside
   Scenario: The server serves inside the async with block
@@ -43,7 +43,7 @@ Feature: Using a server in async with
   Scenario: Entering async with does not start a server created with start_serving off
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
-    Given a server started with start_serving off
+    Given a server started with start_server with start_serving off
     When the server is used in an async with block that then ends
     Then the server was not serving inside the block
     And a client cannot connect

@@ -50,7 +50,8 @@ Feature: Connection handlers of start_server
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Given a server whose handler is a plain function that greets the client and closes
     When a client connects
-    Then the client receives the greeting and then the end of the stream
+    Then the client receives the greeting
+    And the client sees the connection closed
     And the handler was given a StreamReader and a StreamWriter, in that order
 
   @id:handlers.reader-sees-eof
@@ -151,7 +152,7 @@ Feature: Connection handlers of start_server
     And the client sees the connection closed
     When the server is closed
     And wait_closed() is started in a task
-    Then wait_closed() returns
+    Then wait_closed() finishes
 
   @use.with_python.max_version=3.11.6 @id:handlers.cancelled-left-open
   Scenario: Up to 3.11.6, cancelling a handler's task leaves its connection open, quietly
@@ -223,7 +224,8 @@ Feature: Connection handlers of start_server
     When a client connects
     And the handler has ended
     And garbage is collected
-    Then the client's connection is still open after the greeting
+    Then the client receives the greeting
+    And the client's connection is still open
     And no ResourceWarning named a StreamWriter
 
   @use.with_python.min_version=3.13 @id:handlers.unclosed-writer-closed-when-dropped
@@ -238,5 +240,6 @@ Feature: Connection handlers of start_server
     When a client connects
     And the handler has ended
     And garbage is collected
-    Then the client receives the greeting and then the end of the stream
+    Then the client receives the greeting
+    And the client sees the connection closed
     And a ResourceWarning named the unclosed StreamWriter

@@ -40,7 +40,7 @@ Feature: Serving forever
   @id:serve-forever.starts-not-serving-server
   Scenario: serve_forever() starts a server created with start_serving off
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Given a server started with start_serving off
+    Given a server started with start_server with start_serving off
     When serve_forever() runs in a task
     Then the server is serving
     And a client can connect and is echoed
@@ -54,7 +54,7 @@ Feature: Serving forever
     Then the serve_forever() task ended cancelled
     And the server is not serving
     And a client cannot connect
-    And server.sockets is empty
+    And server.sockets holds no listening sockets
 
   @id:serve-forever.second-call-runtime-error
   Scenario: A second concurrent serve_forever() is refused with RuntimeError

@@ -34,7 +34,7 @@ Feature: The listening sockets of a server
     Given a server whose handler echoes what it receives
     When a client connects
     And the server is closed
-    Then server.sockets is empty
+    Then server.sockets holds no listening sockets
     And the connected client is still echoed
 
   @id:sockets.repr-empty-after-close

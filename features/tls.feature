@@ -46,7 +46,7 @@ Feature: TLS servers
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_unix_server
     Given a TLS server started with <api>
-    When a client without TLS sends a line of text to the socket file
+    When a client without TLS sends a line of text
     Then the client sees the connection closed
     And the plain text never reached the handler
 
@@ -69,7 +69,7 @@ Feature: TLS servers
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Note: the server drops only that connection and goes on serving.
     Given a TLS server started with start_server
-    When a plain TCP client sends a line of text
+    When a client without TLS sends a line of text
     Then the client sees the connection closed
     And the plain text never reached the handler
     And a client that trusts the test CA is echoed over TLS

@@ -52,7 +52,7 @@ Feature: What an asyncio server tutorial claims, checked
     Note: tutorial says start_serving=False holds the server back until its
           start_serving() method is awaited.  Holds -- and until then the
           socket does not even listen: connections are refused, not queued.
-    Given a server started with start_serving off
+    Given a server started with start_server with start_serving off
     Then the server is not serving
     And a client cannot connect
     When start_serving() is awaited
@@ -64,7 +64,7 @@ Feature: What an asyncio server tutorial claims, checked
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving
     Note: tutorial says is_serving() tells whether the server accepts
           connections at the moment.  Holds.
-    Given a server started with start_serving off
+    Given a server started with start_server with start_serving off
     Then the server is not serving
     When start_serving() is awaited
     Then the server is serving
@@ -145,9 +145,9 @@ Feature: What an asyncio server tutorial claims, checked
     When a client connects
     And the server is closed
     And wait_closed() is started in a task
-    Then wait_closed() has not returned while the client is served
+    Then wait_closed() has not finished while the client is served
     When the client disconnects
-    Then wait_closed() returns
+    Then wait_closed() finishes
 
   @use.with_python.min_version=3.11 @id:tutorial.repr-numbers
   Scenario: From 3.11, printing a server shows family=2, type=1, as the tutorial's output does
@@ -261,7 +261,8 @@ Feature: What an asyncio server tutorial claims, checked
           StreamWriter.  The arguments hold; a plain function works as well.
     Given a server whose handler is a plain function that greets the client and closes
     When a client connects
-    Then the client receives the greeting and then the end of the stream
+    Then the client receives the greeting
+    And the client sees the connection closed
     And the handler was given a StreamReader and a StreamWriter, in that order
 
   @use.with_python.max_version=3.12 @id:tutorial.pass-handler-leaves-client-connected

@@ -2,19 +2,21 @@
 
 from behave import then, when
 
-from asyncio_server_spec.client import refusal_problem
+from asyncio_server_spec.reference.client import refusal_problem
 
 PING = b"ping\n"
 
 
 @when("a client connects")
 async def step_client_connects(context):
+    """A new client connects; the server has accepted it."""
     await context.world.connect()
     await context.world.record.wait_accepted(len(context.world.clients))
 
 
 @when("{n:d} clients connect")
 async def step_clients_connect(context, n):
+    """*n* new clients connect; the server has accepted every one."""
     for _ in range(n):
         await context.world.connect()
     await context.world.record.wait_accepted(len(context.world.clients))
@@ -22,18 +24,21 @@ async def step_clients_connect(context, n):
 
 @when("the client disconnects")
 async def step_client_disconnects(context):
+    """The latest client closes its connection."""
     await context.world.client.close()
 
 
 @then("a client can connect and is echoed")
 async def step_can_connect_echo(context):
+    """A new client connects and gets its line back."""
     client = await context.world.connect()
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("a new client is accepted")
 async def step_new_client_accepted(context):
+    """A new client connects and the server's handler sees it."""
     before = context.world.record.accepted
     await context.world.connect()
     await context.world.record.wait_accepted(before + 1)
@@ -41,16 +46,19 @@ async def step_new_client_accepted(context):
 
 @then("a client cannot connect")
 async def step_cannot_connect(context):
+    """A new client's connection is refused (nothing listens there)."""
     problem = await refusal_problem(context.world.address)
     assert problem is None, f"expected a new client to be refused; {problem}"
 
 
 @then("the connected client is still echoed")
 async def step_still_echoed(context):
+    """The latest, already connected client still gets its line back."""
     reply = await context.world.client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("the client sees the connection closed")
 async def step_client_sees_eof(context):
+    """The latest client reads the end of the stream (the server closed it)."""
     assert await context.world.client.sees_eof()

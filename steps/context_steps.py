@@ -1,6 +1,6 @@
 """Steps about the context (contextvars) a server runs its handlers in.
 
-A value is given to :data:`~asyncio_server_spec.handlers.PROBE_VARIABLE` only
+A value is given to :data:`~asyncio_server_spec.reference.handlers.PROBE_VARIABLE` only
 inside the step or task that sets it -- behave runs each async step in a task
 of its own, with a copy of the context -- and is reset before the step ends.
 """
@@ -9,8 +9,8 @@ import asyncio
 
 from behave import given, then, when
 
-from asyncio_server_spec.handlers import PROBE_VARIABLE, context_reporting_handler
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference.handlers import PROBE_VARIABLE, context_reporting_handler
+from asyncio_server_spec.reference.waiting import within
 
 
 @given('a server started with start_serving off while a context variable holds "{value}"')

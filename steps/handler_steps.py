@@ -19,21 +19,13 @@ client.  A closed transport drops what is written to it.
 """
 
 import asyncio
-import gc
-import re
-import warnings
 import weakref
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import given
 
-from asyncio_server_spec.handlers import HandlerFailure
-from asyncio_server_spec.waiting import settle, within
+from asyncio_server_spec.reference.handlers import GREETING, IN_A_TASK, NOT_IN_A_TASK, HandlerFailure
 
-GREETING = b"hello from the handler\n"
-PROBE = b"still open?\n"
-IN_A_TASK = b"in a task\n"
-NOT_IN_A_TASK = b"not in a task\n"
+import step_types
 
 
 def _prepare(world):
@@ -126,34 +118,8 @@ async def _read_everything(reader, writer, notes):
     writer.close()
 
 
-# -- the loop's exception handler and warnings ------------------------------------------
-@given("the loop's exception handler is captured")
-def step_capture_exception_handler(context):
-    world = context.world
-    world.loop_reports = []
-    # the report is the last argument (rloop passes only the report, not the loop)
-    world.loop.set_exception_handler(lambda *args: world.loop_reports.append(args[-1]))
-
-
-@given("ResourceWarnings are recorded")
-async def step_record_warnings(context):
-    world = context.world
-    catcher = warnings.catch_warnings(record=True)
-    world.warnings_seen = catcher.__enter__()
-    warnings.simplefilter("always", ResourceWarning)
-
-    async def restore_at_cleanup():
-        try:
-            await asyncio.get_running_loop().create_future()  # cleanup cancels this
-        finally:
-            catcher.__exit__(None, None, None)
-
-    world.track_task(restore_at_cleanup())
-    await asyncio.sleep(0)  # started: a task cancelled before it starts skips its finally
-
-
 # -- servers with these handlers ----------------------------------------------------------
-#: How the features describe each coroutine handler body above.
+#: The coroutine handler bodies above, by how the features describe them.
 COROUTINE_BODIES = {
     "tells the client whether it runs in a task": _tell_whether_in_task,
     "fails with an exception": _fail,
@@ -162,20 +128,14 @@ COROUTINE_BODIES = {
     "does nothing": _do_nothing,
     "reads everything the client sends": _read_everything,
 }
-
-
-@with_pattern("|".join(re.escape(phrase) for phrase in COROUTINE_BODIES))
-def parse_coroutine_body(text):
-    return COROUTINE_BODIES[text]
-
-
-register_type(CoroutineBody=parse_coroutine_body)
+assert set(COROUTINE_BODIES) == set(step_types.COROUTINE_BODIES)
 
 
 @given("a server whose coroutine handler {body:CoroutineBody}")
 async def step_server_coroutine_handler(context, body):
+    """A start_server server whose ``async def`` handler does what *body* says."""
     world = context.world
-    await start_with(world, coroutine_handler(world, body))
+    await start_with(world, coroutine_handler(world, COROUTINE_BODIES[body]))
 
 
 @given("a server started with a reader limit of {limit:d} bytes "
@@ -183,11 +143,12 @@ async def step_server_coroutine_handler(context, body):
 async def step_server_coroutine_handler_limit(context, limit, body):
     """As "a server whose coroutine handler ...", with start_server's limit given."""
     world = context.world
-    await start_with(world, coroutine_handler(world, body), limit=limit)
+    await start_with(world, coroutine_handler(world, COROUTINE_BODIES[body]), limit=limit)
 
 
 @given("a server whose handler is a plain function that greets the client and closes")
 async def step_server_plain_function(context):
+    """A plain (non-coroutine) handler that writes the greeting and closes the writer."""
     world = context.world
     _prepare(world)
     notes, record = world.handler_notes, world.record
@@ -221,174 +182,3 @@ async def step_server_plain_function_raises(context):
         raise HandlerFailure("the plain handler failed on purpose")
 
     await start_with(world, handler)
-
-
-# -- acting ---------------------------------------------------------------------------------
-async def _handler_end(world):
-    await within(asyncio.shield(world.handler_ended), "the handler to end")
-    await settle()  # the server's own reaction (closing the socket) runs
-
-
-@when("the handler has ended")
-async def step_handler_ended(context):
-    await _handler_end(context.world)
-
-
-@when("the handler's task is cancelled")
-async def step_cancel_handler(context):
-    world = context.world
-    task = world.handler_task_ref() if world.handler_task_ref else None
-    assert task is not None, "the handler's task is gone before it could be cancelled"
-    task.cancel()
-    del task
-    await _handler_end(world)
-
-
-@when("garbage is collected")
-async def step_collect_garbage(context):
-    gc.collect()
-    await settle()
-
-
-@when('the client disconnects after sending "{text}"')
-async def step_send_and_disconnect(context, text):
-    client = context.world.client
-    await client.send(text.encode())
-    await client.close()
-
-
-# -- observing -----------------------------------------------------------------------------
-@then("the client is told the handler runs in a task")
-async def step_told_in_task(context):
-    world = context.world
-    reply = await world.client.receive_exactly(len(IN_A_TASK))
-    assert reply == IN_A_TASK, "the handler answered {!r}".format(reply)
-    assert world.handler_notes.get("in_task") is True, world.handler_notes
-
-
-@then("the handler was given a StreamReader and a StreamWriter, in that order")
-def step_arguments(context):
-    got = context.world.handler_notes.get("arguments")
-    assert got == ("StreamReader", "StreamWriter"), "the handler was given {!r}".format(got)
-
-
-@then("the client receives the greeting and then the end of the stream")
-async def step_greeting_then_eof(context):
-    client = context.world.client
-    reply = await client.receive_exactly(len(GREETING))
-    assert reply == GREETING, "the client received {!r}".format(reply)
-    assert await client.sees_eof()
-
-
-async def _assert_still_open(world):
-    transport = world.handler_transport
-    assert transport is not None, "no handler saw a connection"
-    assert not transport.is_closing(), "the server has closed the connection"
-    transport.write(PROBE)  # dropped if the transport were closed
-    received = await world.client.receive_exactly(len(PROBE))
-    assert received == PROBE, "the client received {!r}".format(received)
-
-
-@then("the client's connection is still open")
-async def step_still_open(context):
-    await _assert_still_open(context.world)
-
-
-@then("the client's connection is still open after the greeting")
-async def step_still_open_after_greeting(context):
-    client = context.world.client
-    reply = await client.receive_exactly(len(GREETING))
-    assert reply == GREETING, "the client received {!r}".format(reply)
-    await _assert_still_open(context.world)
-
-
-def _reports(world):
-    return ["{}: {!r}".format(r.get("message"), r.get("exception")) for r in world.loop_reports]
-
-
-def _reported_once(world, matches):
-    """Exactly one report to the loop's exception handler *matches*."""
-    matching = [report for report in world.loop_reports if matches(report)]
-    assert len(matching) == 1, "reports: {}".format(_reports(world))
-
-
-@then("the loop's exception handler was told the task's exception was never retrieved")
-def step_never_retrieved(context):
-    _reported_once(context.world, lambda r: (
-        r.get("message") == "Task exception was never retrieved"
-        and isinstance(r.get("exception"), HandlerFailure)))
-
-
-@then("the loop's exception handler was told of an unhandled exception in the handler")
-def step_unhandled_in_cb(context):
-    world = context.world
-    _reported_once(world, lambda r: (
-        r.get("message") == "Unhandled exception in client_connected_cb"
-        and isinstance(r.get("exception"), HandlerFailure)
-        and r.get("transport") is world.handler_transport))
-
-
-@then("the loop's exception handler was told of the handler's exception as an error in a callback")
-def step_handler_error_in_callback(context):
-    """The report the loop's callback runner makes for any callback that raises:
-    it names the callback (``handle``), not the connection (``transport``)."""
-    _reported_once(context.world, lambda r: (
-        isinstance(r.get("exception"), HandlerFailure)
-        and r.get("handle") is not None
-        and "transport" not in r))
-
-
-@then("the loop's exception handler was told of a CancelledError raised in a callback")
-def step_cancelled_in_callback(context):
-    _reported_once(context.world, lambda r: (
-        str(r.get("message", "")).startswith("Exception in callback")
-        and isinstance(r.get("exception"), asyncio.CancelledError)))
-
-
-@then("nothing was reported to the loop's exception handler")
-def step_nothing_reported(context):
-    world = context.world
-    assert not world.loop_reports, "reports: {}".format(_reports(world))
-
-
-@then("the handler saw the cancellation")
-def step_handler_saw_cancel(context):
-    assert context.world.handler_notes.get("cancelled") is True, context.world.handler_notes
-
-
-def _unclosed_writer_warnings(world):
-    return [
-        w for w in world.warnings_seen
-        if issubclass(w.category, ResourceWarning) and "StreamWriter" in str(w.message)
-    ]
-
-
-@then("a ResourceWarning named the unclosed StreamWriter")
-def step_resource_warning(context):
-    world = context.world
-    found = _unclosed_writer_warnings(world)
-    assert len(found) == 1, "warnings: {}".format([str(w.message) for w in world.warnings_seen])
-
-
-@then("no ResourceWarning named a StreamWriter")
-def step_no_resource_warning(context):
-    world = context.world
-    found = _unclosed_writer_warnings(world)
-    assert not found, "warnings: {}".format([str(w.message) for w in found])
-
-
-@then('the handler read "{text}" and then the end of the stream')
-def step_handler_read(context, text):
-    notes = context.world.handler_notes
-    assert notes.get("read") == text.encode(), "the handler read {!r}".format(notes.get("read"))
-    assert notes.get("at_eof") is True, "the handler's reader is not at EOF"
-
-
-@then("the handler's peer address is the client's own address")
-def step_peer_is_client(context):
-    world = context.world
-    assert world.record.peers, "no handler noted its peer"
-    peer = world.record.peers[-1]
-    own = world.client.sockname
-    assert tuple(peer[:2]) == tuple(own[:2]), (
-        f"expected the handler's peername to be the client's address {own!r}; it is {peer!r}")

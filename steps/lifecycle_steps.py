@@ -1,5 +1,6 @@
 """Steps for the server object's lifecycle: get_loop, close timing, wait_closed
-before close, serve_forever endings, async with exit, close_clients/abort_clients.
+before close, serve_forever endings, async with exit, and waiting for any of them
+(close_clients/abort_clients: close_clients_steps.py).
 
 "Has (not) finished while a client is served" is observed with an echo round
 trip: it runs the event loop through many iterations, so anything that was
@@ -7,30 +8,17 @@ going to finish without waiting for the client has finished by then.
 """
 
 import asyncio
-import socket
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import then, when
 
-from asyncio_server_spec.client import blocking_probe
-from asyncio_server_spec.waiting import settle, within
+from asyncio_server_spec.reference.client import blocking_probe
+from asyncio_server_spec.reference.waiting import settle, within
+
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
 PROMPT = 1.0
-#: What the bulk-writing handler sends: far more than the kernel buffers hold
-#: once the server's send buffer is shrunk, so part stays in the transport.
-BULK_MIB = 4
-SMALL_SNDBUF = 65536
 PING = b"ping\n"
-CLIENT_METHODS = ("close_clients", "abort_clients")
-
-
-@with_pattern("|".join(CLIENT_METHODS))
-def parse_client_method(text):
-    return text
-
-
-register_type(ClientMethod=parse_client_method)
 
 
 async def _finished(task, what, timeout=PROMPT):
@@ -39,21 +27,24 @@ async def _finished(task, what, timeout=PROMPT):
 
 
 async def _round_trip(client):
+    """One echo round trip of *client*: the loop runs through many iterations."""
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 # -- get_loop ---------------------------------------------------------------------
 @then("get_loop() returns the loop the server runs on")
 async def step_get_loop(context):
+    """server.get_loop() is the loop the steps run on."""
     running = asyncio.get_running_loop()
     got = context.world.server.get_loop()
-    assert got is running, "get_loop() returned {!r}, the server runs on {!r}".format(got, running)
+    assert got is running, f"get_loop() returned {got!r}, the server runs on {running!r}"
 
 
 # -- close() takes effect before it returns ------------------------------------------
 @when("the server is closed and a client tries to connect before anything else runs")
 def step_close_then_connect_at_once(context):
+    """server.close(), then at once a blocking connect (the loop cannot run in between)."""
     world = context.world
     world.server.close()
     # a blocking connect: the event loop gets no chance to run in between
@@ -62,13 +53,15 @@ def step_close_then_connect_at_once(context):
 
 @then("that client was refused")
 def step_early_client_refused(context):
+    """The connect made right after close() was refused."""
     outcome = context.world.early_connect
     assert outcome == "refused", f"expected the connection right after close() to be refused; {outcome}"
 
 
 # -- wait_closed() before close() ---------------------------------------------------
-@then("wait_closed() has not returned while the server goes on serving")
+@then("wait_closed() has not finished while the server goes on serving")
 async def step_wait_closed_pending_serving(context):
+    """A new client is echoed, and the wait_closed() task is still not done."""
     world = context.world
     probe = await world.connect()
     await _round_trip(probe)
@@ -79,6 +72,7 @@ async def step_wait_closed_pending_serving(context):
 # -- serve_forever() ---------------------------------------------------------------
 @when("serve_forever() is awaited")
 async def step_serve_forever_awaited(context):
+    """await server.serve_forever(), bounded by a short wait; the outcome is kept."""
     await context.world.attempt(
         context.world.server.serve_forever(), "serve_forever() to give up", PROMPT
     )
@@ -86,51 +80,32 @@ async def step_serve_forever_awaited(context):
 
 @when("the serve_forever() task is cancelled without waiting for it")
 async def step_cancel_serve_forever_nowait(context):
+    """Cancel the serve_forever() task and let the loop settle, without awaiting it."""
     context.world.serve_forever_task.cancel()
     await settle()
 
 
 @then("the serve_forever() task finishes cancelled")
 async def step_serve_forever_finishes_cancelled(context):
+    """The serve_forever() task ends promptly, and cancelled."""
     task = context.world.serve_forever_task
     await _finished(task, "the serve_forever() task to finish")
-    assert task.cancelled(), "the serve_forever() task ended as {!r}".format(task)
-
-
-@then("the serve_forever() task has finished by the time the client is echoed")
-async def step_serve_forever_done_after_round_trip(context):
-    world = context.world
-    await _round_trip(world.client)
-    assert world.serve_forever_task.done(), "serve_forever() is still running"
-
-
-@then("the serve_forever() task has not finished while the client is served")
-async def step_serve_forever_pending(context):
-    world = context.world
-    await _round_trip(world.client)
-    assert not world.serve_forever_task.done(), (
-        "serve_forever() finished while a client was connected: {!r}".format(
-            world.serve_forever_task
-        )
-    )
+    assert task.cancelled(), f"the serve_forever() task ended as {task!r}"
 
 
 # -- start_serving() after close() ------------------------------------------------------
 @when("start_serving() is awaited on the closed server")
 async def step_start_serving_closed(context):
+    """await start_serving() on a closed server, bounded; the outcome is kept."""
     await context.world.attempt(
         context.world.server.start_serving(), "start_serving() to return", PROMPT
     )
 
 
-@then("is_serving() nevertheless reports True")
-def step_is_serving_wrongly(context):
-    assert context.world.server.is_serving() is True, "is_serving() is not True"
-
-
 # -- async with --------------------------------------------------------------------
 @when("an async with block on the server ends while the client is connected")
 async def step_leave_block_with_client(context):
+    """``async with server:`` ends in a task of its own (``world.leave_task``)."""
     world = context.world
     server = world.server
 
@@ -140,28 +115,6 @@ async def step_leave_block_with_client(context):
 
     world.leave_task = world.track_task(use())
     await settle()
-
-
-@then("leaving the block has finished by the time the client is echoed")
-async def step_leave_done_after_round_trip(context):
-    world = context.world
-    await _round_trip(world.client)
-    assert world.leave_task.done(), "leaving async with is still waiting"
-    world.leave_task.result()  # re-raise whatever went wrong in it
-
-
-@then("leaving the block has not finished while the client is served")
-async def step_leave_pending(context):
-    world = context.world
-    await _round_trip(world.client)
-    assert not world.leave_task.done(), "leaving async with finished while a client was connected"
-
-
-@then("leaving the block finishes")
-async def step_leave_finishes(context):
-    task = context.world.leave_task
-    await _finished(task, "leaving async with to finish")
-    task.result()
 
 
 class BlockFailure(Exception):
@@ -180,70 +133,73 @@ async def step_async_with_raises(context):
     await context.world.attempt(use(), "the async with block to end")
 
 
-@then("the server was not serving inside the block")
-def step_not_serving_inside(context):
-    assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
+@then("the server {serving:WasServing} inside the block")
+def step_serving_inside(context, serving):
+    """What is_serving() said inside the async with block."""
+    if serving:
+        assert context.world.serving_inside_block is True
+    else:
+        assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
 
 
-# -- close_clients() / abort_clients() --------------------------------------------------
-@given("a server whose handler writes {n:d} MiB that the client does not read yet")
-async def step_bulk_writer_server(context, n):
-    world = context.world
-    record = world.record
-    world.bulk_size = n * 1024 * 1024
+# -- waiting for something to finish ---------------------------------------------------
+class _Awaited:
+    """How to observe one thing a scenario waits for (see step_types.AWAITED)."""
 
-    async def handler(reader, writer):
-        record.writers.append(writer)
-        # a small kernel send buffer keeps most of the data in the transport
-        writer.get_extra_info("socket").setsockopt(
-            socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_SNDBUF
-        )
-        writer.write(b"x" * world.bulk_size)  # no drain: the client is not reading
-        record.count("accepted")
-        try:
-            await reader.read()  # until the connection ends
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            writer.close()
-            record.count("handlers_finished")
-
-    await world.start("start_server", handler)
+    def __init__(self, attribute, finish, running, still, late, finish_timeout, checks_result):
+        self.attribute = attribute  # the task on the world
+        self.finish = finish  # what a wait for it to finish says
+        self.running = running  # the message when it finished too early
+        self.still = still  # the message when it has not finished yet
+        self.late = late  # the echo it uses to run the loop (None: _round_trip)
+        self.finish_timeout = finish_timeout
+        self.checks_result = checks_result  # re-raise what went wrong in it
 
 
-@when("{method:ClientMethod}() is called on the server")
-def step_call_client_method(context, method):
-    world = context.world
-    writers = world.record.writers
-    world.unsent_before = writers[-1].transport.get_write_buffer_size() if writers else None
-    try:
-        world.outcome = getattr(world.server, method)()
-    except Exception as exc:  # the outcome *is* the observation
-        world.outcome = exc
+AWAITED = {
+    "the serve_forever() task": _Awaited(
+        "serve_forever_task", None, "serve_forever() finished while a client was connected: {task!r}",
+        "serve_forever() is still running", None, None, False),
+    "leaving the block": _Awaited(
+        "leave_task", "leaving async with to finish",
+        "leaving async with finished while a client was connected",
+        "leaving async with is still waiting", None, PROMPT, True),
+    "wait_closed()": _Awaited(
+        "wait_closed_task", "wait_closed() to return",
+        "wait_closed() returned while a client was connected", None, b"still here", None, True),
+}
 
 
-@then("the call returned normally")
-def step_call_returned(context):
-    outcome = context.world.outcome
-    assert not isinstance(outcome, Exception), "the call raised {!r}".format(outcome)
+@then("{what:Awaited} has not finished while the client is served")
+async def step_not_finished_while_served(context, what):
+    """After an echo round trip of the connected client, *what* is still not done."""
+    world, awaited = context.world, AWAITED[what]
+    task = getattr(world, awaited.attribute)
+    if awaited.late is None:
+        await _round_trip(world.client)
+    else:  # a full echo round trip runs the loop through many iterations
+        assert await world.client.echo(awaited.late) == awaited.late
+    assert not task.done(), awaited.running.format(task=task)
 
 
-@then("the client receives everything the handler wrote, then the end of the connection")
-async def step_receives_everything(context):
-    world = context.world
-    assert world.unsent_before, "precondition: the handler had no unsent data left"
-    total, end = await world.client.read_to_end("the client to read to the end of the connection")
-    assert (total, end) == (world.bulk_size, "EOF"), (
-        "the client got {} of {} bytes, then {}".format(total, world.bulk_size, end)
-    )
+@then("{what:Awaited} has finished by the time the client is echoed")
+async def step_finished_after_round_trip(context, what):
+    """After an echo round trip of the connected client, *what* is done."""
+    world, awaited = context.world, AWAITED[what]
+    await _round_trip(world.client)
+    task = getattr(world, awaited.attribute)
+    assert task.done(), awaited.still
+    if awaited.checks_result:
+        task.result()  # re-raise whatever went wrong in it
 
 
-@then("the client receives less than the handler wrote, then the end of the connection")
-async def step_receives_less(context):
-    world = context.world
-    assert world.unsent_before, "precondition: the handler had no unsent data left"
-    total, end = await world.client.read_to_end("the client to read to the end of the connection")
-    assert total < world.bulk_size, (
-        "the client got all {} bytes ({} were still unsent when the clients "
-        "were aborted)".format(total, world.unsent_before)
-    )
+@then("{what:Awaited} finishes")
+async def step_finishes(context, what):
+    """*what* ends (bounded wait) without an exception."""
+    awaited = AWAITED[what]
+    task = getattr(context.world, awaited.attribute)
+    if awaited.finish_timeout is None:
+        await within(task, awaited.finish)
+    else:
+        await _finished(task, awaited.finish, awaited.finish_timeout)
+        task.result()

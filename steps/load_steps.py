@@ -2,15 +2,14 @@
 many one after another, each echoed in full.
 
 The number of clients is ``behave -D load_clients=N`` (default
-:data:`asyncio_server_spec.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected at the same time need two file
-descriptors each (the client's socket and the server's), so N must leave
+:data:`asyncio_server_spec.harness.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected
+at the same time need two file descriptors each (the client's socket and the server's), so N must leave
 room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 """
 
 
 from behave import then, when
-
 
 #: Connections opened together, below the default backlog (100); each wave
 #: waits until the server has accepted the one before, so the kernel's accept
@@ -23,7 +22,7 @@ MESSAGE_SIZE = 256
 
 def load_size(context):
     """The number of clients asked for with ``-D load_clients=N`` (checked
-    before any scenario: see :func:`asyncio_server_spec.conformance.load_clients`)."""
+    before any scenario: see :func:`asyncio_server_spec.harness.conformance.load_clients`)."""
     return context.run.load_clients
 
 
@@ -34,7 +33,7 @@ def load_timeout(n):
 
 def message(i, n):
     """Client *i*'s own message: its number, padded to :data:`MESSAGE_SIZE`."""
-    head = "client {} of {}:".format(i + 1, n).encode()
+    head = f"client {i + 1} of {n}:".encode()
     return head + b"." * (MESSAGE_SIZE - 1 - len(head)) + b"\n"
 
 
@@ -79,12 +78,12 @@ async def step_load_one_after_another(context):
 # -- observing ------------------------------------------------------------------------------
 def _check_echoes(echoes, n):
     """Each of the *n* clients got its own message back."""
-    assert len(echoes) == n, "expected {} echoes, got {}".format(n, len(echoes))
+    assert len(echoes) == n, f"expected {n} echoes, got {len(echoes)}"
     wrong = [i for i, echo in enumerate(echoes) if echo != message(i, n)]
     if wrong:
         first = wrong[0]
-        raise AssertionError("expected each of {} clients to get its own message back; {} did not, "
-                             "client {} got {!r}".format(n, len(wrong), first + 1, echoes[first]))
+        raise AssertionError(f"expected each of {n} clients to get its own message back; "
+                             f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}")
 
 
 @then("each of them is echoed its own message in full")
@@ -108,5 +107,5 @@ async def step_load_accepted(context):
     world = context.world
     n = world.load_clients
     await world.record.wait_accepted(n)
-    assert world.record.accepted == n, "expected {} accepted connections, the server accepted {}".format(
-        n, world.record.accepted)
+    assert world.record.accepted == n, (
+        f"expected {n} accepted connections, the server accepted {world.record.accepted}")

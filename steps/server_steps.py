@@ -2,88 +2,71 @@
 
 import asyncio
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import given, then, when
 
-from asyncio_server_spec.handlers import HANDLER_NAMES
-from asyncio_server_spec.servers import APIS
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference.waiting import within
 
-
-@with_pattern("|".join(APIS))
-def parse_api(text):
-    return text
-
-
-#: How the features name the handlers of asyncio_server_spec.handlers.
-HANDLER_PHRASES = {
-    "echoes what it receives": "echo",
-    "holds each connection open": "hold",
-    "closes each connection at once": "close",
-    "raises an error": "raise",
-}
-assert set(HANDLER_PHRASES.values()) == set(HANDLER_NAMES)
-
-
-@with_pattern("|".join(HANDLER_PHRASES))
-def parse_handler(text):
-    return HANDLER_PHRASES[text]
-
-
-register_type(Api=parse_api, Handler=parse_handler)
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 
 # -- creating -----------------------------------------------------------------
 @given("a server started with {api:Api}")
 async def step_server_started(context, api):
+    """A server made by *api* with the echo handler, on loopback (or at a
+    socket file in the temp dir for the Unix APIs); it becomes *the* server."""
     await context.world.start(api)
 
 
 @given("a server started with {api:Api} with start_serving off")
 async def step_server_not_serving_api(context, api):
+    """As "a server started with {api}", with start_serving=False."""
     await context.world.start(api, start_serving=False)
-
-
-@given("a server started with start_serving off")
-async def step_server_not_serving(context):
-    await context.world.start("start_server", start_serving=False)
 
 
 @given("a server whose handler {handler:Handler}")
 async def step_server_with_handler(context, handler):
+    """A start_server server on loopback with one of the named handlers."""
     await context.world.start("start_server", handler)
 
 
 @given("a server started with {api:Api} whose handler {handler:Handler}")
 async def step_server_api_with_handler(context, api, handler):
+    """A server made by *api* with one of the named handlers."""
     await context.world.start(api, handler)
 
 
 @given("a server asked to listen on {host} port 0")
 async def step_server_on_host(context, host):
+    """A start_server server given *host* and port 0; the host asked for is kept."""
     context.world.asked_host = host
     await context.world.start("start_server", host=host, port=0)
+
+
+@given("another server asked to listen on {host} port 0")
+async def step_another_server_on_host(context, host):
+    """A second start_server server on *host*, port 0; the first is kept as
+    ``world.first_server`` / ``world.first_address``."""
+    world = context.world
+    world.first_server, world.first_address = world.server, world.address
+    await world.start("start_server", host=host, port=0)
 
 
 # -- acting on the server --------------------------------------------------------
 @when("the server is closed")
 def step_close(context):
-    context.world.server.close()
-
-
-@when("the server is closed again")
-def step_close_again(context):
+    """server.close(), called from a step (no await after it)."""
     context.world.server.close()
 
 
 @when("start_serving() is awaited")
-@when("start_serving() is awaited again")
 async def step_start_serving(context):
+    """await server.start_serving(), bounded."""
     await within(context.world.server.start_serving(), "start_serving() to return")
 
 
 @when("serve_forever() runs in a task")
 async def step_serve_forever_task(context):
+    """server.serve_forever() in a task of its own (``world.serve_forever_task``)."""
     world = context.world
     world.serve_forever_task = world.track_task(world.server.serve_forever())
     await asyncio.sleep(0)  # let the task reach its first suspension point
@@ -91,6 +74,7 @@ async def step_serve_forever_task(context):
 
 @when("the serve_forever() task is cancelled")
 async def step_cancel_serve_forever(context):
+    """Cancel the serve_forever() task and wait (bounded) for it to end."""
     task = context.world.serve_forever_task
     task.cancel()
     await context.world.attempt(task, "the cancelled serve_forever() task to finish")
@@ -98,6 +82,7 @@ async def step_cancel_serve_forever(context):
 
 @when("serve_forever() is awaited a second time")
 async def step_second_serve_forever(context):
+    """A second serve_forever() while one runs; its outcome is kept."""
     await context.world.attempt(
         context.world.server.serve_forever(), "a second serve_forever() to give up"
     )
@@ -105,11 +90,13 @@ async def step_second_serve_forever(context):
 
 @when("wait_closed() is awaited")
 async def step_wait_closed(context):
+    """await server.wait_closed(), bounded."""
     await within(context.world.server.wait_closed(), "wait_closed() to return")
 
 
 @when("wait_closed() is started in a task")
 async def step_wait_closed_task(context):
+    """server.wait_closed() in a task of its own (``world.wait_closed_task``)."""
     world = context.world
     world.wait_closed_task = world.track_task(world.server.wait_closed())
     await asyncio.sleep(0)
@@ -117,6 +104,7 @@ async def step_wait_closed_task(context):
 
 @when("the server is used in an async with block that then ends")
 async def step_async_with(context):
+    """``async with server:`` around nothing; whether it served inside is noted."""
     server = context.world.server
 
     async def use():
@@ -127,63 +115,38 @@ async def step_async_with(context):
 
 
 # -- observing the server ------------------------------------------------------
-@then("the server is serving")
-def step_is_serving(context):
-    assert context.world.server.is_serving() is True, "is_serving() is not True"
-
-
-@then("the server is not serving")
-def step_is_not_serving(context):
-    assert context.world.server.is_serving() is False, "is_serving() is not False"
+@then("the server {serving:IsServing}")
+def step_is_serving(context, serving):
+    """server.is_serving() is True ("is serving") or False ("is not serving")."""
+    assert context.world.server.is_serving() is serving, f"is_serving() is not {serving}"
 
 
 @then("it failed with {name}")
 def step_failed_with(context, name):
+    """The outcome the last attempt kept is an exception of class *name*."""
     outcome = context.world.outcome
-    assert type(outcome).__name__ == name, "expected {}, got {!r}".format(name, outcome)
+    assert type(outcome).__name__ == name, f"expected {name}, got {outcome!r}"
 
 
 @then("the serve_forever() task ended cancelled")
 def step_serve_forever_cancelled(context):
+    """The serve_forever() task is already done, and cancelled."""
     task = context.world.serve_forever_task
-    assert task.done() and task.cancelled(), "task state: {!r}".format(task)
-
-
-@then("wait_closed() has not returned while the client is served")
-async def step_wait_closed_pending(context):
-    world = context.world
-    # a full echo round trip runs the loop through many iterations
-    assert await world.client.echo(b"still here") == b"still here"
-    assert not world.wait_closed_task.done(), "wait_closed() returned while a client was connected"
-
-
-@then("wait_closed() returns")
-async def step_wait_closed_returns(context):
-    await within(context.world.wait_closed_task, "wait_closed() to return")
-
-
-@given("another server asked to listen on {host} port 0")
-async def step_another_server_on_host(context, host):
-    world = context.world
-    world.first_server, world.first_address = world.server, world.address
-    await world.start("start_server", host=host, port=0)
+    assert task.done() and task.cancelled(), f"task state: {task!r}"
 
 
 @then("the two servers listen on different ports")
 def step_different_ports(context):
+    """The first and the second server's ports differ."""
     world = context.world
-    assert world.first_address[1] != world.address[1], "both on port {}".format(world.address[1])
+    assert world.first_address[1] != world.address[1], f"both on port {world.address[1]}"
 
 
 @then("each server echoes its own client")
 async def step_each_echoes(context):
+    """A client of each of the two servers gets its own line back."""
     world = context.world
     for address in (world.first_address, world.address):
         client = await world.connect(address)
-        tag = "to {}\n".format(address[1]).encode()
+        tag = f"to {address[1]}\n".encode()
         assert await client.echo(tag) == tag
-
-
-@then("the server was serving inside the block")
-def step_serving_inside(context):
-    assert context.world.serving_inside_block is True

@@ -2,31 +2,29 @@
 
 from behave import then
 
-from asyncio_server_spec.servers import listening_addresses
+from asyncio_server_spec.reference.servers import listening_addresses
+
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 
-@then("server.sockets is empty")
-def step_sockets_empty(context):
-    sockets = context.world.server.sockets
-    assert len(sockets) == 0, "server.sockets is {!r}".format(sockets)
-
-
-@then("server.sockets holds {n:d} listening socket")
-@then("server.sockets holds {n:d} listening sockets")
+@then("server.sockets holds {n:ListeningSockets}")
 def step_sockets_count(context, n):
+    """server.sockets has *n* entries ("no listening sockets", "1 listening socket", ...)."""
     sockets = context.world.server.sockets
-    assert len(sockets) == n, "server.sockets is {!r}".format(sockets)
+    assert len(sockets) == n, f"server.sockets is {sockets!r}"
 
 
 @then("the server listens on the host asked for, on a port the system picked")
 def step_listens_on_host(context):
+    """The server's first listening address is the host asked for, with a port other than 0."""
     host, port = listening_addresses(context.world.server)[0][:2]
-    assert host == context.world.asked_host, "bound to {!r}".format(host)
+    assert host == context.world.asked_host, f"bound to {host!r}"
     assert port != 0, "the port is still 0"
 
 
 @then("repr(server) lists the listening socket with family and type as {style}")
 def step_repr_style(context, style):
+    """repr(server) names the listening socket's family and type as *style* (enum names or numbers)."""
     text = repr(context.world.server)
     host, port = context.world.address
     expected = {
@@ -34,49 +32,53 @@ def step_repr_style(context, style):
         "numbers": "family=2, type=1",
     }[style]
     assert text.startswith("<Server sockets=("), text
-    assert expected in text, "{!r} not in {}".format(expected, text)
-    assert "laddr=('{}', {})".format(host, port) in text, text
+    assert expected in text, f"{expected!r} not in {text}"
+    assert f"laddr=('{host}', {port})" in text, text
 
 
 @then("repr(server) lists no sockets")
 def step_repr_empty(context):
+    """repr(server) lists no listening socket."""
     text = repr(context.world.server)
     assert text == "<Server sockets=()>", text
 
 
 @then("server.sockets is a tuple built afresh on each access")
 def step_sockets_fresh_tuple(context):
+    """Each access to server.sockets gives a new tuple object."""
     server = context.world.server
     first, second = server.sockets, server.sockets
-    assert type(first) is tuple, "server.sockets is a {}: {!r}".format(type(first).__name__, first)
+    assert type(first) is tuple, f"server.sockets is a {type(first).__name__}: {first!r}"
     assert first is not second, "server.sockets gave the same object twice"
 
 
 @then("every access lists the same listening sockets")
 def step_sockets_same_content(context):
+    """Every access to server.sockets lists the same sockets."""
     server = context.world.server
 
     def described(sockets):
         return [(s.fileno(), s.getsockname()) for s in sockets]
 
     first, second = described(server.sockets), described(server.sockets)
-    assert first == second, "{!r} != {!r}".format(first, second)
+    assert first == second, f"{first!r} != {second!r}"
     assert first and all(fd >= 0 for fd, _ in first), first
 
 
 @then("server.sockets is an empty tuple, not None")
 def step_sockets_empty_tuple(context):
+    """server.sockets is an empty tuple (not None)."""
     sockets = context.world.server.sockets
-    assert sockets == () and type(sockets) is tuple, "server.sockets is {!r}".format(sockets)
+    assert sockets == () and type(sockets) is tuple, f"server.sockets is {sockets!r}"
 
 
 @then("the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects")
 def step_sockets_are_wrappers(context):
+    """Each listening socket is an asyncio TransportSocket, not a socket.socket."""
     import socket
-
     from asyncio import trsock
 
     for sock in context.world.server.sockets:
-        assert isinstance(sock, trsock.TransportSocket), "{!r}".format(sock)
-        assert not isinstance(sock, socket.socket), "{!r}".format(sock)
+        assert isinstance(sock, trsock.TransportSocket), f"{sock!r}"
+        assert not isinstance(sock, socket.socket), f"{sock!r}"
         assert sock.getsockname()[:2] == tuple(context.world.address[:2]), sock

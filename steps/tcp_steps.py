@@ -7,45 +7,19 @@ import asyncio
 import errno
 import socket
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import given, then, when
 
-from asyncio_server_spec import kernel, servers
+from asyncio_server_spec.reference import kernel, servers, sockets
+from asyncio_server_spec.reference.scenario import is_server
+
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 PING = b"ping\n"
-
-#: Socket options a step may pass by name, as ``name=value``.
-TCP_OPTIONS = ("backlog", "reuse_address", "reuse_port", "keep_alive")
-
-#: Options of an accepted connection's socket a step may read, by name.
-SOCKET_OPTIONS = {
-    "SO_KEEPALIVE": (socket.SOL_SOCKET, socket.SO_KEEPALIVE),
-    "TCP_NODELAY": (socket.IPPROTO_TCP, socket.TCP_NODELAY),
-}
 
 FAMILIES = {"IPv4": socket.AF_INET, "IPv6": socket.AF_INET6}
 
 #: Where a client goes to reach a socket bound to a wildcard address.
 LOOPBACK_FOR = {"0.0.0.0": "127.0.0.1", "::": "::1"}
-
-
-@with_pattern("|".join(TCP_OPTIONS))
-def parse_tcp_option(text):
-    return text
-
-
-@with_pattern("|".join(SOCKET_OPTIONS))
-def parse_socket_option(text):
-    return text
-
-
-@with_pattern("readline|readuntil")
-def parse_read_method(text):
-    return text
-
-
-register_type(TcpOption=parse_tcp_option, SocketOption=parse_socket_option,
-              ReadMethod=parse_read_method)
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -75,92 +49,9 @@ def _bound(server):
     )
 
 
-def _is_server(outcome):
-    return hasattr(outcome, "sockets") and hasattr(outcome, "close")
-
-
-async def _attempt_server(world, coro, what):
-    """Try to create a server; keep the result or exception in world.outcome.
-    A server that was made after all is tracked, so cleanup closes it."""
-    outcome = await world.attempt(coro, what)
-    if _is_server(outcome):
-        world.servers.append(outcome)
-    return outcome
-
-
-def _close_at_cleanup(world, sock):
-    """Close a socket the scenario opened itself when the scenario ends.
-
-    Cleanup cancels every task left over; this one closes the sockets then.
-    """
-    if not hasattr(world, "own_sockets"):
-        world.own_sockets = []
-
-        async def closer():
-            try:
-                await asyncio.get_running_loop().create_future()
-            finally:
-                for own in world.own_sockets:
-                    own.close()
-
-        world.track_task(closer())
-    world.own_sockets.append(sock)
-    return sock
-
-
-def _reporting_handler(read, record):
-    """A stream handler that awaits ``read(reader)`` -- which returns the
-    report of what it got, as text -- and sends the client that report as one
-    line (or what the read failed with); it then reads on to the end of the
-    connection (so that closing it never discards unread input)."""
-
-    async def handler(reader, writer):
-        record.transports.append(writer.transport)  # for cleanup
-        try:
-            report = await read(reader)
-        except Exception as exc:  # the failure *is* the report
-            report = "failed with {}".format(type(exc).__name__)
-        writer.write(report.encode() + b"\n")
-        try:
-            while await reader.read(65536):
-                pass
-        except (ConnectionError, OSError):
-            pass
-        writer.close()
-
-    return handler
-
-
-def _line_handler(method, record):
-    """A handler that reads one line with *method* (readline or readuntil)
-    and reports how long it was, or what the call failed with."""
-
-    async def read_line(reader):
-        try:
-            if method == "readline":
-                line = await reader.readline()
-            else:
-                line = await reader.readuntil(b"\n")
-        except Exception as exc:
-            return "{}() failed with {}".format(method, type(exc).__name__)
-        return "{}() returned a line of {} bytes".format(method, len(line))
-
-    return _reporting_handler(read_line, record)
-
-
-def _read_once_handler(n, record):
-    """A handler that calls read(*n*) once and reports how many bytes it got."""
-
-    async def read_once(reader):
-        data = await reader.read(n)
-        return "read({}) returned {} bytes".format(n, len(data))
-
-    return _reporting_handler(read_once, record)
-
-
-# -- servers on chosen addresses ---------------------------------------------------
 @given("a server started with {api:Api} on {hosts} at port {port}")
 async def step_server_on_hosts(context, api, hosts, port):
+    """A server made by *api* with host *hosts* (one, or several joined by 'and') and port *port*."""
     world = context.world
     kwargs = dict(host=_hosts(hosts), port=_value(port))
     world.asked_host = kwargs["host"]
@@ -170,11 +61,13 @@ async def step_server_on_hosts(context, api, hosts, port):
 
 @given("a server started with start_server on every interface, by host {host}")
 async def step_server_everywhere(context, host):
+    """start_server on every interface, by host None or '' and port 0."""
     await context.world.start("start_server", host={"None": None, "''": ""}[host], port=0)
 
 
 @given("a server started with start_server on every interface, but with family {family}")
 async def step_server_everywhere_family(context, family):
+    """start_server on every interface (host None), port 0, restricted to *family*."""
     await context.world.start(
         "start_server", host=None, port=0, family=getattr(socket, family)
     )
@@ -182,24 +75,27 @@ async def step_server_everywhere_family(context, family):
 
 @given("a server started with start_server with host None and getaddrinfo flags {flags:d}")
 async def step_server_flags(context, flags):
+    """start_server with host None, port 0 and getaddrinfo *flags*."""
     await context.world.start("start_server", host=None, port=0, flags=flags)
 
 
 @when("a server is created with start_server without host, port or sock")
 async def step_server_without_address(context):
+    """Try asyncio.start_server with no host, port or sock; the outcome is kept."""
     world = context.world
 
     async def noop(reader, writer):
         writer.close()
 
-    await _attempt_server(world, asyncio.start_server(noop), "start_server() without an address")
+    await world.attempt_server(asyncio.start_server(noop), "start_server() without an address")
 
 
 @then("the server listens exactly on {addresses}")
 def step_listens_exactly_on(context, addresses):
+    """The server's listening (family, host, port) triples are exactly *addresses*."""
     wanted = sorted(tuple(part.split(" ")) for part in addresses.split(" and "))
     bound = [(family, host) for family, host, _ in _bound(context.world.server)]
-    assert bound == wanted, "the server listens on {}".format(_bound(context.world.server))
+    assert bound == wanted, f"the server listens on {_bound(context.world.server)}"
 
 
 @then("each listening socket has a port of its own, picked by the system")
@@ -208,20 +104,22 @@ async def step_port_of_its_own(context):
     # can coincide by chance (about one in ten thousand).  If they do, the
     # server is made again, at most twice: a server that uses one port for
     # all its sockets coincides every time.
+    """With port 0, each listening socket got its own port, not 0."""
     world = context.world
     api, kwargs = world.tcp_creation
     for _ in range(3):
         ports = [port for _, _, port in _bound(world.server)]
-        assert len(ports) > 1, "only one listening socket: {}".format(_bound(world.server))
-        assert 0 not in ports, "a socket is still on port 0: {}".format(_bound(world.server))
+        assert len(ports) > 1, f"only one listening socket: {_bound(world.server)}"
+        assert 0 not in ports, f"a socket is still on port 0: {_bound(world.server)}"
         if len(set(ports)) == len(ports):
             return
         await world.start(api, **kwargs)
-    raise AssertionError("the listening sockets share a port: {}".format(_bound(world.server)))
+    raise AssertionError(f"the listening sockets share a port: {_bound(world.server)}")
 
 
 @then("a client reaching each listening socket is echoed")
 async def step_each_socket_echoes(context):
+    """A client connecting to each listening address (wildcards via loopback) is echoed."""
     world = context.world
     sockets = list(world.server.sockets)
     assert sockets, "the server has no listening socket"
@@ -229,44 +127,44 @@ async def step_each_socket_echoes(context):
         host, port = sock.getsockname()[:2]
         client = await world.connect((LOOPBACK_FOR.get(host, host), port))
         reply = await client.echo(PING)
-        assert reply == PING, "{}:{} echoed {!r}".format(host, port, reply)
+        assert reply == PING, f"{host}:{port} echoed {reply!r}"
 
 
 # -- sock= -------------------------------------------------------------------------
 @given("a TCP socket the caller has bound to 127.0.0.1 but not made listen")
 def step_caller_socket(context):
+    """An IPv4 TCP socket bound to 127.0.0.1, not listening, kept for the scenario."""
     world = context.world
-    sock = _close_at_cleanup(world, socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-    sock.bind(("127.0.0.1", 0))
+    sock = sockets.bound_tcp_socket(world, "127.0.0.1")
     world.caller_socket = sock
     world.caller_address = sock.getsockname()
 
 
 @when("a server is started with {api:Api} on that socket")
 async def step_server_on_socket(context, api):
+    """A server made by *api* with sock= the caller's socket."""
     await context.world.start(api, sock=context.world.caller_socket)
 
 
 @when("a server is created with start_server on that socket and also {what}")
 async def step_server_on_socket_and(context, what):
+    """Try start_server with sock= and one more address argument; the outcome is kept."""
     world = context.world
     name, _, value = what.partition(" ")
     extra = {name: value if name == "host" else _value(value)}
-    await _attempt_server(
-        world,
-        world.start("start_server", sock=world.caller_socket, **extra),
-        "start_server() with sock and {}".format(what),
+    await world.attempt_server(world.start("start_server", sock=world.caller_socket, **extra),
+        f"start_server() with sock and {what}",
     )
 
 
 @then("the server listens on the caller's socket")
 def step_listens_on_caller_socket(context):
+    """The server's one listening socket is the caller's socket, now listening."""
     world = context.world
     names = [sock.getsockname() for sock in world.server.sockets]
-    assert names == [world.caller_address], "the server listens on {!r}, not {!r}".format(
-        names, world.caller_address)
+    assert names == [world.caller_address], f"the server listens on {names!r}, not {world.caller_address!r}"
     try:
-        accepting = world.caller_socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+        accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
         raise AssertionError("expected the caller's socket to be the listening socket; its file "
                              f"descriptor is no longer usable ({exc.strerror})") from None
@@ -275,8 +173,9 @@ def step_listens_on_caller_socket(context):
 
 @then("the caller's socket is closed")
 def step_caller_socket_closed(context):
+    """The caller's socket object has been closed (fileno() is -1)."""
     sock = context.world.caller_socket
-    assert sock.fileno() == -1, "the caller's socket is still open: {!r}".format(sock)
+    assert sock.fileno() == -1, f"the caller's socket is still open: {sock!r}"
 
 
 # -- two servers on one port -------------------------------------------------------
@@ -284,6 +183,7 @@ def step_caller_socket_closed(context):
 async def step_server_left_time_wait(context):
     # The server closes the connection first, so its end of it stays in the
     # kernel (FIN_WAIT/TIME_WAIT) for a minute, bound to the server's port.
+    """A server closed after it ended a connection first (its side lingers in TIME_WAIT)."""
     world = context.world
     await world.start("start_server", "close")
     client = await world.connect()
@@ -294,11 +194,13 @@ async def step_server_left_time_wait(context):
 
 @when("another server is created on the same port")
 async def step_another_server_same_port(context):
+    """Try a second server on the first one's port; the outcome is kept."""
     await _another_on_same_port(context.world, {})
 
 
 @when("another server is created on the same port with {option:TcpOption}={value}")
 async def step_another_server_same_port_with(context, option, value):
+    """As the step above, with one socket option given as name=value."""
     await _another_on_same_port(context.world, {option: _value(value)})
 
 
@@ -306,25 +208,26 @@ async def _another_on_same_port(world, options):
     # world.start() would make the new server *the* server; the first one stays it
     host, port = world.address[:2]
     world.first_port = port
-    await _attempt_server(
-        world,
+    await world.attempt_server(
         servers.create("start_server", "echo", world.record, host=host, port=port, **options),
-        "a second server on port {}".format(port),
+        f"a second server on port {port}",
     )
 
 
 @then("the error is EADDRINUSE (address already in use)")
 def step_error_addr_in_use(context):
+    """The kept outcome is an OSError with errno EADDRINUSE."""
     outcome = context.world.outcome
-    assert isinstance(outcome, OSError), "expected an OSError, got {!r}".format(outcome)
-    assert outcome.errno == errno.EADDRINUSE, "errno is {} ({!r})".format(outcome.errno, outcome)
+    assert isinstance(outcome, OSError), f"expected an OSError, got {outcome!r}"
+    assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
 
 
 @then("the second server listens on the same port")
 def step_second_same_port(context):
+    """The second server was created, listens on the first one's port and serves."""
     world = context.world
     second = world.outcome
-    if not _is_server(second):
+    if not is_server(second):
         taken = kernel.listener_owner((world.address[0], world.first_port)) == "other process"
         raise AssertionError(
             f"expected a second server on port {world.first_port}; it was not created: {second!r}"
@@ -338,81 +241,6 @@ def step_second_same_port(context):
 
 @then("both servers listen on the same port")
 def step_both_same_port(context):
+    """As the step above, and the first server still serves too."""
     step_second_same_port(context)
     assert context.world.server.is_serving(), "the first server is not serving"
-
-
-# -- socket options ----------------------------------------------------------------
-@given("a server started with {option:TcpOption}={value}")
-async def step_server_with_option(context, option, value):
-    await context.world.start("start_server", **{option: _value(value)})
-
-
-@when("a server is created with {option:TcpOption}={value}")
-async def step_create_with_option(context, option, value):
-    world = context.world
-    await _attempt_server(
-        world, world.start("start_server", **{option: _value(value)}),
-        "start_server() with {}={}".format(option, value),
-    )
-
-
-@then("the listening socket lets at most {n:d} connections wait to be accepted")
-def step_backlog(context, n):
-    sockets = context.world.server.sockets
-    assert len(sockets) == 1, "server.sockets is {!r}".format(sockets)
-    backlog = kernel.listen_backlog(sockets[0])
-    assert backlog == n, "the kernel lets {} connections wait, not {}".format(backlog, n)
-
-
-@then("the accepted connection has {option:SocketOption} {state}")
-def step_accepted_option(context, option, state):
-    assert state in ("on", "off"), state
-    writers = context.world.record.writers
-    assert writers, "no connection was accepted"
-    level, name = SOCKET_OPTIONS[option]
-    value = writers[-1].get_extra_info("socket").getsockopt(level, name)
-    assert bool(value) == (state == "on"), "{} is {} on the accepted socket".format(option, value)
-
-
-# -- start_server's reader limit ---------------------------------------------------
-@given("a server started with a reader limit of {limit:d} bytes "
-       "whose handler reads one line with {method:ReadMethod}()")
-async def step_server_with_limit(context, limit, method):
-    await context.world.start("start_server", _line_handler(method, context.world.record),
-                              limit=limit)
-
-
-@given("a server started with start_unix_server and a reader limit of {limit:d} bytes "
-       "whose handler reads one line with {method:ReadMethod}()")
-async def step_unix_server_with_limit(context, limit, method):
-    """start_unix_server, at a socket file in the temp dir, given *limit*."""
-    world = context.world
-    await world.start("start_unix_server", _line_handler(method, world.record), limit=limit)
-
-
-@given("a server started with a reader limit of {limit:d} bytes "
-       "whose handler reads once with read({n:d})")
-async def step_server_with_limit_read_once(context, limit, n):
-    """start_server given *limit*, whose handler makes one read(n) call."""
-    await context.world.start("start_server", _read_once_handler(n, context.world.record),
-                              limit=limit)
-
-
-@given("a server started without a reader limit whose handler reads one line with "
-       "{method:ReadMethod}()")
-async def step_server_default_limit(context, method):
-    await context.world.start("start_server", _line_handler(method, context.world.record))
-
-
-@when("a client sends a line of {n:d} bytes")
-async def step_client_sends_line(context, n):
-    client = await context.world.connect()
-    await client.send(b"x" * (n - 1) + b"\n")
-
-
-@then("the handler reports that {report}")
-async def step_handler_reports(context, report):
-    client = context.world.client
-    line = await client.readline("the handler's report")
-    assert line.decode().rstrip("\n") == report, "the handler reported {!r}".format(line)

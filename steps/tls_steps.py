@@ -2,15 +2,14 @@
 verifying and non-verifying clients, and the TLS timeouts."""
 
 import asyncio
-import socket
 import ssl
 
-from behave import given, register_type, then, when
-from parse import with_pattern
+from behave import given, then, when
 
-from asyncio_server_spec import tls
-from asyncio_server_spec.servers import APIS
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import sockets, tls
+from asyncio_server_spec.reference.waiting import within
+
+import step_types  # noqa: F401 -- registers the step vocabulary's types
 
 PING = b"ping over tls\n"
 HOST = tls.HOST
@@ -18,19 +17,9 @@ HOST = tls.HOST
 GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
-#: A small kernel send buffer keeps most of a bulk write queued in the server's transport.
-SMALL_SNDBUF = 65536
-
-@with_pattern("|".join(APIS))
-def parse_tls_api(text):
-    return text
-
-
-register_type(TlsApi=parse_tls_api)
-
 
 # -- servers ---------------------------------------------------------------------
-@given("a TLS server started with {api:TlsApi}")
+@given("a TLS server started with {api:Api}")
 async def step_tls_server(context, api):
     """A server made by *api* with the test certificate as ssl= (on loopback,
     or at a socket file for the Unix APIs)."""
@@ -39,6 +28,7 @@ async def step_tls_server(context, api):
 
 @given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
 async def step_tls_server_handshake_timeout(context, seconds):
+    """A TLS start_server server given ssl_handshake_timeout=*seconds*."""
     context.world.tls_timeout = seconds
     await context.world.start(
         "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
@@ -48,6 +38,7 @@ async def step_tls_server_handshake_timeout(context, seconds):
 @given("a TLS server that closes each connection at once, "
        "with an SSL shutdown timeout of {seconds:g} seconds")
 async def step_tls_server_shutdown_timeout(context, seconds):
+    """A TLS start_server server that closes each connection, given ssl_shutdown_timeout=*seconds*."""
     context.world.tls_timeout = seconds
     await context.world.start(
         "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
@@ -56,6 +47,7 @@ async def step_tls_server_shutdown_timeout(context, seconds):
 
 @when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
 async def step_handshake_timeout_without_ssl(context, seconds):
+    """Try start_server with ssl_handshake_timeout but without ssl; the outcome is kept."""
     await context.world.attempt(
         context.world.start("start_server", ssl_handshake_timeout=seconds),
         "start_server() with ssl_handshake_timeout and no ssl",
@@ -64,6 +56,7 @@ async def step_handshake_timeout_without_ssl(context, seconds):
 
 @when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
 async def step_shutdown_timeout_attempt(context, seconds):
+    """Try start_server with ssl and ssl_shutdown_timeout; the outcome is kept."""
     await context.world.attempt(
         context.world.start(
             "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
@@ -75,14 +68,14 @@ async def step_shutdown_timeout_attempt(context, seconds):
 # -- clients ---------------------------------------------------------------------
 @when("a client that trusts another CA connects over TLS")
 async def step_untrusting_client(context):
+    """A TLS client verifying against an unrelated CA tries to connect; the outcome is kept."""
     await context.world.attempt(
         context.world.connect(ssl=tls.contexts()["untrusting"], server_hostname=HOST),
         "a TLS connection from a client that trusts another CA",
     )
 
 
-@when("a plain TCP client sends a line of text")
-@when("a client without TLS sends a line of text to the socket file")
+@when("a client without TLS sends a line of text")
 async def step_plain_client_sends(context):
     """A client that speaks no TLS connects to the server's address (a TCP
     port or a socket file) and sends a line of plain text."""
@@ -92,6 +85,7 @@ async def step_plain_client_sends(context):
 
 @when("a plain TCP client connects and sends nothing")
 async def step_plain_client_silent(context):
+    """A plain TCP client connects and sends nothing; the clock for the timeout starts."""
     world = context.world
     world.tls_clock_start = world.loop.time()
     await world.connect()
@@ -109,7 +103,7 @@ async def step_tls_bulk_writer(context, n, seconds):
 
     async def handler(reader, writer):
         record.writers.append(writer)
-        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SMALL_SNDBUF)
+        sockets.shrink_send_buffer(writer)
         writer.write(b"x" * (n * 1024 * 1024))  # no drain: the client does not read
         record.count("accepted")
         try:
@@ -126,31 +120,22 @@ async def step_tls_bulk_writer(context, n, seconds):
 
 
 async def _handshake_by_hand(world):
-    """A plain TCP client that completes the TLS handshake through memory BIOs;
-    returns the client, its SSLObject and its incoming and outgoing BIOs."""
-    client = await world.connect()  # plain TCP: TLS is driven by hand below
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    tls_object = tls.contexts()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
-    while True:
-        try:
-            tls_object.do_handshake()
-            break
-        except ssl.SSLWantReadError:
-            await _flush(client, outgoing)
-            data = await client.read(65536, "TLS handshake data from the server")
-            assert data, "the server ended the connection during the TLS handshake"
-            incoming.write(data)
-    return client, tls_object, incoming, outgoing
+    """A plain TCP client that completes the TLS handshake by hand
+    (:func:`~asyncio_server_spec.reference.tls.handshake_by_hand`); returns the
+    client, its SSLObject and its incoming and outgoing BIOs."""
+    client = await world.connect()  # plain TCP: TLS is driven by hand
+    return (client, *await tls.handshake_by_hand(client))
 
 
 @when("a client completes the TLS handshake but never answers the server's TLS close")
 async def step_client_ignores_tls_close(context):
+    """A client completes the handshake by hand and then never answers the server's close_notify."""
     world = context.world
     client, tls_object, incoming, outgoing = await _handshake_by_hand(world)
     # the server's shutdown timer cannot start before it has our last
     # handshake message, which is sent only now
     world.tls_clock_start = world.loop.time()
-    await _flush(client, outgoing)
+    await tls.flush(client, outgoing)
     world.tls_client = tls_object
     world.tls_incoming = incoming
 
@@ -161,16 +146,10 @@ async def step_client_half_closes(context):
     handler is running, and never reads what the server sends."""
     world = context.world
     client, _tls, _incoming, outgoing = await _handshake_by_hand(world)
-    await _flush(client, outgoing)
+    await tls.flush(client, outgoing)
     await world.record.wait_accepted(1)  # the handler has queued its data
     world.tls_clock_start = world.loop.time()
     await client.write_eof()
-
-
-async def _flush(client, outgoing):
-    pending = outgoing.read()
-    if pending:
-        await client.send(pending)
 
 
 # -- observations -----------------------------------------------------------------
@@ -185,17 +164,19 @@ async def step_trusting_client_echoed(context):
                              f"the handshake failed: {exc}") from None
     assert client.is_tls, "expected a TLS connection; the client's connection is not TLS"
     reply = await client.echo(PING)
-    assert reply == PING, "expected the echo {!r}, got {!r}".format(PING, reply)
+    assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
 
 
 @then("the plain text never reached the handler")
 def step_plain_text_not_received(context):
+    """The handler received no bytes at all."""
     received = context.world.record.received
-    assert received == b"", "the handler received {!r}".format(received)
+    assert received == b"", f"the handler received {received!r}"
 
 
 @then("the client receives the server's TLS close")
 async def step_client_receives_tls_close(context):
+    """The hand-driven client reads the server's TLS close_notify."""
     world = context.world
     while True:
         data = await world.client.read(65536, "the server's TLS close_notify")
@@ -210,33 +191,32 @@ async def step_client_receives_tls_close(context):
 
 @then("the server ends the connection, not before {seconds:g} seconds have passed")
 async def step_server_ends_after(context, seconds):
+    """The client sees the end of the connection, and not before the TLS timeout."""
     world = context.world
-    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
-        seconds, world.tls_timeout)
+    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
     assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
     elapsed = world.loop.time() - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
-        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
 
 
 @then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
 async def step_server_side_ends_after(context, seconds):
+    """The server's side of the connection ends, and not before the TLS timeout."""
     world = context.world
-    assert seconds == world.tls_timeout, "the step names {} s, the server has {} s".format(
-        seconds, world.tls_timeout)
+    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
     ended_at = await within(asyncio.shield(world.server_side_ended),
                             "the server to end its side of the connection", seconds + GRACE)
     elapsed = ended_at - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
-        "the connection ended after {:.3f} s, before the {} s timeout".format(elapsed, seconds))
+        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
 
 
 @then("the server's side of the connection is still open {seconds:g} seconds later")
 async def step_server_side_still_open(context, seconds):
     """Bounded wait for an end that must not come (five times the timeout or more)."""
     world = context.world
-    assert seconds >= 5 * world.tls_timeout, "wait at least five times the {} s timeout".format(
-        world.tls_timeout)
+    assert seconds >= 5 * world.tls_timeout, f"wait at least five times the {world.tls_timeout} s timeout"
     done, _ = await asyncio.wait({world.server_side_ended}, timeout=seconds)
-    assert not done, "the server ended the connection after {:.3f} s".format(
-        world.server_side_ended.result() - world.tls_clock_start)
+    elapsed = world.server_side_ended.result() - world.tls_clock_start if done else None
+    assert not done, f"the server ended the connection after {elapsed:.3f} s"

@@ -7,18 +7,20 @@ import socket
 
 from behave import given, then, when
 
-from asyncio_server_spec.handlers import stream_handler
+from asyncio_server_spec.reference.handlers import stream_handler
 
 
 @then("the server is an asyncio Server object")
 def step_is_server_object(context):
+    """The server the API returned is an asyncio.Server."""
     server = context.world.server
-    assert isinstance(server, asyncio.AbstractServer), "{!r} is no AbstractServer".format(server)
-    assert type(server).__name__ == "Server", "the server is a {}".format(type(server).__name__)
+    assert isinstance(server, asyncio.AbstractServer), f"{server!r} is no AbstractServer"
+    assert type(server).__name__ == "Server", f"the server is a {type(server).__name__}"
 
 
 @when("asyncio's Server class is called without arguments")
 def step_call_server_class(context):
+    """asyncio.Server() with no arguments; the outcome is kept."""
     from asyncio.base_events import Server  # asyncio.Server itself only exists from 3.9
 
     try:
@@ -29,6 +31,7 @@ def step_call_server_class(context):
 
 @given("a server started with start_server with a port but no host")
 async def step_server_port_only(context):
+    """start_server given port 0 and no host (every interface); clients use its IPv4 port on loopback."""
     world = context.world
     handler = stream_handler("echo", world.record)
     server = await world.start("start_server", handler, host=None, port=0)
@@ -39,6 +42,8 @@ async def step_server_port_only(context):
 
 @then("every socket in server.sockets listens on the server's address and none is a client")
 def step_sockets_all_listening(context):
+    """Every socket in server.sockets is bound to the server's address and has
+    no peer (none is a connection)."""
     world = context.world
     sockets = list(world.server.sockets)
     assert sockets, "server.sockets is empty"
@@ -48,11 +53,12 @@ def step_sockets_all_listening(context):
             peer = sock.getpeername()
         except OSError:
             continue  # not connected: a listening socket
-        raise AssertionError("{!r} is connected to {!r}".format(sock, peer))
+        raise AssertionError(f"{sock!r} is connected to {peer!r}")
 
 
 @when("serve_forever() runs in a task inside an async with block")
 async def step_serve_forever_in_block(context):
+    """serve_forever() in a task, inside ``async with server:``."""
     world = context.world
     server = world.server
 

@@ -1,16 +1,16 @@
 """Steps for Unix socket servers: the socket file, sock=, abstract names,
 what is removed when, and what is already at the path."""
 
-import asyncio
 import errno
 import os
-import socket
 import stat
 
 from behave import given, then, when
 
-from asyncio_server_spec import servers
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import servers, sockets
+from asyncio_server_spec.reference.waiting import within
+
+import step_types
 
 CONTENT = b"not a socket\n"
 
@@ -24,39 +24,26 @@ def _kind(path):
         return "a socket file"
     if stat.S_ISREG(mode):
         return "a regular file"
-    return "mode {:o}".format(mode)
-
-
-def _close_at_cleanup(world, sock):
-    """Close *sock* when the scenario ends (cleanup cancels leftover tasks)."""
-
-    async def closer():
-        try:
-            await asyncio.get_running_loop().create_future()
-        finally:
-            sock.close()
-
-    world.track_task(closer())
+    return f"mode {mode:o}"
 
 
 def _bound_socket(world, name):
     """A Unix stream socket bound at temp path *name*, closed at cleanup."""
     path = world.temp_path(name)
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    _close_at_cleanup(world, sock)
-    sock.bind(path)
-    return sock, path
+    return sockets.bound_unix_socket(world, path), path
 
 
 # -- what is at the path before the server ------------------------------------------
 @given("a Unix socket bound by the caller at a path")
 def step_caller_socket(context):
+    """A Unix stream socket bound at a temp path, not listening, kept for the scenario."""
     world = context.world
     world.caller_sock, world.unix_path = _bound_socket(world, "caller.sock")
 
 
 @given("a socket file left at a path by a server that has gone")
 def step_stale_socket_file(context):
+    """A socket file at a temp path whose socket has been closed."""
     world = context.world
     sock, world.unix_path = _bound_socket(world, "stale.sock")
     sock.close()  # no listener any more; the file stays
@@ -65,6 +52,7 @@ def step_stale_socket_file(context):
 
 @given("a regular file at a path")
 def step_regular_file(context):
+    """A regular file with known content at a temp path."""
     world = context.world
     world.unix_path = world.temp_path("regular")
     with open(world.unix_path, "wb") as out:
@@ -74,6 +62,7 @@ def step_regular_file(context):
 # -- starting servers -------------------------------------------------------------------
 @given("a server started with start_unix_server on that socket")
 async def step_server_on_caller_socket(context):
+    """start_unix_server with sock= the caller's socket; it becomes the server."""
     world = context.world
     server = await within(
         servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
@@ -84,11 +73,13 @@ async def step_server_on_caller_socket(context):
 
 @given("a server started with start_unix_server at that path")
 async def step_server_at_that_path(context):
+    """start_unix_server at the path the scenario prepared."""
     await context.world.start("start_unix_server", path=context.world.unix_path)
 
 
 @given("a server started with start_unix_server at an abstract socket name")
 async def step_server_abstract(context):
+    """start_unix_server at a Linux abstract socket name (a leading NUL byte)."""
     world = context.world
     # unique per scenario; the part after the NUL byte also names a path that
     # must stay free of files
@@ -98,12 +89,14 @@ async def step_server_abstract(context):
 
 @given("a server started with start_unix_server with cleanup_socket off")
 async def step_server_cleanup_off(context):
+    """start_unix_server at a temp path with cleanup_socket=False."""
     await context.world.start("start_unix_server", cleanup_socket=False)
 
 
 @given("another server, which echoes what it receives, started with start_unix_server "
        "at the same path")
 async def step_second_server_same_path(context):
+    """A second start_unix_server at the first server's path."""
     world = context.world
     await world.start("start_unix_server", "echo", path=world.address)
 
@@ -129,69 +122,70 @@ def step_close_first_server(context):
     context.world.servers[0].close()
 
 
-@when("start_unix_server is called with cleanup_socket off")
-async def step_attempt_cleanup_off(context):
-    await context.world.attempt(
-        context.world.start("start_unix_server", cleanup_socket=False),
-        "start_unix_server() with cleanup_socket=False",
-    )
+#: What each way of calling start_unix_server passes, and what its wait is called.
+UNIX_ATTEMPTS = {
+    "with cleanup_socket off": (
+        lambda world: {"cleanup_socket": False}, "start_unix_server() with cleanup_socket=False"),
+    "at that path": (
+        lambda world: {"path": world.unix_path}, "start_unix_server() at a path that is taken"),
+    "with both a path and that socket": (
+        lambda world: {"path": world.temp_path("other.sock"), "sock": world.caller_sock},
+        "start_unix_server() with both path and sock"),
+}
+assert set(UNIX_ATTEMPTS) == set(step_types.UNIX_ATTEMPTS)
 
 
-@when("start_unix_server is called at that path")
-async def step_attempt_at_path(context):
-    await context.world.attempt(
-        context.world.start("start_unix_server", path=context.world.unix_path),
-        "start_unix_server() at a path that is taken",
-    )
-
-
-@when("start_unix_server is called with both a path and that socket")
-async def step_attempt_path_and_sock(context):
+@when("start_unix_server is called {how:UnixAttempt}")
+async def step_attempt_unix_server(context, how):
+    """Try start_unix_server with those arguments; the outcome is kept."""
     world = context.world
-    await world.attempt(
-        world.start("start_unix_server", path=world.temp_path("other.sock"),
-                    sock=world.caller_sock),
-        "start_unix_server() with both path and sock",
-    )
+    arguments, what = UNIX_ATTEMPTS[how]
+    await world.attempt(world.start("start_unix_server", **arguments(world)), what)
 
 
 # -- observations ------------------------------------------------------------------------
 @then("a socket file exists at the server's path")
 def step_socket_file_exists(context):
+    """The server's path holds a socket file."""
     path = context.world.address
-    assert _kind(path) == "a socket file", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "a socket file", f"at {path} there is {_kind(path)}"
 
 
 @then("nothing exists at the server's path")
 def step_nothing_at_path(context):
+    """Nothing is at the server's path any more."""
     path = context.world.address
-    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
 
 
 @then("no file was made for the abstract name")
 def step_no_file_for_abstract(context):
+    """No file exists at the path named after the NUL byte."""
     path = context.world.abstract_name[1:]
-    assert _kind(path) == "nothing", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
 
 
 @then("the listening socket reports the abstract name, as bytes")
 def step_abstract_sockname(context):
+    """The listening socket's name is the abstract name, as bytes."""
     world = context.world
     name = world.server.sockets[0].getsockname()
-    assert name == world.abstract_name.encode(), "the socket is bound to {!r}".format(name)
+    assert name == world.abstract_name.encode(), f"the socket is bound to {name!r}"
 
 
 @then("it failed because the address is in use")
 def step_failed_address_in_use(context):
+    """The kept outcome is an OSError with errno EADDRINUSE."""
     outcome = context.world.outcome
     assert isinstance(outcome, OSError) and outcome.errno == errno.EADDRINUSE, (
-        "expected an OSError with errno EADDRINUSE, got {!r}".format(outcome))
+        f"expected an OSError with errno EADDRINUSE, got {outcome!r}")
 
 
 @then("the regular file is still there, unchanged")
 def step_regular_file_unchanged(context):
+    """The regular file at the path is still there, with its content."""
     path = context.world.unix_path
-    assert _kind(path) == "a regular file", "at {} there is {}".format(path, _kind(path))
+    assert _kind(path) == "a regular file", f"at {path} there is {_kind(path)}"
     with open(path, "rb") as source:
         content = source.read()
-    assert content == CONTENT, "the file now holds {!r}".format(content)
+    assert content == CONTENT, f"the file now holds {content!r}"

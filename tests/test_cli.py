@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from asyncio_server_spec import cli
-from asyncio_server_spec.client import Client, is_refused
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.waiting import within
 
 
 # -- bad input: one line, exit 2 ------------------------------------------------
@@ -39,7 +39,7 @@ def test_a_port_in_use_is_a_usage_error(capsys):
         taken.listen()
         port = taken.getsockname()[1]
         assert cli.main(["serve", "--port", str(port)]) == 2
-    assert "cannot listen on 127.0.0.1:{}".format(port) in capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 # -- serving in-process ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness.spec_run import run_spec
 
 from . import deviants
 
@@ -46,7 +46,7 @@ def _run_against(module, factory):
     # run in one process, as the real loop does, which is much faster.
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
     started = time.monotonic()
-    run = run_spec(["-D", "loop={}:{}".format(module.__name__, factory), "-D", "isolate=" + isolate],
+    run = run_spec(["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate],
                    cwd=str(ROOT), timeout=HANG_LIMIT)
     return run, time.monotonic() - started
 
@@ -75,11 +75,10 @@ def test_the_spec_passes_against_the_real_asyncio():
 def test_the_spec_fails_against_the_deviant(module, catch, deviant_runs):
     assert hasattr(module, catch.factory)
     run, elapsed = deviant_runs[(module.__name__, catch.factory)]
-    assert run.returncode != 0, "the spec passed against {}".format(catch.factory)
-    assert elapsed < HANG_LIMIT, "the run was killed after {} s".format(HANG_LIMIT)
+    assert run.returncode != 0, f"the spec passed against {catch.factory}"
+    assert elapsed < HANG_LIMIT, f"the run was killed after {HANG_LIMIT} s"
     missed = catch.ids - run.failed
-    assert not missed, "these scenarios did not fail: {}\n{}".format(
-        sorted(missed), run.output[-2000:])
+    assert not missed, f"these scenarios did not fail: {sorted(missed)}\n{run.output[-2000:]}"
 
 
 def test_every_deviant_is_catalogued():
@@ -87,7 +86,7 @@ def test_every_deviant_is_catalogued():
         names = {c.factory for c in getattr(module, "CATCHES", [])}
         factories = {n for n, v in vars(module).items()
                      if callable(v) and getattr(v, "__qualname__", "").startswith("deviant_loop.")}
-        assert factories <= names, "{}: uncatalogued {}".format(module.__name__, factories - names)
+        assert factories <= names, f"{module.__name__}: uncatalogued {factories - names}"
 
 
 def test_a_catch_applies_within_its_ored_python_ranges():
@@ -95,3 +94,11 @@ def test_a_catch_applies_within_its_ored_python_ranges():
     assert catch.applies((3, 12, 9)) and catch.applies((3, 13, 14))
     assert not catch.applies((3, 12, 0)) and not catch.applies((3, 13, 15))
     assert not catch.applies((3, 14, 0))
+
+
+def test_a_catch_applies_where_its_python_condition_holds():
+    catch = deviants.Catch("f", "a.b", python=">=3.11.7, <=3.11")
+    assert catch.applies((3, 11, 7)) and catch.applies((3, 11, 12))
+    assert not catch.applies((3, 11, 6)) and not catch.applies((3, 12, 0))
+    assert deviants.Catch("f", "a.b", python="==3.12.1").applies((3, 12, 1))
+    assert not deviants.Catch("f", "a.b", python="==3.12.1").applies((3, 12, 2))

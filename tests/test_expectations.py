@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.expectations import ExpectationError, for_loop, load
-from asyncio_server_spec.versions import condition as python_condition
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness.expectations import ExpectationError, for_loop, load
+from asyncio_server_spec.harness.spec_run import run_spec
+from asyncio_server_spec.harness.versions import condition as python_condition
 
 pytestmark = pytest.mark.slow  # the whole spec, many times over
 
@@ -94,10 +94,10 @@ def _entries():
         for entry in load(str(path)).entries:
             marks = []
             if not _installed(loop):
-                marks.append(pytest.mark.skip(reason="{} is not installed here".format(loop)))
+                marks.append(pytest.mark.skip(reason=f"{loop} is not installed here"))
             elif not entry.applies():
                 marks.append(pytest.mark.skip(reason="the entry does not apply to this Python"))
-            yield pytest.param(loop, entry.id, marks=marks, id="{}:{}".format(loop, entry.id))
+            yield pytest.param(loop, entry.id, marks=marks, id=f"{loop}:{entry.id}")
 
 
 @pytest.fixture(scope="module")
@@ -126,19 +126,19 @@ def test_without_its_entry_the_scenario_fails_the_run(loop, sid, raw_runs):
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
 def test_the_shipped_file_covers_every_divergence(loop, raw_runs, tmp_path):
     if not _installed(loop):
-        pytest.skip("{} is not installed here".format(loop))
+        pytest.skip(f"{loop} is not installed here")
     listed = set(_shipped(loop).applying())
     unlisted = raw_runs(loop).failed - listed
-    assert not unlisted, "{} fails scenarios its file does not list: {}".format(loop, sorted(unlisted))
+    assert not unlisted, f"{loop} fails scenarios its file does not list: {sorted(unlisted)}"
 
 
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
 def test_removing_one_entry_from_the_file_fails_the_run(loop, tmp_path):
     if not _installed(loop):
-        pytest.skip("{} is not installed here".format(loop))
+        pytest.skip(f"{loop} is not installed here")
     entries = sorted(_shipped(loop).applying().values(), key=lambda e: e.id)
     removed, kept = entries[0], entries[1:]
-    text = "".join('[[expected_failure]]\nid = "{}"\nreason = "kept"\n'.format(e.id) for e in kept)
+    text = "".join(f'[[expected_failure]]\nid = "{e.id}"\nreason = "kept"\n' for e in kept)
     run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + _write(tmp_path, text),
                     "--tags=id:" + removed.id], cwd=str(ROOT), timeout=120)
     assert run.returncode != 0, run.output
@@ -149,10 +149,10 @@ def test_removing_one_entry_from_the_file_fails_the_run(loop, tmp_path):
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
 def test_an_entry_for_a_passing_scenario_makes_the_run_fail(loop, tmp_path):
     if not _installed(loop):
-        pytest.skip("{} is not installed here".format(loop))
+        pytest.skip(f"{loop} is not installed here")
     sid = "creating.port-0-picks-free-port"
     assert sid not in _shipped(loop).applying(), "pick a scenario this loop passes"
-    path = _write(tmp_path, '[[expected_failure]]\nid = "{}"\nreason = "stale"\n'.format(sid))
+    path = _write(tmp_path, f'[[expected_failure]]\nid = "{sid}"\nreason = "stale"\n')
     run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid],
                    cwd=str(ROOT), timeout=120)
     assert run.returncode != 0

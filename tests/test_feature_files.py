@@ -10,7 +10,7 @@ import pytest
 from behave.parser import parse_file
 
 from asyncio_server_spec import cli, traceability
-from asyncio_server_spec.results import scenario_id
+from asyncio_server_spec.harness.results import scenario_id
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = str(ROOT / "features")
@@ -27,17 +27,16 @@ def test_every_scenario_has_a_unique_stable_id():
     seen = {}
     for path, scenario in _scenarios():
         sid = scenario_id(scenario.tags)
-        assert sid, "{}: '{}' has no @id: tag".format(path, scenario.name)
-        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.-]+$", sid), "badly formed id {!r}".format(sid)
-        assert sid not in seen, "id {} is used by '{}' and '{}'".format(sid, seen[sid], scenario.name)
+        assert sid, f"{path}: '{scenario.name}' has no @id: tag"
+        assert re.match(r"^[a-z0-9-]+\.[a-z0-9_.-]+$", sid), f"badly formed id {sid!r}"
+        assert sid not in seen, f"id {sid} is used by '{seen[sid]}' and '{scenario.name}'"
         seen[sid] = scenario.name
     assert len(seen) >= 25
 
 
 def test_every_scenario_cites_what_it_checks():
     for scenario in traceability.scenarios(FEATURES):
-        assert scenario.refs, "{}: '{}' has no Docs: or CPython: line".format(
-            scenario.feature, scenario.title)
+        assert scenario.refs, f"{scenario.feature}: '{scenario.title}' has no Docs: or CPython: line"
         for kind, ref in scenario.refs:
             if kind == "docs":
                 assert ref.startswith("https://docs.python.org/3/library/"), ref
@@ -84,7 +83,7 @@ def test_trace_prints_and_writes_the_table(tmp_path):
     assert "| [x#y](https://docs.python.org/3/library/x.html#y) | `a.one` — 3.12+ |" in out.getvalue()
     assert "| gh-1 | `a.one` — 3.12+<br>`a.two` — ≤ 3.11 |" in out.getvalue()
     readme = tmp_path / "README.md"
-    readme.write_text("intro\n{}\nold\n{}\nend\n".format(traceability.BEGIN, traceability.END))
+    readme.write_text(f"intro\n{traceability.BEGIN}\nold\n{traceability.END}\nend\n")
     assert cli.main(["trace", "--features", str(tmp_path), "--write"]) == 0
     text = readme.read_text()
     assert text.startswith("intro\n") and text.endswith("end\n") and "old" not in text
@@ -95,3 +94,71 @@ def test_trace_refuses_a_readme_without_markers(tmp_path, capsys):
     (tmp_path / "README.md").write_text("no markers\n")
     assert cli.main(["trace", "--features", str(tmp_path), "--write"]) == 2
     assert "markers" in capsys.readouterr().err
+
+
+# -- the step vocabulary ------------------------------------------------------------
+#: Run in a process of its own: behave's step registry is global, and loading the
+#: steps here would clash with the spec runs other tests make in this process.
+_VOCABULARY = r"""
+import glob, json, os, sys
+from behave.parser import parse_file
+from behave.runner_util import load_step_modules
+from behave.step_registry import registry
+
+root = sys.argv[1]
+load_step_modules([os.path.join(root, "steps")])
+uses, unmatched = {}, []
+for path in sorted(glob.glob(os.path.join(root, "features", "*.feature"))):
+    for scenario in parse_file(path).walk_scenarios():
+        for step in scenario.all_steps:
+            match = registry.find_match(step)
+            if match is None:
+                unmatched.append(f"{step.location}: {step.keyword} {step.name}")
+            else:
+                key = str(match.location)
+                uses[key] = uses.get(key, 0) + 1
+patterns = [{"type": step_type, "pattern": matcher.pattern, "location": str(matcher.location),
+             "doc": (matcher.func.__doc__ or "").strip()}
+            for step_type, matchers in registry.steps.items() for matcher in matchers]
+print(json.dumps({"patterns": patterns, "uses": uses, "unmatched": unmatched}))
+"""
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _VOCABULARY, str(ROOT)], capture_output=True,
+                          text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def test_every_feature_step_has_a_step_definition(vocabulary):
+    assert vocabulary["unmatched"] == []
+
+
+def test_every_step_pattern_is_used_by_some_feature(vocabulary):
+    unused = [f"{p['location']}: @{p['type']}({p['pattern']!r})" for p in vocabulary["patterns"]
+              if p["location"] not in vocabulary["uses"]]
+    assert unused == [], "step patterns no feature uses:\n" + "\n".join(unused)
+
+
+def test_every_step_has_a_docstring(vocabulary):
+    # behave --steps-catalog shows it
+    bare = [f"{p['location']}: {p['pattern']!r}" for p in vocabulary["patterns"] if not p["doc"]]
+    assert bare == [], "steps without a docstring:\n" + "\n".join(bare)
+
+
+def test_the_step_vocabulary_stays_small(vocabulary):
+    # one wording per idea (issue 9): the vocabulary was 170 patterns and shrinks from here
+    assert len(vocabulary["patterns"]) <= 147
+
+
+def test_step_files_are_short_and_build_no_sockets():
+    for path in sorted((ROOT / "steps").glob("*.py")):
+        text = path.read_text()
+        assert len(text.splitlines()) <= 250, f"{path.name} is longer than 250 lines"
+        for made_here in ("socket.socket(", "ssl.MemoryBIO(", "setsockopt(", "create_default_context("):
+            assert made_here not in text, f"{path.name} makes {made_here}...): that belongs in reference/"

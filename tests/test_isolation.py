@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec import isolation
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness import isolation
+from asyncio_server_spec.harness.spec_run import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +65,7 @@ def test_replay_plays_back_each_step():
     ], signal.SIGSEGV, False, "")
     replay = isolation.Replay(report)
     assert replay.next_step() is None
-    with pytest.raises(AssertionError, match="^no echo$"):
+    with pytest.raises(AssertionError, match=r"^no echo$"):
         replay.next_step()
     with pytest.raises(AssertionError, match="killed by SIGSEGV"):
         replay.next_step()  # the step it died in

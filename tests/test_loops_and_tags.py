@@ -3,8 +3,8 @@ import sys
 
 import pytest
 
-from asyncio_server_spec import active_tags, versions
-from asyncio_server_spec.loops import LoopSelectionError, loop_factory
+from asyncio_server_spec.harness import active_tags, versions
+from asyncio_server_spec.harness.loops import LoopSelectionError, loop_factory
 
 
 def make_loop():
@@ -66,7 +66,7 @@ def test_versions_compare_at_the_precision_written(running, tag, category, expec
 
 
 def test_a_bad_version_in_a_tag_is_named():
-    with pytest.raises(ValueError, match="'3.x' is not a version"):
+    with pytest.raises(ValueError, match=r"'3\.x' is not a version"):
         active_tags.value_provider("asyncio", (3, 11, 7))["python.min_version"].matches("3.x")
 
 
@@ -111,7 +111,7 @@ def test_the_matcher_selects_scenarios_by_version_and_loop():
 
 def test_the_os_category_is_the_platform():
     matcher = active_tags.matcher("asyncio")
-    assert not matcher.should_skip_with_tags(["use.with_os={}".format(sys.platform)])
+    assert not matcher.should_skip_with_tags([f"use.with_os={sys.platform}"])
     assert matcher.should_skip_with_tags(["use.with_os=plan9"])
 
 

@@ -23,7 +23,7 @@ import zipfile
 
 import pytest
 
-from asyncio_server_spec.results import read_log
+from asyncio_server_spec.harness.results import read_log
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_PATTERNS = ("features/*.feature", "features/README.md", "steps/*.py",
@@ -70,6 +70,9 @@ def test_the_wheel_carries_every_file_of_the_spec(wheel):
     shipped = {name for name in names if name.startswith("asyncio_server_spec/spec/")}
     assert shipped == expected, f"unexpected files in the spec: {sorted(shipped - expected)}"
     assert "asyncio_server_spec/cli.py" in names
+    # package data of the sub-packages: the test certificates and the site's templates
+    assert "asyncio_server_spec/reference/certs/ca.pem" in names
+    assert "asyncio_server_spec/report/templates/index.html.j2" in names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
@@ -139,7 +142,7 @@ def _installed_run(bin_dir, loop, cwd):
 @pytest.mark.slow
 def test_the_installed_package_runs_its_own_copy(installed, tmp_path):
     proc = _check([str(installed / "python"), "-c",
-                   "import asyncio_server_spec.behave_run as b; print(b.spec_root())"],
+                   "import asyncio_server_spec.harness.behave_run as b; print(b.spec_root())"],
                   cwd=str(tmp_path), env=_clean_env())
     root = proc.stdout.strip()
     assert os.path.join("site-packages", "asyncio_server_spec", "spec") in root, root

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec import parallel
+from asyncio_server_spec.harness import parallel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ def _verdicts(loop, jobs, tmp_path):
 def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
     if ":" not in loop and importlib.util.find_spec(loop) is None:
         pytest.skip(f"{loop} does not install on this Python")
-    one, header_one, alone = _verdicts(loop, 1, tmp_path)
+    one, _, alone = _verdicts(loop, 1, tmp_path)
     four, header_four, shared = _verdicts(loop, 4, tmp_path)
     assert alone == shared, {k: (alone.get(k), shared.get(k)) for k in set(alone) | set(shared)
                              if alone.get(k) != shared.get(k)}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness.spec_run import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 8
@@ -55,7 +55,7 @@ def test_a_probe_accepted_by_another_process_is_not_this_process_listening():
     import subprocess
     import sys
 
-    from asyncio_server_spec import client, kernel
+    from asyncio_server_spec.reference import client, kernel
 
     other = subprocess.Popen(
         [sys.executable, "-c", "import socket, sys\n"

@@ -2,9 +2,9 @@
 hand-written logs in tests/fixtures/results/, and the pages opened in a real
 headless browser (Debian's chromium through Playwright)."""
 
+import glob
 import html
 import json
-import glob
 import os
 import re
 from collections import Counter
@@ -302,7 +302,7 @@ def test_feature_page_reads_as_the_spec(site):
     assert "From 3.12.1, wait_closed() waits until connected clients have gone" in body
     assert "@id:closing.wait-closed-waits-for-client" in body and "Python 3.12.1+" in body
     assert "Given a server whose handler echoes what it receives" in body
-    assert "Then wait_closed() has not returned while the client is served" in body
+    assert "Then wait_closed() has not finished while the client is served" in body
     assert '<a href="https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed">' in raw
     assert '<a href="https://github.com/python/cpython/issues/79033">gh-79033</a>' in raw
     assert "Note:" in text(page.select("section", "scenario", id="closing.refuses-before-any-await")[0])

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.results import ResultLog, read_log, scenario_id
-from asyncio_server_spec.spec_run import SpecRun, run_spec
+from asyncio_server_spec.harness.results import ResultLog, read_log, scenario_id
+from asyncio_server_spec.harness.spec_run import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,8 @@ def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
     assert header["ended"] == end["ended"] and running is None
     assert end["counts"] == {"pass": 1, "not-applicable": 1}
     assert len(scenarios) == 2
-    assert all(json.loads(line) for line in open(path))
+    with open(path) as lines:
+        assert all(json.loads(line) for line in lines)
 
 
 def test_a_missing_results_file_has_nothing(tmp_path):

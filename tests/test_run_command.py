@@ -9,9 +9,10 @@ import sys
 import pytest
 from behave.formatter import _registry
 
-from asyncio_server_spec import behave_run, cli
-from asyncio_server_spec.formatters import DescribedPrettyFormatter
-from asyncio_server_spec.loops import LoopSelectionError, checked_loop_factory
+from asyncio_server_spec import cli
+from asyncio_server_spec.harness import behave_run
+from asyncio_server_spec.harness.formatters import DescribedPrettyFormatter
+from asyncio_server_spec.harness.loops import LoopSelectionError, checked_loop_factory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ONE_SCENARIO = "--tags=id:closing.leaves-clients-open"
@@ -117,7 +118,7 @@ def test_the_spec_root_holds_what_behave_needs():
 
 def test_a_source_checkout_runs_its_own_files():
     # an editable install (or PYTHONPATH=src): no copy inside the package
-    if os.path.isdir(os.path.join(os.path.dirname(behave_run.__file__), "spec")):
+    if os.path.isdir(os.path.join(os.path.dirname(os.path.dirname(behave_run.__file__)), "spec")):
         pytest.skip("this asyncio_server_spec is an installed wheel, which carries its own copy")
     assert os.path.samefile(behave_run.spec_root(), ROOT)
 

@@ -4,11 +4,16 @@ import asyncio
 
 import pytest
 
-from asyncio_server_spec import servers
-from asyncio_server_spec.client import Client, is_refused
-from asyncio_server_spec.handlers import HANDLER_NAMES, HandlerFailure, protocol_factory, stream_handler
-from asyncio_server_spec.record import ServerRecord
-from asyncio_server_spec.waiting import within
+from asyncio_server_spec.reference import servers
+from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.handlers import (
+    HANDLER_NAMES,
+    HandlerFailure,
+    protocol_factory,
+    stream_handler,
+)
+from asyncio_server_spec.reference.record import ServerRecord
+from asyncio_server_spec.reference.waiting import within
 
 
 @pytest.fixture
@@ -101,7 +106,8 @@ async def test_a_missing_unix_socket_counts_as_refused(tmp_path):
 async def test_a_short_reply_fails_clearly(record, tmp_path):
     server, address = await _serve("start_server", "close", record, tmp_path)
     client = await Client.connect(address)
-    with pytest.raises(AssertionError, match=r"expected 4 bytes from the server; the connection ended after 0: b''"):
+    expected = r"expected 4 bytes from the server; the connection ended after 0: b''"
+    with pytest.raises(AssertionError, match=expected):
         await client.receive_exactly(4)
     await _closed(server, client)
 
@@ -111,8 +117,8 @@ async def test_a_reset_while_reading_fails_clearly(record, tmp_path):
     client = await Client.connect(address)
     await record.wait_accepted(1)
     record.writers[0].transport.abort()  # the server drops the connection, unannounced
-    with pytest.raises(AssertionError, match="expected 4 bytes from the server; the connection "
-                                             "(ended after 0|failed while reading)"):
+    with pytest.raises(AssertionError, match=r"expected 4 bytes from the server; the connection "
+                                              r"(ended after 0|failed while reading)"):
         await client.receive_exactly(4)
     assert await client.sees_eof() is True
     await _closed(server, client)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.spec_run import run_spec
+from asyncio_server_spec.harness.spec_run import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAPS = "tests.loop_traps."

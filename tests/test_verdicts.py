@@ -2,10 +2,18 @@
 
 import pytest
 
-from asyncio_server_spec.expectations import Expectation
-from asyncio_server_spec.verdicts import (
-    EXPECTED_FAILURE, HARNESS_ERROR, NOT_APPLICABLE, PASS, UNEXPECTED_FAILURE, UNEXPECTED_PASS,
-    Outcome, Verdicts, decide)
+from asyncio_server_spec.harness.expectations import Expectation
+from asyncio_server_spec.harness.verdicts import (
+    EXPECTED_FAILURE,
+    HARNESS_ERROR,
+    NOT_APPLICABLE,
+    PASS,
+    UNEXPECTED_FAILURE,
+    UNEXPECTED_PASS,
+    Outcome,
+    Verdicts,
+    decide,
+)
 
 KNOWN = Expectation("a.one", "known divergence", "https://example.invalid/1")
 

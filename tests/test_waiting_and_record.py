@@ -2,8 +2,8 @@ import asyncio
 
 import pytest
 
-from asyncio_server_spec.record import ServerRecord
-from asyncio_server_spec.waiting import WaitTimeout, WasCancelled, within
+from asyncio_server_spec.reference.record import ServerRecord
+from asyncio_server_spec.reference.waiting import WaitTimeout, WasCancelled, within
 
 
 async def test_within_returns_the_result():
@@ -70,7 +70,7 @@ async def test_release_all_resolves_every_hold_token():
 
 
 async def test_settle_lets_scheduled_callbacks_run():
-    from asyncio_server_spec.waiting import settle
+    from asyncio_server_spec.reference.waiting import settle
 
     ran = []
     asyncio.get_running_loop().call_soon(ran.append, 1)

@@ -1,14 +1,17 @@
 """asyncio-server-spec: an executable specification of asyncio's socket-server API.
 
-The package holds the thin reference module that the behave steps drive:
+The package has three parts, plus the tools at the top:
 
-- :mod:`.waiting`  -- every wait bounded by a timeout that names what it waited for;
-- :mod:`.record`   -- an observable record of what the server side saw;
-- :mod:`.handlers` -- the named connection handlers the spec uses;
-- :mod:`.servers`  -- creating servers the four documented ways;
-- :mod:`.client`   -- a loopback client that connects, echoes and detects refusal/EOF;
-- :mod:`.loops`    -- choosing the event loop implementation by name;
-- :mod:`.cli`      -- ``python -m asyncio_server_spec serve``.
+- :mod:`.reference` -- what the spec drives and observes: servers created the
+  documented ways, the named handlers, an independent loopback client, the
+  server-side record, bounded waits, TLS material, kernel facts and the
+  per-scenario :class:`~.reference.scenario.World`;
+- :mod:`.harness` -- running the spec against one event loop: loop selection,
+  Python versions and active tags, expectation files, verdicts and their
+  attribution, isolation, results logs, parallel runs, behave integration;
+- :mod:`.report` -- the results site built from results logs;
+- :mod:`.cli` (``python -m asyncio_server_spec``), :mod:`.traceability`,
+  :mod:`.benchmark`.
 """
 
 __version__ = "0.1.0"

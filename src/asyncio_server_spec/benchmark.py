@@ -53,14 +53,15 @@ def measure(loop, jobs, extra=()):
                    "--jobs", str(jobs), "--results", results, *extra]
         started = time.monotonic()
         proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              universal_newlines=True, check=False)
+                              text=True, check=False)
         wall = time.monotonic() - started
         counts = {}
         if os.path.exists(results):
-            for line in open(results, encoding="utf-8"):
-                record = json.loads(line)
-                if record.get("record") == "scenario":
-                    counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+            with open(results, encoding="utf-8") as lines:
+                for line in lines:
+                    record = json.loads(line)
+                    if record.get("record") == "scenario":
+                        counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
         return wall, proc.returncode, counts
 
 

@@ -13,10 +13,12 @@ import os
 import signal
 import sys
 
-from . import behave_run, parallel, servers, traceability
-from .loops import LoopSelectionError, checked_loop_factory
-from .record import ServerRecord
-from .waiting import WaitTimeout, within
+from . import traceability
+from .harness import behave_run, parallel
+from .harness.loops import LoopSelectionError, checked_loop_factory
+from .reference import servers
+from .reference.record import ServerRecord
+from .reference.waiting import WaitTimeout, within
 
 #: Seconds the shutdown may wait for open connections to end.
 SHUTDOWN_TIMEOUT = 5.0
@@ -36,9 +38,9 @@ def _port(text):
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("{!r} is not a port number (0-65535)".format(text))
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError("{} is out of range; a port is 0-65535".format(port))
+        raise argparse.ArgumentTypeError(f"{port} is out of range; a port is 0-65535")
     return port
 
 
@@ -94,9 +96,11 @@ def build_parser():
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=0, help="TCP port; 0 (default) picks a free one")
     serve.add_argument("--unix", metavar="PATH", help="listen on a Unix socket at PATH instead of TCP")
-    serve.add_argument("--loop", default="asyncio", help="event loop: asyncio, uvloop, rloop or module:factory")
+    serve.add_argument("--loop", default="asyncio",
+                       help="event loop: asyncio, uvloop, rloop or module:factory")
     trace = commands.add_parser("trace", help="print the traceability table of the features")
-    trace.add_argument("--features", default="features", help="the features directory (default: features)")
+    trace.add_argument("--features", default="features",
+                       help="the features directory (default: features)")
     trace.add_argument("--write", action="store_true", help="update the table in FEATURES/README.md")
     report = commands.add_parser("report", help="build the results site from results logs")
     report.add_argument("--out", required=True, metavar="DIR", help="the directory to write the site into")
@@ -171,7 +175,7 @@ def run_spec(options):
 def trace(options, out=sys.stdout):
     """Print the traceability table, or write it into the features' README."""
     if not os.path.isdir(options.features):
-        raise UsageError("{} is not a directory of feature files".format(options.features))
+        raise UsageError(f"{options.features} is not a directory of feature files")
     if not options.write:
         out.write(traceability.table(options.features))
         return 0
@@ -180,7 +184,7 @@ def trace(options, out=sys.stdout):
         with open(readme, encoding="utf-8") as old:
             text = traceability.render(old.read(), options.features)
     except (OSError, ValueError) as exc:
-        raise UsageError("cannot update {}: {}".format(readme, exc))
+        raise UsageError(f"cannot update {readme}: {exc}")
     with open(readme, "w", encoding="utf-8") as new:
         new.write(text)
     print("updated " + readme, file=out)
@@ -235,8 +239,8 @@ async def serve(options, stop=None, out=sys.stdout, ready=None):
                 "start_server", "echo", record, host=options.host, port=options.port
             )
     except OSError as exc:
-        target = "unix:" + options.unix if options.unix is not None else "{}:{}".format(options.host, options.port)
-        raise UsageError("cannot listen on {}: {}".format(target, exc.strerror or exc))
+        target = "unix:" + options.unix if options.unix is not None else f"{options.host}:{options.port}"
+        raise UsageError(f"cannot listen on {target}: {exc.strerror or exc}")
     for signum in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(signum, stop.set)
@@ -273,8 +277,8 @@ async def shut_down(server, record, out):
             )
         await within(server.wait_closed(), "the server to close", SHUTDOWN_TIMEOUT)
     except WaitTimeout as exc:
-        print("shutdown incomplete: {}".format(exc), file=out, flush=True)
-    print("closed ({} connection(s) served)".format(record.accepted), file=out, flush=True)
+        print(f"shutdown incomplete: {exc}", file=out, flush=True)
+    print(f"closed ({record.accepted} connection(s) served)", file=out, flush=True)
 
 
 def run(options):
@@ -294,5 +298,5 @@ def main(argv=None):
         commands = {"trace": trace, "report": report, "run": run_spec, "serve": run}
         return commands[options.command](options)
     except UsageError as exc:
-        print("asyncio_server_spec: error: {}".format(exc), file=sys.stderr)
+        print(f"asyncio_server_spec: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -7,33 +7,32 @@ through ``loop.create_server``, so every way of creating a server is covered.
 """
 
 import asyncio
-import sys
 
-from asyncio_server_spec.versions import in_range
+from asyncio_server_spec.harness import versions
 
 
 class Catch:
     """A deviant (a factory in the same module) and the scenario ids that must
-    fail against it, on the Python versions given (inclusive, at the
-    precision written, like the spec's active tags)."""
+    fail against it, on the Python versions given: *python* is a condition
+    like the expectation files' (``">=3.12.1"``, ``">=3.11.7, <=3.11"``),
+    *python_ranges* ranges like the spec's ``@use.with_python=A..B`` tags,
+    ORed; both read by :mod:`asyncio_server_spec.harness.versions`, at the
+    precision written."""
 
-    def __init__(self, factory, *ids, min_python=None, max_python=None, python_ranges=()):
+    def __init__(self, factory, *ids, python=None, python_ranges=()):
         assert ids, "a deviant must name the scenarios that catch it"
         self.factory = factory
         self.ids = set(ids)
-        self.min_python = min_python
-        self.max_python = max_python
-        #: ranges written like the spec's ``@use.with_python=A..B`` tags, ORed
+        self.python = python
+        self._holds = versions.condition(python) if python else None
         self.python_ranges = tuple(python_ranges)
 
     def applies(self, version_info=None):
-        version = tuple(version_info or sys.version_info)[:3]
-        if self.min_python and version[: len(self.min_python)] < self.min_python:
-            return False
-        if self.max_python and version[: len(self.max_python)] > self.max_python:
+        version = versions.running(version_info)
+        if self._holds is not None and not self._holds(version):
             return False
         if self.python_ranges:
-            return any(in_range(text, version) for text in self.python_ranges)
+            return any(versions.in_range(text, version) for text in self.python_ranges)
         return True
 
 

@@ -98,7 +98,7 @@ class _AexitClosesOnlyOnSuccess:
 
 class _ReprAsList:
     def __repr__(self):
-        return "<Server sockets={!r}>".format(list(self.sockets))
+        return f"<Server sockets={list(self.sockets)!r}>"
 
 
 class _GetLoopWrong:
@@ -182,7 +182,7 @@ class _ServeForeverCancelEndsAtOnce:
 class _StartServingRefusesWhenClosed:
     async def start_serving(self):
         if self._sockets is None:
-            raise RuntimeError("server {!r} is closed".format(self))
+            raise RuntimeError(f"server {self!r} is closed")
         await super().start_serving()
 
 
@@ -321,14 +321,13 @@ CATCHES = [
     Catch("sockets_kept_after_close", "sockets.empty-after-close", "async-with.exit-closes"),
     Catch("wait_closed_never_returns", "closing.wait-closed-no-clients"),
     Catch("wait_closed_returns_at_once", "closing.wait-closed-waits-for-client",
-          "tutorial.wait-closed-waits-for-clients", min_python=(3, 12, 1)),
+          "tutorial.wait-closed-waits-for-clients", python=">=3.12.1"),
     Catch("wait_closed_returns_at_once",
           "tutorial.async-with-serve-forever-cancelled-waits-for-client",
           python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
     Catch("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes"),
     Catch("aexit_closes_only_on_success", "async-with.exit-by-exception-closes"),
-    Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close",
-          min_python=(3, 11)),
+    Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close", python=">=3.11"),
     Catch("binds_another_host", "creating.listens-on-host-asked"),
     Catch("get_loop_wrong", "server.get-loop"),
     Catch("close_later", "closing.refuses-before-any-await"),
@@ -337,7 +336,7 @@ CATCHES = [
     Catch("serve_forever_on_closed_hangs", "serve-forever.closed-server-runtime-error"),
     Catch("serve_forever_ignores_close", "serve-forever.close-ends-it"),
     Catch("serve_forever_cancel_waits_for_clients",
-          "serve-forever.cancel-with-client-ends-at-once", max_python=(3, 11)),
+          "serve-forever.cancel-with-client-ends-at-once", python="<=3.11"),
     Catch("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
           python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
     Catch("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug"),
@@ -345,12 +344,12 @@ CATCHES = [
     Catch("sockets_none_after_close", "sockets.empty-tuple-after-close"),
     Catch("sockets_raw", "sockets.transport-socket-wrappers"),
     Catch("aenter_starts_serving", "async-with.entering-does-not-start"),
-    Catch("aexit_waits_for_clients", "async-with.exit-returns-with-client", max_python=(3, 11)),
-    Catch("aexit_does_not_wait", "async-with.exit-waits-for-client", min_python=(3, 12, 1)),
+    Catch("aexit_waits_for_clients", "async-with.exit-returns-with-client", python="<=3.11"),
+    Catch("aexit_does_not_wait", "async-with.exit-waits-for-client", python=">=3.12.1"),
     Catch("has_client_methods", "clients.no-close_clients-before-3-13",
-          "clients.no-abort_clients-before-3-13", max_python=(3, 12)),
-    Catch("close_clients_aborts", "clients.close-clients-flushes", min_python=(3, 13)),
-    Catch("abort_clients_flushes", "clients.abort-clients-drops-unsent", min_python=(3, 13)),
+          "clients.no-abort_clients-before-3-13", python="<=3.12"),
+    Catch("close_clients_aborts", "clients.close-clients-flushes", python=">=3.13"),
+    Catch("abort_clients_flushes", "clients.abort-clients-drops-unsent", python=">=3.13"),
     Catch("client_methods_close_server", "clients.close_clients-keeps-serving",
-          "clients.abort_clients-keeps-serving", min_python=(3, 13)),
+          "clients.abort_clients-keeps-serving", python=">=3.13"),
 ]

@@ -71,7 +71,6 @@ CATCHES = [
     Catch("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client"),
     Catch("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client"),
     Catch("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl"),
-    Catch("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client",
-          min_python=(3, 11)),
-    Catch("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", max_python=(3, 10)),
+    Catch("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11"),
+    Catch("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10"),
 ]

@@ -73,10 +73,9 @@ never_serves_at_once = deviant_loop(adjust_kwargs=_start_serving_never)
 CATCHES = [
     Catch("no_host_means_loopback", "tutorial.no-host-every-interface"),
     Catch("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
-          "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
-          max_python=(3, 11)),
-    Catch("repr_other_style", "tutorial.repr-enum-names", max_python=(3, 10)),
-    Catch("repr_other_style", "tutorial.repr-numbers", min_python=(3, 11)),
+          "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once", python="<=3.11"),
+    Catch("repr_other_style", "tutorial.repr-enum-names", python="<=3.10"),
+    Catch("repr_other_style", "tutorial.repr-numbers", python=">=3.11"),
     Catch("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
           "tutorial.serve-forever-ends-on-close"),
     Catch("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled"),

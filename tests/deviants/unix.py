@@ -99,7 +99,7 @@ def _live_path_refused(kwargs):
         except OSError:
             pass  # nobody listens: a stale file, removed as usual
         else:
-            raise OSError(errno.EADDRINUSE, "a live server listens at {!r}".format(path))
+            raise OSError(errno.EADDRINUSE, f"a live server listens at {path!r}")
         finally:
             probe.close()
     return kwargs
@@ -196,14 +196,13 @@ CATCHES = [
     Catch("stale_file_kept", "unix.stale-socket-file-replaced", "unix.live-path-taken-over"),
     Catch("regular_file_removed", "unix.regular-file-in-the-way"),
     Catch("live_path_refused", "unix.live-path-taken-over"),
-    Catch("path_file_left_on_close", "unix.file-removed-on-close", min_python=(3, 13)),
-    Catch("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close",
-          min_python=(3, 13)),
-    Catch("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", min_python=(3, 13)),
+    Catch("path_file_left_on_close", "unix.file-removed-on-close", python=">=3.13"),
+    Catch("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close", python=">=3.13"),
+    Catch("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", python=">=3.13"),
     Catch("removes_whatever_is_at_the_path", "unix.replaced-file-left-on-close",
-          "unix.taken-over-path-kept-on-close", min_python=(3, 13)),
-    Catch("path_file_removed_on_close", "unix.file-stays-after-close", max_python=(3, 12)),
+          "unix.taken-over-path-kept-on-close", python=">=3.13"),
+    Catch("path_file_removed_on_close", "unix.file-stays-after-close", python="<=3.12"),
     Catch("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close",
-          max_python=(3, 12)),
-    Catch("cleanup_socket_accepted", "unix.cleanup-socket-type-error", max_python=(3, 12)),
+          python="<=3.12"),
+    Catch("cleanup_socket_accepted", "unix.cleanup-socket-type-error", python="<=3.12"),
 ]

@@ -105,7 +105,7 @@ def _check_header(header, path):
     if header is None or header.get("record") != "run":
         raise LogError(f"{path}: line 1 is not a run header (record \"run\"); is this a results log?")
     if header.get("schema") != SCHEMA:
-        raise LogError("{}: results schema {!r}; this reader reads schema {}".format(path, header.get("schema"), SCHEMA))
+        raise LogError(f"{path}: results schema {header.get('schema')!r}; this reader reads schema {SCHEMA}")
 
 
 def _check_scenario(record, path, number):

@@ -11,7 +11,7 @@ import re
 
 from behave.parser import parse_file
 
-from ..results import scenario_id
+from ..harness.results import scenario_id
 
 _LABEL = re.compile(r"^(Docs|CPython|Note):\s*(.*)$")
 _OUTLINE_SUFFIX = re.compile(r"\s+-- @\d+\.\d+(\s.*)?$")
@@ -126,7 +126,8 @@ class Scenario:
         return f"{self.id} {self.title} {self.feature.title}".lower()
 
 
-_BLOCK_START = re.compile(r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)")
+_BLOCK_START = re.compile(
+    r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)")
 
 
 def _paragraphs(path, parsed):
@@ -146,7 +147,8 @@ def _paragraphs(path, parsed):
             current = []
     if current:
         paragraphs.append(current)
-    if [line for paragraph in paragraphs for line in paragraph] != [line.strip() for line in parsed.description]:
+    kept = [line for paragraph in paragraphs for line in paragraph]
+    if kept != [line.strip() for line in parsed.description]:
         return [[line] for line in parsed.description]
     return [" ".join(paragraph) for paragraph in paragraphs]
 

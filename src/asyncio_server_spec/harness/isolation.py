@@ -163,7 +163,7 @@ def fork(time_limit=SCENARIO_TIME_LIMIT):
     """Fork.  In the child return ``(ChildChannel, None)``; in the parent
     return ``(None, ChildReport)`` once the child has ended or been killed."""
     read_fd, write_fd = os.pipe()
-    stderr_file = tempfile.TemporaryFile()
+    stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes it; closed below
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child

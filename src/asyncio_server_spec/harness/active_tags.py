@@ -13,7 +13,7 @@ A scenario that describes the behaviour of some versions only carries tags:
 - ``@use.with_loop=asyncio`` and ``@use.with_os=linux`` (``sys.platform``).
 
 Every version is compared at the precision it is written with
-(:mod:`asyncio_server_spec.versions`).
+(:mod:`asyncio_server_spec.harness.versions`).
 """
 
 import operator

@@ -19,6 +19,12 @@ import contextvars
 HANDLER_NAMES = ("echo", "hold", "close", "raise")
 READ_SIZE = 65536
 
+#: What the handlers written for one observation each (steps/handler_steps.py) send.
+GREETING = b"hello from the handler\n"
+PROBE = b"still open?\n"
+IN_A_TASK = b"in a task\n"
+NOT_IN_A_TASK = b"not in a task\n"
+
 
 class HandlerFailure(Exception):
     """The deliberate failure raised by the ``raise`` handler."""
@@ -85,7 +91,7 @@ def stream_handler(name, record):
         finally:
             record.count("handlers_finished")
 
-    handler.__name__ = "{}_handler".format(name)
+    handler.__name__ = f"{name}_handler"
     return handler
 
 

@@ -27,3 +27,29 @@ def contexts():
     trusting = ssl.create_default_context(cafile=_cert("ca.pem"))
     untrusting = ssl.create_default_context(cafile=_cert("stranger-ca.pem"))
     return {"server": server, "trusting": trusting, "untrusting": untrusting}
+
+
+async def handshake_by_hand(client):
+    """Complete a TLS handshake over *client*'s plain TCP connection through
+    memory BIOs, as a client trusting the test CA; returns its SSLObject and
+    its incoming and outgoing BIOs (the last handshake message is still in
+    *outgoing*: :func:`flush` sends it)."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls_object = contexts()["trusting"].wrap_bio(incoming, outgoing, server_hostname=HOST)
+    while True:
+        try:
+            tls_object.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            await flush(client, outgoing)
+            data = await client.read(65536, "TLS handshake data from the server")
+            assert data, "the server ended the connection during the TLS handshake"
+            incoming.write(data)
+    return tls_object, incoming, outgoing
+
+
+async def flush(client, outgoing):
+    """Send what the SSLObject has written to *outgoing*, if anything."""
+    pending = outgoing.read()
+    if pending:
+        await client.send(pending)

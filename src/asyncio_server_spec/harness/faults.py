@@ -23,7 +23,8 @@ TIMED_OUT = "timed-out"
 CLEANUP = "cleanup"
 HARNESS_ERROR = "harness-error"
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+#: The whole package (reference, harness and tools) is the spec's own code.
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 #: Folders (ending in a separator) and files that hold the spec's own code;

@@ -114,7 +114,7 @@ class Client:
         """Run *coro* on the client thread.  *prompt* names what the loop
         under test should deliver at once: the wait then ends early when the
         loop keeps running on time without delivering it (see
-        :func:`~asyncio_server_spec.waiting.promptly`)."""
+        :func:`~asyncio_server_spec.reference.waiting.promptly`)."""
         if prompt is None:
             return await self._side.call(coro)
         return await promptly(self._side.call(coro), prompt)
@@ -174,7 +174,7 @@ class Client:
         *prompt*: it should end at once (False for an end that comes after a
         timeout of the server's).
 
-        A wait that runs out raises :class:`~asyncio_server_spec.waiting.WaitTimeout`.
+        A wait that runs out raises :class:`~asyncio_server_spec.reference.waiting.WaitTimeout`.
         """
         await self.read_to_end("the server to end the connection", timeout, prompt)
         return True

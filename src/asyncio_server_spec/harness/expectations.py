@@ -44,7 +44,7 @@ class Expectation:
     def describe(self):
         text = self.reason
         if self.link:
-            text += " ({})".format(self.link)
+            text += f" ({self.link})"
         return text
 
 
@@ -68,30 +68,30 @@ def load(path):
         with open(path, "rb") as data:
             document = tomllib.load(data)
     except OSError as exc:
-        raise ExpectationError("cannot read expectations file {}: {}".format(path, exc.strerror))
+        raise ExpectationError(f"cannot read expectations file {path}: {exc.strerror}")
     except tomllib.TOMLDecodeError as exc:
-        raise ExpectationError("expectations file {} is not valid TOML: {}".format(path, exc))
+        raise ExpectationError(f"expectations file {path} is not valid TOML: {exc}")
     unknown_tables = set(document) - {"expected_failure"}
     if unknown_tables:
         raise ExpectationError("expectations file {}: unknown key(s) {}; only [[expected_failure]] entries "
                                "are accepted".format(path, ", ".join(sorted(unknown_tables))))
     entries, seen = [], set()
     for number, raw in enumerate(document.get("expected_failure", []), 1):
-        where = "expectations file {}, entry {}".format(path, number)
+        where = f"expectations file {path}, entry {number}"
         unknown = set(raw) - FIELDS
         if unknown:
             raise ExpectationError("{}: unknown field(s) {}; accepted: {}".format(
                 where, ", ".join(sorted(unknown)), ", ".join(sorted(FIELDS))))
         for field in ("id", "reason"):
             if not isinstance(raw.get(field), str) or not raw[field].strip():
-                raise ExpectationError("{}: '{}' is required (a non-empty string)".format(where, field))
+                raise ExpectationError(f"{where}: '{field}' is required (a non-empty string)")
         if raw["id"] in seen:
             raise ExpectationError("{}: id {!r} is listed twice".format(where, raw["id"]))
         seen.add(raw["id"])
         try:
             entries.append(Expectation(raw["id"], raw["reason"], raw.get("link"), raw.get("python")))
         except ValueError as exc:
-            raise ExpectationError("{}: python = {}".format(where, exc))
+            raise ExpectationError(f"{where}: python = {exc}")
     return Expectations(path, entries)
 
 
@@ -105,7 +105,7 @@ def for_loop(loop_name, setting, directory):
         return Expectations()
     if setting:
         return load(setting)
-    default = os.path.join(directory, "{}.toml".format(loop_name))
+    default = os.path.join(directory, f"{loop_name}.toml")
     if ":" not in loop_name and os.path.exists(default):
         return load(default)
     return Expectations()

@@ -64,7 +64,7 @@ class ServerRecord:
     async def wait_accepted(self, n, timeout=DEFAULT_TIMEOUT):
         """Wait until *n* connections reached a handler -- at once, since the
         client has connected: the wait ends early if the loop keeps running on
-        time without it (:func:`~asyncio_server_spec.waiting.promptly`)."""
+        time without it (:func:`~asyncio_server_spec.reference.waiting.promptly`)."""
         await promptly(self.wait_until(lambda r: r.accepted >= n,
                                        f"{n} connection(s) accepted", timeout),
                        f"{n} connection(s) accepted", timeout)
@@ -72,7 +72,7 @@ class ServerRecord:
     async def wait_finished(self, n, timeout=DEFAULT_TIMEOUT):
         await self.wait_until(
             lambda r: r.handlers_finished >= n,
-            "{} handler(s) finished".format(n),
+            f"{n} handler(s) finished",
             timeout,
         )
 

@@ -21,13 +21,12 @@ import time
 from behave.model_core import Status
 from behave.parser import parse_file
 
+from ..reference.scenario import World, warm_up
 from . import active_tags, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .results import ResultLog, scenario_id
-from .scenario import World, warm_up
-from .verdicts import (EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts,
-                       decide)
+from .verdicts import EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts, decide
 
 
 class Refused(Exception):
@@ -315,5 +314,5 @@ def _spec_version():
     try:
         from importlib import metadata
         return metadata.version("asyncio-server-spec")
-    except Exception:  # noqa: BLE001 -- not installed as a distribution
+    except Exception:  # not installed as a distribution
         return None

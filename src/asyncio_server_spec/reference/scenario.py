@@ -8,8 +8,7 @@ import tempfile
 import threading
 
 from . import client as clients
-from . import kernel
-from . import servers
+from . import kernel, servers
 from .client import Client
 from .record import ServerRecord
 from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
@@ -23,7 +22,7 @@ class World:
     fresh for it and released by :meth:`close`.
 
     The event loop is the loop under test: the steps and the servers run on
-    it.  Clients run on the client thread (:mod:`asyncio_server_spec.client`).
+    it.  Clients run on the client thread (:mod:`asyncio_server_spec.reference.client`).
     """
 
     def __init__(self, new_loop, check_leaks=True):
@@ -45,6 +44,18 @@ class World:
         self.address = None
         self.outcome = None
         self._tmpdir = None
+        self._cleanups = []
+
+    def on_cleanup(self, callback):
+        """Have :meth:`close` call *callback()* -- after the servers are closed
+        and the leftover tasks have ended, last registered first."""
+        self._cleanups.append(callback)
+        return callback
+
+    def keep(self, sock):
+        """A socket the scenario made itself: closed at cleanup; returns *sock*."""
+        self.on_cleanup(sock.close)
+        return sock
 
     def temp_path(self, name):
         """A path in a private temp dir (short, so Unix socket paths fit)."""
@@ -55,7 +66,7 @@ class World:
     # -- servers and clients the steps act on -----------------------------------
     async def start(self, api="start_server", handler="echo", **kwargs):
         """Create a server; by default on this process's own loopback address
-        (:func:`~asyncio_server_spec.kernel.loopback_address`) with an ephemeral port, or
+        (:func:`~asyncio_server_spec.reference.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
 
         An exception from the loop is re-raised, marked so that a verdict says
@@ -111,6 +122,14 @@ class World:
             self.outcome = exc
         return self.outcome
 
+    async def attempt_server(self, coro, what):
+        """:meth:`attempt` to create a server; a server that was made after all
+        is tracked, so cleanup closes it."""
+        outcome = await self.attempt(coro, what)
+        if is_server(outcome) and outcome not in self.servers:
+            self.servers.append(outcome)
+        return outcome
+
     def track_task(self, coro):
         task = self.loop.create_task(coro)
         self.tasks.append(task)
@@ -132,6 +151,7 @@ class World:
             if self._executor_joined:  # its threads (getaddrinfo) end here
                 self.loop.run_until_complete(self.loop.shutdown_default_executor())
         finally:
+            self._run_cleanups()  # (already run, unless the release failed)
             self.loop.close()
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
@@ -185,6 +205,20 @@ class World:
                 asyncio.gather(*leftovers, return_exceptions=True),
                 f"{len(leftovers)} leftover task(s) to finish",
             )
+        self._run_cleanups()
+
+    def _run_cleanups(self):
+        while self._cleanups:
+            callback = self._cleanups.pop()
+            try:
+                callback()
+            except Exception as exc:  # one failing callback must not stop the others
+                self.problems.append(f"the scenario's cleanup of {callback!r} failed: {exc!r}")
+
+
+def is_server(outcome):
+    """True if *outcome* looks like a server (it has sockets and close())."""
+    return hasattr(outcome, "sockets") and hasattr(outcome, "close")
 
 
 def open_fds():
@@ -232,10 +266,10 @@ def warm_up(new_loop):
 
     try:
         world.loop.run_until_complete(within(exercise(), "the warm-up", CLEANUP_TIMEOUT))
-    except Exception:  # noqa: BLE001 -- the scenarios report what is wrong
+    except Exception:  # the scenarios report what is wrong
         pass
     finally:
         try:
             world.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

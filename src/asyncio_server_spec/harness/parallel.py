@@ -23,7 +23,6 @@ from behave.parser import parse_file
 from .results import ResultLog, read_log
 from .verdicts import FAILING, Outcome, Verdicts
 
-
 #: Set in a shard's environment: a shard never starts shards of its own.
 SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
 
@@ -39,7 +38,7 @@ def locations(paths):
     """``file:line`` of every scenario under *paths* (outlines: one per example row)."""
     found = []
     for path in paths:
-        name, sep, line = path.rpartition(":")
+        _name, sep, line = path.rpartition(":")
         if sep and line.isdigit():
             found.append(path)  # one scenario named by the user
             continue

@@ -20,9 +20,10 @@ from behave.exception import ConfigError, TagExpressionError
 from behave.formatter import _registry
 
 #: Formatters registered as behave's ``[behave.formatters]`` section does in the repository.
-FORMATTERS = {"pretty": "asyncio_server_spec.formatters:DescribedPrettyFormatter"}
+FORMATTERS = {"pretty": "asyncio_server_spec.harness.formatters:DescribedPrettyFormatter"}
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+#: The package's top folder (``asyncio_server_spec/``), where a wheel puts ``spec/``.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class SpecError(Exception):

@@ -12,7 +12,7 @@ class WaitTimeout(AssertionError):
     """A bounded wait ran out of time; the message names what was awaited."""
 
     def __init__(self, what, timeout):
-        super().__init__("timed out after {:g} s waiting for {}".format(timeout, what))
+        super().__init__(f"timed out after {timeout:g} s waiting for {what}")
         self.what = what
         self.timeout = timeout
 
@@ -42,7 +42,7 @@ class WasCancelled(AssertionError):
     """
 
     def __init__(self, what):
-        super().__init__("{} ended cancelled".format(what))
+        super().__init__(f"{what} ended cancelled")
         self.what = what
 
 

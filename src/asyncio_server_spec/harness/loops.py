@@ -31,10 +31,10 @@ def loop_factory(name):
         extra = None
         if not module_name or not attribute:
             raise LoopSelectionError(
-                "loop {!r} is not of the form package.module:factory; {}".format(name, ACCEPTED)
+                f"loop {name!r} is not of the form package.module:factory; {ACCEPTED}"
             )
     else:
-        raise LoopSelectionError("unknown loop {!r}; {}".format(name, ACCEPTED))
+        raise LoopSelectionError(f"unknown loop {name!r}; {ACCEPTED}")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
@@ -45,9 +45,7 @@ def loop_factory(name):
             else ACCEPTED
         )
         raise LoopSelectionError(
-            "loop {!r} needs the module {!r}, which cannot be imported ({}); {}".format(
-                name, module_name, exc, hint
-            )
+            f"loop {name!r} needs the module {module_name!r}, which cannot be imported ({exc}); {hint}"
         ) from None
     except BaseException as exc:  # a module that fails at import in any other way
         if isinstance(exc, KeyboardInterrupt):
@@ -58,9 +56,7 @@ def loop_factory(name):
     factory = getattr(module, attribute, None)
     if not callable(factory):
         raise LoopSelectionError(
-            "loop {!r}: {}.{} is not a callable that makes an event loop; {}".format(
-                name, module_name, attribute, ACCEPTED
-            )
+            f"loop {name!r}: {module_name}.{attribute} is not a callable that makes an event loop; {ACCEPTED}"
         )
     return factory
 
@@ -106,7 +102,7 @@ def check_factory_in_child(name, factory):
             message = ""
         except LoopSelectionError as exc:
             message = str(exc)
-        except BaseException as exc:  # noqa: BLE001 -- reported, never raised here
+        except BaseException as exc:  # reported, never raised here
             message = f"loop {name!r}: checking its factory failed with {_one_line(exc)}"
         os.write(write_fd, message.encode())
         os._exit(0)

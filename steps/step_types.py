@@ -1,0 +1,133 @@
+"""The spec's step vocabulary: every custom parse type the steps use, registered
+here once.  A type matches one of a fixed set of phrases; what a phrase means
+is decided by the step that uses it (a type here only names and converts).
+"""
+
+import re
+
+from behave import register_type
+from parse import with_pattern
+
+from asyncio_server_spec.reference.handlers import HANDLER_NAMES
+from asyncio_server_spec.reference.servers import APIS
+
+
+def _one_of(phrases):
+    """A regular expression that matches exactly one of *phrases*."""
+    return "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+
+
+#: How the features name the handlers of asyncio_server_spec.reference.handlers.
+HANDLER_PHRASES = {
+    "echoes what it receives": "echo",
+    "holds each connection open": "hold",
+    "closes each connection at once": "close",
+    "raises an error": "raise",
+}
+assert set(HANDLER_PHRASES.values()) == set(HANDLER_NAMES)
+
+#: The coroutine handler bodies of handler_steps, by how the features describe them.
+COROUTINE_BODIES = (
+    "tells the client whether it runs in a task",
+    "fails with an exception",
+    "waits for the client to send something",
+    "greets the client and returns without closing the writer",
+    "does nothing",
+    "reads everything the client sends",
+)
+
+#: What the loop's exception handler can have been told (handler_steps).
+LOOP_REPORTS = (
+    "the task's exception was never retrieved",
+    "of an unhandled exception in the handler",
+    "of the handler's exception as an error in a callback",
+    "of a CancelledError raised in a callback",
+)
+
+#: What a scenario can wait for to finish (lifecycle_steps).
+AWAITED = ("the serve_forever() task", "leaving the block", "wait_closed()")
+
+#: How start_unix_server can be called to fail (unix_steps).
+UNIX_ATTEMPTS = ("with cleanup_socket off", "at that path", "with both a path and that socket")
+
+#: How much of a bulk write the client can receive (lifecycle_steps).
+BULK_RECEIVED = ("everything the handler wrote", "less than the handler wrote")
+
+TCP_OPTIONS = ("backlog", "reuse_address", "reuse_port", "keep_alive")
+SOCKET_OPTIONS = ("SO_KEEPALIVE", "TCP_NODELAY")
+CLIENT_METHODS = ("close_clients", "abort_clients")
+
+
+@with_pattern(_one_of(APIS))
+def parse_api(text):
+    """A server-creating API: start_server, loop.create_server, ..."""
+    return text
+
+
+@with_pattern(_one_of(HANDLER_PHRASES))
+def parse_handler(text):
+    """A named handler (see HANDLER_PHRASES) -> its name in reference.handlers."""
+    return HANDLER_PHRASES[text]
+
+
+def _phrase_type(phrases):
+    @with_pattern(_one_of(phrases))
+    def parse(text):
+        return text
+
+    return parse
+
+
+@with_pattern(r"is serving|is not serving")
+def parse_is_serving(text):
+    """'is serving' -> True, 'is not serving' -> False."""
+    return text == "is serving"
+
+
+@with_pattern(r"was serving|was not serving")
+def parse_was_serving(text):
+    """'was serving' -> True, 'was not serving' -> False."""
+    return text == "was serving"
+
+
+@with_pattern(r"no listening sockets|\d+ listening sockets?")
+def parse_listening_sockets(text):
+    """'no listening sockets' -> 0, '1 listening socket' -> 1, '2 listening sockets' -> 2."""
+    return 0 if text.startswith("no ") else int(text.split()[0])
+
+
+@with_pattern(r"with a reader limit of \d+ bytes|with start_unix_server and a reader limit of \d+ bytes"
+              r"|without a reader limit")
+def parse_reader_limit(text):
+    """How a reading server is started -> (api, limit or None)."""
+    api = "start_unix_server" if "start_unix_server" in text else "start_server"
+    number = re.search(r"\d+", text)
+    return api, int(number.group()) if number else None
+
+
+@with_pattern(r"reads one line with (?:readline|readuntil)\(\)|reads once with read\(\d+\)")
+def parse_handler_read(text):
+    """What a reading handler does -> ("readline"|"readuntil", None) or ("read", n)."""
+    once = re.fullmatch(r"reads once with read\((\d+)\)", text)
+    if once:
+        return "read", int(once.group(1))
+    return re.search(r"readline|readuntil", text).group(), None
+
+
+register_type(
+    Api=parse_api,
+    Handler=parse_handler,
+    CoroutineBody=_phrase_type(COROUTINE_BODIES),
+    LoopReport=_phrase_type(LOOP_REPORTS),
+    Awaited=_phrase_type(AWAITED),
+    UnixAttempt=_phrase_type(UNIX_ATTEMPTS),
+    BulkReceived=_phrase_type(BULK_RECEIVED),
+    TcpOption=_phrase_type(TCP_OPTIONS),
+    SocketOption=_phrase_type(SOCKET_OPTIONS),
+    ClientMethod=_phrase_type(CLIENT_METHODS),
+    IsServing=parse_is_serving,
+    WasServing=parse_was_serving,
+    ListeningSockets=parse_listening_sockets,
+    ReaderLimit=parse_reader_limit,
+    HandlerRead=parse_handler_read,
+)
