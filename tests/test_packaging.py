@@ -25,6 +25,8 @@ import pytest
 
 from asyncio_server_spec.harness.results import read_log
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_PATTERNS = ("features/*.feature", "features/README.md", "steps/*.py",
                  "environment.py", "expectations/*.toml")

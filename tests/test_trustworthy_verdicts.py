@@ -9,6 +9,8 @@ import pytest
 
 from asyncio_server_spec.harness.spec_run import run_spec
 
+pytestmark = pytest.mark.slow  # the whole spec, many times over
+
 ROOT = Path(__file__).resolve().parents[1]
 TRAPS = "tests.loop_traps."
 CLOSING = ["features/closing.feature", "features/serve_forever.feature",

@@ -110,3 +110,6 @@ async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, 
     finally:
         if not task.done():
             task.cancel()
+            # let what was awaited clean up after itself (bounded: the loop
+            # under test may never finish cancelling it)
+            await asyncio.wait({task}, timeout=TICK * 5)
