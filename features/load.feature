@@ -15,7 +15,7 @@ Feature: Many clients
   Each client's every step is bounded by the usual timeout, and the whole
   load by 5 seconds plus 10 ms per client.
 
-  @id:load.clients-at-once
+  @long @id:load.clients-at-once
   Scenario: A server echoes every one of many clients connected at the same time
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
@@ -28,7 +28,7 @@ Feature: Many clients
     Then each of them is echoed its own message in full
     And the server has accepted exactly one connection per client
 
-  @id:load.clients-one-after-another
+  @long @id:load.clients-one-after-another
   Scenario: A server echoes every one of many clients that connect one after another
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server

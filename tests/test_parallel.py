@@ -13,6 +13,9 @@ from asyncio_server_spec.harness import parallel
 ROOT = Path(__file__).resolve().parents[1]
 
 
+messages = {}
+
+
 def _verdicts(loop, jobs, tmp_path):
     results = tmp_path / f"{loop.replace(':', '_')}-{jobs}.jsonl"
     proc = subprocess.run(
@@ -22,6 +25,8 @@ def _verdicts(loop, jobs, tmp_path):
     records = [json.loads(line) for line in results.read_text().splitlines()]
     header = records[0]
     verdicts = {r["id"]: r["verdict"] for r in records if r.get("record") == "scenario"}
+    messages.update({(r["id"], jobs): r.get("message") for r in records
+                     if r.get("record") == "scenario"})
     return proc, header, verdicts
 
 
@@ -37,8 +42,9 @@ def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
         pytest.skip(f"{loop} does not install on this Python")
     one, _, alone = _verdicts(loop, 1, tmp_path)
     four, header_four, shared = _verdicts(loop, 4, tmp_path)
-    assert alone == shared, {k: (alone.get(k), shared.get(k)) for k in set(alone) | set(shared)
-                             if alone.get(k) != shared.get(k)}
+    assert alone == shared, {k: (alone.get(k), shared.get(k), messages.get((k, 1)),
+                                 messages.get((k, 4)))
+                             for k in set(alone) | set(shared) if alone.get(k) != shared.get(k)}
     assert len(alone) >= 100
     assert one.returncode == four.returncode, four.stdout[-2000:]
     assert header_four["jobs"] == 4 and header_four["ended"]

@@ -53,6 +53,9 @@ def seconds(text):
     return value
 
 
+#: How many times ``-D time_limit`` an isolated ``@long`` scenario may take.
+LONG_FACTOR = 4
+
 #: Clients features/load.feature connects, unless ``-D load_clients=N`` says otherwise.
 DEFAULT_LOAD_CLIENTS = 1000
 #: File descriptors kept free besides the two per load client.
@@ -200,6 +203,15 @@ class ConformanceRun:
                           message="excluded here by " + excluding_tags(scenario.effective_tags))
         self._record(outcome)
 
+    def scenario_time_limit(self, scenario):
+        """How long an isolated scenario may run: ``-D time_limit``, and for a
+        scenario tagged ``@long`` (a load of clients, bounded by its own steps)
+        :data:`LONG_FACTOR` times that, so a loaded machine cannot make a
+        correct loop time out."""
+        if "long" in scenario.effective_tags:
+            return self.time_limit * LONG_FACTOR
+        return self.time_limit
+
     def begin(self, scenario):
         """Start a scenario: fork for it (isolated) or make its world.  Returns
         ``(world, channel)``: in an isolated parent both are None; in the child
@@ -208,7 +220,7 @@ class ConformanceRun:
         if self.log:
             self.log.started(self.current.id)
         if self.isolate:
-            channel, report = isolation.fork(self.time_limit)
+            channel, report = isolation.fork(self.scenario_time_limit(scenario))
             if report is not None:  # the parent: replay what the child did
                 self.current.replay = isolation.Replay(report)
                 return None, None
