@@ -125,6 +125,9 @@ def test_a_directory_gives_its_jsonl_files_once_each():
     (["use.with_python.min_version=3.11.7", "use.with_python.max_version=3.11"], ["3.11.7–3.11.x"]),
     (["use.with_python=3.12.1..3.12.7"], ["3.12.1–3.12.7"]),
     (["use.with_python=3.9..3.10", "use.with_python=3.12.1..3.12.7"], ["3.9–3.10", "3.12.1–3.12.7"]),
+    (["use.with_python=..3.11"], ["≤ 3.11"]),
+    (["use.with_python=3.15..", "use.with_python=3.14.7..3.14"], ["3.14.7–3.14.x", "3.15+"]),
+    (["use.with_python=..3.14.7", "use.with_python=3.15.0"], ["≤ 3.14.7", "3.15.0"]),
 ])
 def test_version_badges_come_from_the_version_tags(tags, badges):
     assert version_badges(tags) == badges

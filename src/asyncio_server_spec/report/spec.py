@@ -16,7 +16,7 @@ from ..harness.results import scenario_id
 _LABEL = re.compile(r"^(Docs|CPython|Note):\s*(.*)$")
 _OUTLINE_SUFFIX = re.compile(r"\s+-- @\d+\.\d+(\s.*)?$")
 _MIN_MAX = re.compile(r"^use\.with_python\.(min|max)_version=(\S+)$")
-_RANGE = re.compile(r"^use\.with_python=(\S+)\.\.(\S+)$")
+_RANGE = re.compile(r"^use\.with_python=(\S+)$")
 _OTHER_ACTIVE = re.compile(r"^(use|not)\.with_(loop|os)=(\S+)$")
 
 
@@ -65,8 +65,19 @@ def _range(low, high):
     return f"{low}–{high}"
 
 
+def _badge(low, high):
+    """``A..B``, ``A..`` (open), ``..B`` or one version ``A`` (``low == high``) as a badge."""
+    if low == high:
+        return low
+    if not high:
+        return f"{low}+"
+    if not low:
+        return f"≤ {high}"
+    return _range(low, high)
+
+
 def _range_key(bounds):
-    return [tuple(int(part) for part in re.findall(r"\d+", bound)) for bound in bounds]
+    return [tuple(int(part) for part in re.findall(r"\d+", bound)) or (0,) for bound in bounds]
 
 
 def version_badges(tags):
@@ -80,8 +91,9 @@ def version_badges(tags):
             bounds[match.group(1)] = match.group(2)
         match = _RANGE.match(tag)
         if match:
-            ranges.append((match.group(1), match.group(2)))
-    badges = [_range(low, high) for low, high in sorted(ranges, key=_range_key)]
+            low, dots, high = match.group(1).partition("..")
+            ranges.append((low, high) if dots else (low, low))
+    badges = [_badge(low, high) for low, high in sorted(ranges, key=_range_key)]
     if "min" in bounds and "max" in bounds:
         badges.insert(0, _range(bounds["min"], bounds["max"]))
     elif "min" in bounds:
@@ -149,8 +161,22 @@ def _paragraphs(path, parsed):
         paragraphs.append(current)
     kept = [line for paragraph in paragraphs for line in paragraph]
     if kept != [line.strip() for line in parsed.description]:
-        return [[line] for line in parsed.description]
-    return [" ".join(paragraph) for paragraph in paragraphs]
+        return [line for line in parsed.description]
+    return [_joined(paragraph) for paragraph in paragraphs]
+
+
+def _joined(lines):
+    """A paragraph's lines as one text; a paragraph whose first line starts
+    with ``- `` is a list, returned as the list of its items."""
+    if not lines[0].startswith("- "):
+        return " ".join(lines)
+    items = []
+    for line in lines:
+        if line.startswith("- "):
+            items.append(line[2:])
+        else:
+            items[-1] += " " + line
+    return items
 
 
 class Feature:
