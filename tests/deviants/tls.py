@@ -2,7 +2,7 @@
 
 import socket
 
-from . import Catch, deviant_loop
+from . import deviant, deviant_loop
 
 _TLS_ONLY = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
 
@@ -48,29 +48,24 @@ def _shutdown_timeout_dropped(kwargs):
     return kwargs
 
 
-ssl_ignored = deviant_loop(adjust_kwargs=_ssl_ignored)
-ssl_ignored_on_unix = deviant_loop(adjust_kwargs=_ssl_ignored_on_unix)
-handshake_timeout_ignored = deviant_loop(adjust_kwargs=_handshake_timeout_ignored)
-handshake_timeout_cut_short = deviant_loop(adjust_kwargs=_handshake_timeout_cut_short)
-handshake_timeout_allowed_without_ssl = deviant_loop(
-    adjust_kwargs=_handshake_timeout_allowed_without_ssl)
+deviant("ssl_ignored", "tls.start_server-echoes-trusting-client",
+        "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
+        "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_ssl_ignored))
+deviant("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
+        "tls.create_unix_server-echoes-trusting-client",
+        "tls.start_unix_server-plain-client-dropped",
+        "tls.create_unix_server-plain-client-dropped")(
+    deviant_loop(adjust_kwargs=_ssl_ignored_on_unix))
+deviant("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_ignored))
+deviant("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_cut_short))
+deviant("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_allowed_without_ssl))
 # 3.11+: the 30 s default applies instead of the timeout asked for
-shutdown_timeout_ignored = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
+deviant("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11")(
+    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
 # up to 3.10: the argument is quietly accepted instead of refused
-shutdown_timeout_accepted = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
-
-
-CATCHES = [
-    Catch("ssl_ignored", "tls.start_server-echoes-trusting-client",
-          "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
-          "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client"),
-    Catch("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
-          "tls.create_unix_server-echoes-trusting-client",
-          "tls.start_unix_server-plain-client-dropped",
-          "tls.create_unix_server-plain-client-dropped"),
-    Catch("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client"),
-    Catch("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client"),
-    Catch("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl"),
-    Catch("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11"),
-    Catch("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10"),
-]
+deviant("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10")(
+    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
