@@ -98,6 +98,16 @@ def _not_as_task(callback):
     return inline
 
 
+def _plain_errors_swallowed(callback):
+    def quiet(reader, writer):
+        try:
+            return callback(reader, writer)
+        except Exception:
+            return None  # neither reported nor closed
+
+    return quiet
+
+
 def _plain_swapped(callback):
     if asyncio.iscoroutinefunction(callback):
         return callback  # coroutine handlers keep the real order
@@ -189,6 +199,10 @@ deviant("handler_not_a_task", "handlers.coroutine-runs-as-task")(
 deviant("plain_handler_arguments_swapped", "handlers.plain-function-is-called",
         "tutorial.handler-may-be-plain-function")(
     _factory(_wrapping_callbacks(_plain_swapped)))
+# a plain function's error vanishes (as before 3.14.8 and 3.15.1)
+deviant("plain_handler_errors_swallowed", "handlers.plain-raise-reported-and-closed",
+        python=">=3.14.8, <3.15 or >=3.15.1")(
+    _factory(_wrapping_callbacks(_plain_errors_swallowed)))
 
 # the error vanishes: no report, no closing
 _errors_swallowed = _factory(_wrapping_coroutines(_swallow_errors))

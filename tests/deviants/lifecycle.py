@@ -212,6 +212,47 @@ class _ServeForeverCancelEndsAtOnce:
             raise
 
 
+@deviant("serve_forever_cancel_leaves_clients", "serve-forever.cancel-closes-clients",
+         "tutorial.async-with-serve-forever-cancelled-closes-clients",
+         python=">=3.13.15, <3.14 or >=3.14.7")
+class _ServeForeverCancelLeavesClients:
+    """A cancelled serve_forever() closes the server and waits for its
+    clients without closing them (as up to 3.13.14 and 3.14.6)."""
+
+    def _serving_forever_tasks(self):
+        if getattr(self, "_deviant_forever_tasks", None) is None:
+            self._deviant_forever_tasks = set()
+        return self._deviant_forever_tasks
+
+    async def serve_forever(self):
+        task = asyncio.current_task()
+        self._serving_forever_tasks().add(task)
+        try:
+            await super().serve_forever()
+        finally:
+            self._serving_forever_tasks().discard(task)
+
+    def close_clients(self):
+        tasks = self._serving_forever_tasks()
+        task = asyncio.current_task() if tasks else None  # a step may call it with no loop running
+        if task in tasks and task.cancelling():
+            return  # called by serve_forever() on its cancellation: leave the clients
+        super().close_clients()
+
+
+@deviant("handlers_in_serving_task_context", "serve-forever.handler-context-from-creation",
+         python=">=3.15")
+class _HandlersInServingTaskContext:
+    """Connections run in the context of the task that starts serving, not in
+    the one the server was created in (as before 3.15)."""
+
+    def _start_serving(self):
+        # no creation context: the listening sockets' reader callbacks, and so
+        # the connections' tasks, take the context current when serving starts
+        self._context = None
+        super()._start_serving()
+
+
 @deviant("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug")
 class _StartServingRefusesWhenClosed:
     async def start_serving(self):

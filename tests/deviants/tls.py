@@ -1,5 +1,7 @@
 """Deviants of TLS servers: ssl, ssl_handshake_timeout, ssl_shutdown_timeout."""
 
+import asyncio
+import asyncio.sslproto as sslproto
 import socket
 
 from . import deviant, deviant_loop
@@ -48,6 +50,35 @@ def _shutdown_timeout_dropped(kwargs):
     return kwargs
 
 
+_patched = []
+
+
+def _timeout_stops_at_close_notify():
+    """A loop factory whose TLS connections stop their shutdown timeout once
+    the close_notify exchange is done -- after the peer's EOF too -- though
+    the transport may still be flushing to a peer that does not read (as
+    before 3.14.10 and 3.15.2)."""
+
+    def factory():
+        if not _patched:
+            original = sslproto.SSLProtocol._on_shutdown_complete
+            _patched.append(original)
+
+            def _on_shutdown_complete(self, shutdown_exc):
+                if shutdown_exc is not None:
+                    return original(self, shutdown_exc)
+                if self._shutdown_timeout_handle is not None:
+                    self._shutdown_timeout_handle.cancel()
+                    self._shutdown_timeout_handle = None
+                self._loop.call_soon(self._transport.close)
+                return None
+
+            sslproto.SSLProtocol._on_shutdown_complete = _on_shutdown_complete
+        return asyncio.new_event_loop()
+
+    return factory
+
+
 deviant("ssl_ignored", "tls.start_server-echoes-trusting-client",
         "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
         "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client")(
@@ -69,3 +100,6 @@ deviant("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", 
 # up to 3.10: the argument is quietly accepted instead of refused
 deviant("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10")(
     deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
+deviant("shutdown_timeout_stops_at_close_notify", "tls.shutdown-timeout-after-client-eof",
+        python=">=3.14.10, <3.15 or >=3.15.2")(
+    _timeout_stops_at_close_notify())
