@@ -70,36 +70,12 @@ async def step_wait_closed_pending_serving(context):
 
 
 # -- serve_forever() ---------------------------------------------------------------
-@when("serve_forever() is awaited")
-async def step_serve_forever_awaited(context):
-    """await server.serve_forever(), bounded by a short wait; the outcome is kept."""
-    await context.world.attempt(
-        context.world.server.serve_forever(), "serve_forever() to give up", PROMPT
-    )
-
-
-@when("the serve_forever() task is cancelled without waiting for it")
-async def step_cancel_serve_forever_nowait(context):
-    """Cancel the serve_forever() task and let the loop settle, without awaiting it."""
-    context.world.serve_forever_task.cancel()
-    await settle()
-
-
 @then("the serve_forever() task finishes cancelled")
 async def step_serve_forever_finishes_cancelled(context):
     """The serve_forever() task ends promptly, and cancelled."""
     task = context.world.serve_forever_task
     await _finished(task, "the serve_forever() task to finish")
     assert task.cancelled(), f"the serve_forever() task ended as {task!r}"
-
-
-# -- start_serving() after close() ------------------------------------------------------
-@when("start_serving() is awaited on the closed server")
-async def step_start_serving_closed(context):
-    """await start_serving() on a closed server, bounded; the outcome is kept."""
-    await context.world.attempt(
-        context.world.server.start_serving(), "start_serving() to return", PROMPT
-    )
 
 
 # -- async with --------------------------------------------------------------------

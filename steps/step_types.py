@@ -114,6 +114,52 @@ def parse_handler_read(text):
     return re.search(r"readline|readuntil", text).group(), None
 
 
+_WHOSE_HANDLER = rf"whose handler (?:{_one_of(HANDLER_PHRASES)})"
+
+
+@with_pattern(rf"started with (?:{_one_of(APIS)})(?: with start_serving off)?(?: {_WHOSE_HANDLER})?"
+              rf"|{_WHOSE_HANDLER}")
+def parse_server_start(text):
+    """How "a server ..." is started -> (api, handler, start_serving):
+    'started with API' (else start_server), 'with start_serving off',
+    'whose handler HANDLER' (else the echo handler), in that order."""
+    api = re.match(r"started with (\S+)", text)
+    handler = text.partition("whose handler ")[2]
+    return (api.group(1) if api else "start_server",
+            HANDLER_PHRASES[handler] if handler else "echo",
+            "with start_serving off" not in text)
+
+
+def _optional(phrase):
+    """A type matching *phrase* or nothing (at the end of a pattern) -> whether it was there."""
+
+    @with_pattern(f"(?:{re.escape(phrase)})?")
+    def parse(text):
+        return bool(text)
+
+    return parse
+
+
+def _choice(first, second):
+    """A type matching *first* (-> True) or *second* (-> False)."""
+
+    @with_pattern(_one_of((first, second)))
+    def parse(text):
+        return text == first
+
+    return parse
+
+
+register_type(
+    ServerStart=parse_server_start,
+    WhichServer=_choice("another server", "a server"),
+    ASecondTime=_optional(" a second time"),
+    WithoutWaiting=_optional(" without waiting for it"),
+    OnTheClosedServer=_optional(" on the closed server"),
+    InsideAsyncWith=_optional(" inside an async with block"),
+    InATask=_choice("started in a task", "awaited"),
+)
+
 register_type(
     Api=parse_api,
     Handler=parse_handler,
