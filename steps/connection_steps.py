@@ -42,14 +42,6 @@ async def step_collect_garbage(context):
     await settle()
 
 
-@when('the client disconnects after sending "{text}"')
-async def step_send_and_disconnect(context, text):
-    """The client sends *text* and closes its connection."""
-    client = context.world.client
-    await client.send(text.encode())
-    await client.close()
-
-
 # -- observing -----------------------------------------------------------------------------
 @then("the client is told the handler runs in a task")
 async def step_told_in_task(context):

@@ -130,6 +130,21 @@ def parse_server_start(text):
             "with start_serving off" not in text)
 
 
+@with_pattern(r'(?: after sending "[^"]*")?')
+def parse_after_sending(text):
+    """' after sending "TEXT"' -> TEXT; nothing -> None."""
+    return text[len(' after sending "'):-1] if text else None
+
+
+@with_pattern(r"with an SSL handshake timeout of [\d.]+ seconds but no ssl"
+              r"|with ssl and an SSL shutdown timeout of [\d.]+ seconds")
+def parse_timeout_attempt(text):
+    """How start_server is called with a TLS timeout -> (argument name, seconds)."""
+    seconds = float(re.search(r"[\d.]+", text).group())
+    name = "ssl_shutdown_timeout" if "shutdown" in text else "ssl_handshake_timeout"
+    return name, seconds
+
+
 def _optional(phrase):
     """A type matching *phrase* or nothing (at the end of a pattern) -> whether it was there."""
 
@@ -158,6 +173,13 @@ register_type(
     OnTheClosedServer=_optional(" on the closed server"),
     InsideAsyncWith=_optional(" inside an async with block"),
     InATask=_choice("started in a task", "awaited"),
+    ItsSide=_choice("its side of the connection", "the connection"),
+    ShutdownTimeout=_choice("that closes each connection at once, with an SSL shutdown timeout",
+                            "started with an SSL handshake timeout"),
+    IsOrWas=_choice("is", "was"),
+    CanConnect=_choice("can connect and is echoed", "cannot connect"),
+    AfterSending=parse_after_sending,
+    TimeoutAttempt=parse_timeout_attempt,
 )
 
 register_type(
