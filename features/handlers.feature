@@ -226,7 +226,7 @@ Feature: Connection handlers of start_server
     And garbage is collected
     Then the client receives the greeting
     And the client's connection is still open
-    And no ResourceWarning named a StreamWriter
+    And no ResourceWarning named an unclosed StreamWriter
 
   @use.with_python.min_version=3.13 @id:handlers.unclosed-writer-closed-when-dropped
   Scenario: From 3.13, a writer the handler drops unclosed is closed, with a ResourceWarning
@@ -242,4 +242,4 @@ Feature: Connection handlers of start_server
     And garbage is collected
     Then the client receives the greeting
     And the client sees the connection closed
-    And a ResourceWarning named the unclosed StreamWriter
+    And a ResourceWarning named an unclosed StreamWriter

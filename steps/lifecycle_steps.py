@@ -97,25 +97,22 @@ class BlockFailure(Exception):
     """Raised on purpose inside an async with block."""
 
 
-@when("the server is used in an async with block whose body raises BlockFailure")
-async def step_async_with_raises(context):
-    """The block's body raises; what comes out of the statement is kept as the outcome."""
+@when("the server is used in an async with block {raises:BlockRaises}")
+async def step_async_with(context, raises):
+    """``async with server:`` around nothing, noting whether it served inside;
+    or whose body raises -- what comes out of the statement is kept as the outcome."""
     server = context.world.server
 
     async def use():
         async with server:
-            raise BlockFailure("raised inside the async with block on purpose")
+            context.world.serving_inside_block = server.is_serving()
+            if raises:
+                raise BlockFailure("raised inside the async with block on purpose")
 
-    await context.world.attempt(use(), "the async with block to end")
-
-
-@then("the server {serving:WasServing} inside the block")
-def step_serving_inside(context, serving):
-    """What is_serving() said inside the async with block."""
-    if serving:
-        assert context.world.serving_inside_block is True
+    if raises:
+        await context.world.attempt(use(), "the async with block to end")
     else:
-        assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
+        await within(use(), "the async with block to end")
 
 
 # -- waiting for something to finish ---------------------------------------------------

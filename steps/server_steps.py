@@ -112,23 +112,18 @@ async def step_wait_closed(context, in_task):
         await within(world.server.wait_closed(), "wait_closed() to return")
 
 
-@when("the server is used in an async with block that then ends")
-async def step_async_with(context):
-    """``async with server:`` around nothing; whether it served inside is noted."""
-    server = context.world.server
-
-    async def use():
-        async with server:
-            context.world.serving_inside_block = server.is_serving()
-
-    await within(use(), "the async with block to end")
-
-
 # -- observing the server ------------------------------------------------------
-@then("the server {serving:IsServing}")
-def step_is_serving(context, serving):
-    """server.is_serving() is True ("is serving") or False ("is not serving")."""
-    assert context.world.server.is_serving() is serving, f"is_serving() is not {serving}"
+@then("the server {state:ServingState}")
+def step_is_serving(context, state):
+    """server.is_serving() is True ("is serving") or False ("is not serving")
+    now -- or was, "inside the block" (what the async with block noted)."""
+    when, serving = state
+    if when == "now":
+        assert context.world.server.is_serving() is serving, f"is_serving() is not {serving}"
+    elif serving:
+        assert context.world.serving_inside_block is True
+    else:
+        assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
 
 
 @then("it failed with {name}")
@@ -136,13 +131,6 @@ def step_failed_with(context, name):
     """The outcome the last attempt kept is an exception of class *name*."""
     outcome = context.world.outcome
     assert type(outcome).__name__ == name, f"expected {name}, got {outcome!r}"
-
-
-@then("the serve_forever() task ended cancelled")
-def step_serve_forever_cancelled(context):
-    """The serve_forever() task is already done, and cancelled."""
-    task = context.world.serve_forever_task
-    assert task.done() and task.cancelled(), f"task state: {task!r}"
 
 
 @then("the two servers listen on different ports")

@@ -53,6 +53,9 @@ UNIX_ATTEMPTS = ("with cleanup_socket off", "at that path", "with both a path an
 #: How much of a bulk write the client can receive (lifecycle_steps).
 BULK_RECEIVED = ("everything the handler wrote", "less than the handler wrote")
 
+#: Where start_unix_server is asked to listen (unix_steps).
+UNIX_STARTS = ("on that socket", "at that path", "at an abstract socket name", "with cleanup_socket off")
+
 TCP_OPTIONS = ("backlog", "reuse_address", "reuse_port", "keep_alive")
 SOCKET_OPTIONS = ("SO_KEEPALIVE", "TCP_NODELAY")
 CLIENT_METHODS = ("close_clients", "abort_clients")
@@ -145,6 +148,31 @@ def parse_timeout_attempt(text):
     return name, seconds
 
 
+@with_pattern(r"on every interface, by host (?:None|'')"
+              r"|on every interface, but with family AF_INET6?"
+              r"|with host None and getaddrinfo flags \d+")
+def parse_every_interface(text):
+    """How start_server is asked for every interface -> its keyword arguments
+    besides port 0: host None or '', a family, or getaddrinfo flags."""
+    if "by host" in text:
+        return {"host": None if text.endswith("None") else ""}
+    if "family" in text:
+        return {"host": None, "family": text.rpartition(" ")[2]}
+    return {"host": None, "flags": int(text.rpartition(" ")[2])}
+
+
+@with_pattern(rf"(?: with (?:{_one_of(TCP_OPTIONS)})=\S+)?")
+def parse_option_given(text):
+    """' with OPTION=VALUE' -> (OPTION, VALUE as written); nothing -> None."""
+    return tuple(text[len(" with "):].split("=", 1)) if text else None
+
+
+@with_pattern(r"is serving|is not serving|was serving inside the block|was not serving inside the block")
+def parse_serving_state(text):
+    """'is (not) serving' -> ("now", bool); 'was (not) serving inside the block' -> ("block", bool)."""
+    return ("block" if text.startswith("was") else "now"), " not " not in f" {text} "
+
+
 def _optional(phrase):
     """A type matching *phrase* or nothing (at the end of a pattern) -> whether it was there."""
 
@@ -180,6 +208,13 @@ register_type(
     CanConnect=_choice("can connect and is echoed", "cannot connect"),
     AfterSending=parse_after_sending,
     TimeoutAttempt=parse_timeout_attempt,
+    EveryInterface=parse_every_interface,
+    UnixStart=_phrase_type(UNIX_STARTS),
+    OptionGiven=parse_option_given,
+    BlockRaises=_choice("whose body raises BlockFailure", "that then ends"),
+    ServingState=parse_serving_state,
+    OneOrNo=_choice("a", "no"),
+    PlainRaises=_choice("raises an exception", "greets the client and closes"),
 )
 
 register_type(
