@@ -9,16 +9,9 @@ import step_types  # noqa: F401 -- registers the step vocabulary's types
 PING = b"ping\n"
 
 
-@when("a client connects")
-async def step_client_connects(context):
-    """A new client connects; the server has accepted it."""
-    await context.world.connect()
-    await context.world.record.wait_accepted(len(context.world.clients))
-
-
-@when("{n:d} clients connect")
+@when("{n:ClientsConnect}")
 async def step_clients_connect(context, n):
-    """*n* new clients connect; the server has accepted every one."""
+    """A new client (or *n* new clients) connects; the server has accepted every one."""
     for _ in range(n):
         await context.world.connect()
     await context.world.record.wait_accepted(len(context.world.clients))
@@ -59,9 +52,3 @@ async def step_still_echoed(context):
     """The latest, already connected client still gets its line back."""
     reply = await context.world.client.echo(PING)
     assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
-
-
-@then("the client sees the connection closed")
-async def step_client_sees_eof(context):
-    """The latest client reads the end of the stream (the server closed it)."""
-    assert await context.world.client.sees_eof()

@@ -58,17 +58,6 @@ def step_early_client_refused(context):
     assert outcome == "refused", f"expected the connection right after close() to be refused; {outcome}"
 
 
-# -- wait_closed() before close() ---------------------------------------------------
-@then("wait_closed() has not finished while the server goes on serving")
-async def step_wait_closed_pending_serving(context):
-    """A new client is echoed, and the wait_closed() task is still not done."""
-    world = context.world
-    probe = await world.connect()
-    await _round_trip(probe)
-    await probe.close()
-    assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
-
-
 # -- serve_forever() ---------------------------------------------------------------
 @then("the serve_forever() task finishes cancelled")
 async def step_serve_forever_finishes_cancelled(context):
@@ -143,8 +132,7 @@ AWAITED = {
 }
 
 
-@then("{what:Awaited} has not finished while the client is served")
-async def step_not_finished_while_served(context, what):
+async def _not_finished_while_served(context, what):
     """After an echo round trip of the connected client, *what* is still not done."""
     world, awaited = context.world, AWAITED[what]
     task = getattr(world, awaited.attribute)
@@ -155,8 +143,7 @@ async def step_not_finished_while_served(context, what):
     assert not task.done(), awaited.running.format(task=task)
 
 
-@then("{what:Awaited} has finished by the time the client is echoed")
-async def step_finished_after_round_trip(context, what):
+async def _finished_after_round_trip(context, what):
     """After an echo round trip of the connected client, *what* is done."""
     world, awaited = context.world, AWAITED[what]
     await _round_trip(world.client)
@@ -166,8 +153,7 @@ async def step_finished_after_round_trip(context, what):
         task.result()  # re-raise whatever went wrong in it
 
 
-@then("{what:Awaited} finishes")
-async def step_finishes(context, what):
+async def _finishes(context, what):
     """*what* ends (bounded wait) without an exception."""
     awaited = AWAITED[what]
     task = getattr(context.world, awaited.attribute)
@@ -176,3 +162,29 @@ async def step_finishes(context, what):
     else:
         await _finished(task, awaited.finish, awaited.finish_timeout)
         task.result()
+
+
+async def _not_finished_while_serving(context, what):
+    """A new client is echoed, and the wait_closed() task is still not done."""
+    assert what == "wait_closed()", f"{what} is not observed while the server serves"
+    world = context.world
+    probe = await world.connect()
+    await _round_trip(probe)
+    await probe.close()
+    assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
+
+
+_OUTCOMES = {
+    "finishes": _finishes,
+    "has finished by the time the client is echoed": _finished_after_round_trip,
+    "has not finished while the client is served": _not_finished_while_served,
+    "has not finished while the server goes on serving": _not_finished_while_serving,
+}
+
+
+@then("{what:Awaited} {outcome:AwaitedOutcome}")
+async def step_awaited_outcome(context, what, outcome):
+    """What became of *what*: it finishes (bounded wait, no exception); it is
+    done after an echo round trip of the connected client; it is still not
+    done after one; wait_closed() is still not done while a new client is echoed."""
+    await _OUTCOMES[outcome](context, what)

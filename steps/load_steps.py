@@ -50,9 +50,7 @@ async def _as_load(world, awaitable):
 
 
 # -- acting -----------------------------------------------------------------------------
-@when("as many clients as the load size connect, all staying connected, "
-      "and then each sends a message at the same time")
-async def step_load_at_once(context):
+async def _load_at_once(context):
     """Connect N clients in waves of :data:`WAVE` (all stay connected; a wave
     starts once the server has accepted the last), then send every client's
     message before reading any echo."""
@@ -66,15 +64,20 @@ async def step_load_at_once(context):
     await _as_load(world, group.send([message(i, n) for i in range(n)], load_timeout(n)))
 
 
-@when("as many clients as the load size connect one after another, "
-      "each sending a message and leaving after its echo")
-async def step_load_one_after_another(context):
+async def _load_one_after_another(context):
     """One client at a time: connect, send, read the echo, close."""
     world = context.world
     n = world.load_clients = load_size(context)
     group = world.client_group(n)
     world.load_echoes = await _as_load(
         world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n)))
+
+
+@when("as many clients as the load size connect{one_by_one:LoadWay}")
+async def step_load(context, one_by_one):
+    """As many clients as the load size, one after another, or all connected
+    at the same time (see the two helpers above)."""
+    await (_load_one_after_another if one_by_one else _load_at_once)(context)
 
 
 # -- observing ------------------------------------------------------------------------------

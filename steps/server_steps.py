@@ -40,10 +40,11 @@ async def step_server_on_host(context, another, host):
 
 
 # -- acting on the server --------------------------------------------------------
-@when("the server is closed")
-def step_close(context):
-    """server.close(), called from a step (no await after it)."""
-    context.world.server.close()
+@when("the {first:First}server is closed")
+def step_close(context, first):
+    """server.close(), called from a step (no await after it); "the first
+    server": the first server this scenario started (not *the* server, the latest)."""
+    (context.world.servers[0] if first else context.world.server).close()
 
 
 @when("start_serving() is awaited{closed:OnTheClosedServer}")

@@ -42,10 +42,16 @@ LOOP_REPORTS = (
     "of an unhandled exception in the handler",
     "of the handler's exception as an error in a callback",
     "of a CancelledError raised in a callback",
+    "nothing",
 )
 
 #: What a scenario can wait for to finish (lifecycle_steps).
 AWAITED = ("the serve_forever() task", "leaving the block", "wait_closed()")
+
+#: What can be observed of something a scenario waits for (lifecycle_steps).
+AWAITED_OUTCOMES = ("finishes", "has finished by the time the client is echoed",
+                    "has not finished while the client is served",
+                    "has not finished while the server goes on serving")
 
 #: How start_unix_server can be called to fail (unix_steps).
 UNIX_ATTEMPTS = ("with cleanup_socket off", "at that path", "with both a path and that socket")
@@ -79,18 +85,6 @@ def _phrase_type(phrases):
         return text
 
     return parse
-
-
-@with_pattern(r"is serving|is not serving")
-def parse_is_serving(text):
-    """'is serving' -> True, 'is not serving' -> False."""
-    return text == "is serving"
-
-
-@with_pattern(r"was serving|was not serving")
-def parse_was_serving(text):
-    """'was serving' -> True, 'was not serving' -> False."""
-    return text == "was serving"
 
 
 @with_pattern(r"no listening sockets|\d+ listening sockets?")
@@ -173,6 +167,12 @@ def parse_serving_state(text):
     return ("block" if text.startswith("was") else "now"), " not " not in f" {text} "
 
 
+@with_pattern(r"a client connects|\d+ clients connect")
+def parse_clients_connect(text):
+    """'a client connects' -> 1, 'N clients connect' -> N."""
+    return 1 if text.startswith("a ") else int(text.split()[0])
+
+
 def _optional(phrase):
     """A type matching *phrase* or nothing (at the end of a pattern) -> whether it was there."""
 
@@ -215,9 +215,14 @@ register_type(
     ServingState=parse_serving_state,
     OneOrNo=_choice("a", "no"),
     PlainRaises=_choice("raises an exception", "greets the client and closes"),
-)
-
-register_type(
+    AwaitedOutcome=_phrase_type(AWAITED_OUTCOMES),
+    ConnectionState=_choice(" sees the connection closed", "'s connection is still open"),
+    PathHolds=_choice("a socket file exists", "nothing exists"),
+    LoadWay=_choice(" one after another, each sending a message and leaving after its echo",
+                    ", all staying connected, and then each sends a message at the same time"),
+    SamePort=_choice("both servers listen", "the second server listens"),
+    ClientsConnect=parse_clients_connect,
+    First=_optional("first "),
     Api=parse_api,
     Handler=parse_handler,
     CoroutineBody=_phrase_type(COROUTINE_BODIES),
@@ -228,8 +233,6 @@ register_type(
     TcpOption=_phrase_type(TCP_OPTIONS),
     SocketOption=_phrase_type(SOCKET_OPTIONS),
     ClientMethod=_phrase_type(CLIENT_METHODS),
-    IsServing=parse_is_serving,
-    WasServing=parse_was_serving,
     ListeningSockets=parse_listening_sockets,
     ReaderLimit=parse_reader_limit,
     HandlerRead=parse_handler_read,

@@ -207,9 +207,10 @@ def step_error_addr_in_use(context):
     assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
 
 
-@then("the second server listens on the same port")
-def step_second_same_port(context):
-    """The second server was created, listens on the first one's port and serves."""
+@then("{both:SamePort} on the same port")
+def step_same_port(context, both):
+    """The second server was created, listens on the first one's port and
+    serves; "both servers": and the first server still serves too."""
     world = context.world
     second = world.outcome
     if not is_server(second):
@@ -222,10 +223,7 @@ def step_second_same_port(context):
     assert ports == [world.first_port], (
         f"expected the second server on port {world.first_port}; it listens on {ports}")
     assert second.is_serving(), "the second server is not serving"
+    if both:
+        assert world.server.is_serving(), "the first server is not serving"
 
 
-@then("both servers listen on the same port")
-def step_both_same_port(context):
-    """As the step above, and the first server still serves too."""
-    step_second_same_port(context)
-    assert context.world.server.is_serving(), "the first server is not serving"

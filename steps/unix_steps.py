@@ -105,12 +105,6 @@ def step_replace_socket_file(context):
     assert os.lstat(path).st_ino != before, "precondition: the new file got the old inode number"
 
 
-@when("the first server is closed")
-def step_close_first_server(context):
-    """Close the first server this scenario started (not *the* server, the latest)."""
-    context.world.servers[0].close()
-
-
 #: What each way of calling start_unix_server passes, and what its wait is called.
 UNIX_ATTEMPTS = {
     "with cleanup_socket off": (
@@ -133,18 +127,12 @@ async def step_attempt_unix_server(context, how):
 
 
 # -- observations ------------------------------------------------------------------------
-@then("a socket file exists at the server's path")
-def step_socket_file_exists(context):
-    """The server's path holds a socket file."""
+@then("{socket_file:PathHolds} at the server's path")
+def step_server_path_holds(context, socket_file):
+    """The server's path holds a socket file -- or nothing any more."""
     path = context.world.address
-    assert _kind(path) == "a socket file", f"at {path} there is {_kind(path)}"
-
-
-@then("nothing exists at the server's path")
-def step_nothing_at_path(context):
-    """Nothing is at the server's path any more."""
-    path = context.world.address
-    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
+    wanted = "a socket file" if socket_file else "nothing"
+    assert _kind(path) == wanted, f"at {path} there is {_kind(path)}"
 
 
 @then("no file was made for the abstract name")
