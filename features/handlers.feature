@@ -98,7 +98,7 @@ Feature: Connection handlers of start_server
     When a client connects
     And the handler has ended
     And garbage is collected
-    Then nothing was reported to the loop's exception handler
+    Then the loop's exception handler was told nothing
     And the client's connection is still open
     And a new client is accepted
 
@@ -164,7 +164,7 @@ Feature: Connection handlers of start_server
     And the handler's task is cancelled
     And garbage is collected
     Then the handler saw the cancellation
-    And nothing was reported to the loop's exception handler
+    And the loop's exception handler was told nothing
     And the client's connection is still open
 
   @id:handlers.cancelled-spurious-report-<line>
@@ -201,7 +201,7 @@ Feature: Connection handlers of start_server
     And the handler's task is cancelled
     And garbage is collected
     Then the handler saw the cancellation
-    And nothing was reported to the loop's exception handler
+    And the loop's exception handler was told nothing
     And the client sees the connection closed
 
     @use.with_python.min_version=3.11.8 @use.with_python.max_version=3.11
@@ -226,7 +226,7 @@ Feature: Connection handlers of start_server
     And garbage is collected
     Then the client receives the greeting
     And the client's connection is still open
-    And no ResourceWarning named a StreamWriter
+    And no ResourceWarning named an unclosed StreamWriter
 
   @use.with_python.min_version=3.13 @id:handlers.unclosed-writer-closed-when-dropped
   Scenario: From 3.13, a writer the handler drops unclosed is closed, with a ResourceWarning
@@ -242,4 +242,4 @@ Feature: Connection handlers of start_server
     And garbage is collected
     Then the client receives the greeting
     And the client sees the connection closed
-    And a ResourceWarning named the unclosed StreamWriter
+    And a ResourceWarning named an unclosed StreamWriter

@@ -84,7 +84,7 @@ Feature: What an asyncio server tutorial claims, checked
     And the serve_forever() task has not finished while the client is served
     When the client disconnects
     And the serve_forever() task is cancelled
-    Then the serve_forever() task ended cancelled
+    Then the serve_forever() task finishes cancelled
     And the server is not serving
     And a client cannot connect
 
@@ -218,7 +218,7 @@ Feature: What an asyncio server tutorial claims, checked
     And a client connects
     And the serve_forever() task is cancelled without waiting for it
     Then the serve_forever() task has finished by the time the client is echoed
-    And the serve_forever() task ended cancelled
+    And the serve_forever() task finishes cancelled
     And a client cannot connect
 
   @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6

@@ -110,7 +110,7 @@ Feature: Unix socket servers
     CPython: bpo-28399 (only socket files are removed before binding)
     Given a regular file at a path
     When start_unix_server is called at that path
-    Then it failed because the address is in use
+    Then the error is EADDRINUSE (address already in use)
     And the regular file is still there, unchanged
 
   @id:unix.live-path-taken-over

@@ -4,33 +4,36 @@ from behave import then, when
 
 from asyncio_server_spec.reference.client import refusal_problem
 
+import step_types  # noqa: F401 -- registers the step vocabulary's types
+
 PING = b"ping\n"
 
 
-@when("a client connects")
-async def step_client_connects(context):
-    """A new client connects; the server has accepted it."""
-    await context.world.connect()
-    await context.world.record.wait_accepted(len(context.world.clients))
-
-
-@when("{n:d} clients connect")
+@when("{n:ClientsConnect}")
 async def step_clients_connect(context, n):
-    """*n* new clients connect; the server has accepted every one."""
+    """A new client (or *n* new clients) connects; the server has accepted every one."""
     for _ in range(n):
         await context.world.connect()
     await context.world.record.wait_accepted(len(context.world.clients))
 
 
-@when("the client disconnects")
-async def step_client_disconnects(context):
-    """The latest client closes its connection."""
-    await context.world.client.close()
+@when("the client disconnects{text:AfterSending}")
+async def step_client_disconnects(context, text):
+    """The latest client closes its connection (after sending *text*, if given)."""
+    client = context.world.client
+    if text is not None:
+        await client.send(text.encode())
+    await client.close()
 
 
-@then("a client can connect and is echoed")
-async def step_can_connect_echo(context):
-    """A new client connects and gets its line back."""
+@then("a client {can:CanConnect}")
+async def step_can_connect(context, can):
+    """A new client connects and gets its line back -- or, "cannot connect",
+    its connection is refused (nothing listens there)."""
+    if not can:
+        problem = await refusal_problem(context.world.address)
+        assert problem is None, f"expected a new client to be refused; {problem}"
+        return
     client = await context.world.connect()
     reply = await client.echo(PING)
     assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
@@ -44,21 +47,8 @@ async def step_new_client_accepted(context):
     await context.world.record.wait_accepted(before + 1)
 
 
-@then("a client cannot connect")
-async def step_cannot_connect(context):
-    """A new client's connection is refused (nothing listens there)."""
-    problem = await refusal_problem(context.world.address)
-    assert problem is None, f"expected a new client to be refused; {problem}"
-
-
 @then("the connected client is still echoed")
 async def step_still_echoed(context):
     """The latest, already connected client still gets its line back."""
     reply = await context.world.client.echo(PING)
     assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
-
-
-@then("the client sees the connection closed")
-async def step_client_sees_eof(context):
-    """The latest client reads the end of the stream (the server closed it)."""
-    assert await context.world.client.sees_eof()

@@ -146,39 +146,28 @@ async def step_server_coroutine_handler_limit(context, limit, body):
     await start_with(world, coroutine_handler(world, COROUTINE_BODIES[body]), limit=limit)
 
 
-@given("a server whose handler is a plain function that greets the client and closes")
-async def step_server_plain_function(context):
-    """A plain (non-coroutine) handler that writes the greeting and closes the writer."""
+@given("a server whose handler is a plain function that {raises:PlainRaises}")
+async def step_server_plain_function(context, raises):
+    """A plain (non-coroutine) handler that writes the greeting and closes the
+    writer -- or that fails as soon as it is called.  The failing one keeps
+    its writer, as the failing coroutine handler does: only the server's own
+    reaction may close the connection."""
     world = context.world
     _prepare(world)
     notes, record = world.handler_notes, world.record
 
-    def handler(reader, writer):
+    def greets(reader, writer):
         notes["arguments"] = (type(reader).__name__, type(writer).__name__)
         record.transports.append(writer.transport)  # for cleanup
         record.count("accepted")
         writer.write(GREETING)
         writer.close()
 
-    await start_with(world, handler)
-
-
-@given("a server whose handler is a plain function that raises an exception")
-async def step_server_plain_function_raises(context):
-    """A plain (non-coroutine) handler that fails as soon as it is called.
-
-    It keeps its writer, as the failing coroutine handler does: only the
-    server's own reaction may close the connection.
-    """
-    world = context.world
-    _prepare(world)
-    notes, record = world.handler_notes, world.record
-
-    def handler(reader, writer):
+    def fails(reader, writer):
         world.handler_transport = writer.transport
         record.transports.append(writer.transport)  # for cleanup
         notes["writer"] = writer
         record.count("accepted")
         raise HandlerFailure("the plain handler failed on purpose")
 
-    await start_with(world, handler)
+    await start_with(world, fails if raises else greets)

@@ -58,48 +58,13 @@ def step_early_client_refused(context):
     assert outcome == "refused", f"expected the connection right after close() to be refused; {outcome}"
 
 
-# -- wait_closed() before close() ---------------------------------------------------
-@then("wait_closed() has not finished while the server goes on serving")
-async def step_wait_closed_pending_serving(context):
-    """A new client is echoed, and the wait_closed() task is still not done."""
-    world = context.world
-    probe = await world.connect()
-    await _round_trip(probe)
-    await probe.close()
-    assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
-
-
 # -- serve_forever() ---------------------------------------------------------------
-@when("serve_forever() is awaited")
-async def step_serve_forever_awaited(context):
-    """await server.serve_forever(), bounded by a short wait; the outcome is kept."""
-    await context.world.attempt(
-        context.world.server.serve_forever(), "serve_forever() to give up", PROMPT
-    )
-
-
-@when("the serve_forever() task is cancelled without waiting for it")
-async def step_cancel_serve_forever_nowait(context):
-    """Cancel the serve_forever() task and let the loop settle, without awaiting it."""
-    context.world.serve_forever_task.cancel()
-    await settle()
-
-
 @then("the serve_forever() task finishes cancelled")
 async def step_serve_forever_finishes_cancelled(context):
     """The serve_forever() task ends promptly, and cancelled."""
     task = context.world.serve_forever_task
     await _finished(task, "the serve_forever() task to finish")
     assert task.cancelled(), f"the serve_forever() task ended as {task!r}"
-
-
-# -- start_serving() after close() ------------------------------------------------------
-@when("start_serving() is awaited on the closed server")
-async def step_start_serving_closed(context):
-    """await start_serving() on a closed server, bounded; the outcome is kept."""
-    await context.world.attempt(
-        context.world.server.start_serving(), "start_serving() to return", PROMPT
-    )
 
 
 # -- async with --------------------------------------------------------------------
@@ -121,25 +86,22 @@ class BlockFailure(Exception):
     """Raised on purpose inside an async with block."""
 
 
-@when("the server is used in an async with block whose body raises BlockFailure")
-async def step_async_with_raises(context):
-    """The block's body raises; what comes out of the statement is kept as the outcome."""
+@when("the server is used in an async with block {raises:BlockRaises}")
+async def step_async_with(context, raises):
+    """``async with server:`` around nothing, noting whether it served inside;
+    or whose body raises -- what comes out of the statement is kept as the outcome."""
     server = context.world.server
 
     async def use():
         async with server:
-            raise BlockFailure("raised inside the async with block on purpose")
+            context.world.serving_inside_block = server.is_serving()
+            if raises:
+                raise BlockFailure("raised inside the async with block on purpose")
 
-    await context.world.attempt(use(), "the async with block to end")
-
-
-@then("the server {serving:WasServing} inside the block")
-def step_serving_inside(context, serving):
-    """What is_serving() said inside the async with block."""
-    if serving:
-        assert context.world.serving_inside_block is True
+    if raises:
+        await context.world.attempt(use(), "the async with block to end")
     else:
-        assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
+        await within(use(), "the async with block to end")
 
 
 # -- waiting for something to finish ---------------------------------------------------
@@ -170,8 +132,7 @@ AWAITED = {
 }
 
 
-@then("{what:Awaited} has not finished while the client is served")
-async def step_not_finished_while_served(context, what):
+async def _not_finished_while_served(context, what):
     """After an echo round trip of the connected client, *what* is still not done."""
     world, awaited = context.world, AWAITED[what]
     task = getattr(world, awaited.attribute)
@@ -182,8 +143,7 @@ async def step_not_finished_while_served(context, what):
     assert not task.done(), awaited.running.format(task=task)
 
 
-@then("{what:Awaited} has finished by the time the client is echoed")
-async def step_finished_after_round_trip(context, what):
+async def _finished_after_round_trip(context, what):
     """After an echo round trip of the connected client, *what* is done."""
     world, awaited = context.world, AWAITED[what]
     await _round_trip(world.client)
@@ -193,8 +153,7 @@ async def step_finished_after_round_trip(context, what):
         task.result()  # re-raise whatever went wrong in it
 
 
-@then("{what:Awaited} finishes")
-async def step_finishes(context, what):
+async def _finishes(context, what):
     """*what* ends (bounded wait) without an exception."""
     awaited = AWAITED[what]
     task = getattr(context.world, awaited.attribute)
@@ -203,3 +162,29 @@ async def step_finishes(context, what):
     else:
         await _finished(task, awaited.finish, awaited.finish_timeout)
         task.result()
+
+
+async def _not_finished_while_serving(context, what):
+    """A new client is echoed, and the wait_closed() task is still not done."""
+    assert what == "wait_closed()", f"{what} is not observed while the server serves"
+    world = context.world
+    probe = await world.connect()
+    await _round_trip(probe)
+    await probe.close()
+    assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
+
+
+_OUTCOMES = {
+    "finishes": _finishes,
+    "has finished by the time the client is echoed": _finished_after_round_trip,
+    "has not finished while the client is served": _not_finished_while_served,
+    "has not finished while the server goes on serving": _not_finished_while_serving,
+}
+
+
+@then("{what:Awaited} {outcome:AwaitedOutcome}")
+async def step_awaited_outcome(context, what, outcome):
+    """What became of *what*: it finishes (bounded wait, no exception); it is
+    done after an echo round trip of the connected client; it is still not
+    done after one; wait_closed() is still not done while a new client is echoed."""
+    await _OUTCOMES[outcome](context, what)

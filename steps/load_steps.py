@@ -11,6 +11,8 @@ by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 
 from behave import then, when
 
+import step_types  # noqa: F401 -- registers the step vocabulary's types
+
 #: Connections opened together, below the default backlog (100); each wave
 #: waits until the server has accepted the one before, so the kernel's accept
 #: queue never overflows (an overflow delays a connect by a whole second: the
@@ -48,9 +50,7 @@ async def _as_load(world, awaitable):
 
 
 # -- acting -----------------------------------------------------------------------------
-@when("as many clients as the load size connect, all staying connected, "
-      "and then each sends a message at the same time")
-async def step_load_at_once(context):
+async def _load_at_once(context):
     """Connect N clients in waves of :data:`WAVE` (all stay connected; a wave
     starts once the server has accepted the last), then send every client's
     message before reading any echo."""
@@ -64,15 +64,20 @@ async def step_load_at_once(context):
     await _as_load(world, group.send([message(i, n) for i in range(n)], load_timeout(n)))
 
 
-@when("as many clients as the load size connect one after another, "
-      "each sending a message and leaving after its echo")
-async def step_load_one_after_another(context):
+async def _load_one_after_another(context):
     """One client at a time: connect, send, read the echo, close."""
     world = context.world
     n = world.load_clients = load_size(context)
     group = world.client_group(n)
     world.load_echoes = await _as_load(
         world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n)))
+
+
+@when("as many clients as the load size connect{one_by_one:LoadWay}")
+async def step_load(context, one_by_one):
+    """As many clients as the load size, one after another, or all connected
+    at the same time (see the two helpers above)."""
+    await (_load_one_after_another if one_by_one else _load_at_once)(context)
 
 
 # -- observing ------------------------------------------------------------------------------
@@ -86,19 +91,17 @@ def _check_echoes(echoes, n):
                              f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}")
 
 
-@then("each of them is echoed its own message in full")
-async def step_load_echoed(context):
-    """Read every connected client's echo, all at the same time."""
+@then("each of them {now:IsOrWas} echoed its own message in full")
+async def step_load_echoed(context, now):
+    """"Is": read every connected client's echo, all at the same time; "was":
+    the echoes the clients read one after another were their own messages."""
     world = context.world
-    echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
-                                                            load_timeout(world.load_clients)))
+    if now:
+        echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
+                                                                load_timeout(world.load_clients)))
+    else:
+        echoes = world.load_echoes
     _check_echoes(echoes, world.load_clients)
-
-
-@then("each of them was echoed its own message in full")
-def step_load_was_echoed(context):
-    """The echoes the clients read one after another were their own messages."""
-    _check_echoes(context.world.load_echoes, context.world.load_clients)
 
 
 @then("the server has accepted exactly one connection per client")

@@ -42,16 +42,25 @@ LOOP_REPORTS = (
     "of an unhandled exception in the handler",
     "of the handler's exception as an error in a callback",
     "of a CancelledError raised in a callback",
+    "nothing",
 )
 
 #: What a scenario can wait for to finish (lifecycle_steps).
 AWAITED = ("the serve_forever() task", "leaving the block", "wait_closed()")
+
+#: What can be observed of something a scenario waits for (lifecycle_steps).
+AWAITED_OUTCOMES = ("finishes", "has finished by the time the client is echoed",
+                    "has not finished while the client is served",
+                    "has not finished while the server goes on serving")
 
 #: How start_unix_server can be called to fail (unix_steps).
 UNIX_ATTEMPTS = ("with cleanup_socket off", "at that path", "with both a path and that socket")
 
 #: How much of a bulk write the client can receive (lifecycle_steps).
 BULK_RECEIVED = ("everything the handler wrote", "less than the handler wrote")
+
+#: Where start_unix_server is asked to listen (unix_steps).
+UNIX_STARTS = ("on that socket", "at that path", "at an abstract socket name", "with cleanup_socket off")
 
 TCP_OPTIONS = ("backlog", "reuse_address", "reuse_port", "keep_alive")
 SOCKET_OPTIONS = ("SO_KEEPALIVE", "TCP_NODELAY")
@@ -78,18 +87,6 @@ def _phrase_type(phrases):
     return parse
 
 
-@with_pattern(r"is serving|is not serving")
-def parse_is_serving(text):
-    """'is serving' -> True, 'is not serving' -> False."""
-    return text == "is serving"
-
-
-@with_pattern(r"was serving|was not serving")
-def parse_was_serving(text):
-    """'was serving' -> True, 'was not serving' -> False."""
-    return text == "was serving"
-
-
 @with_pattern(r"no listening sockets|\d+ listening sockets?")
 def parse_listening_sockets(text):
     """'no listening sockets' -> 0, '1 listening socket' -> 1, '2 listening sockets' -> 2."""
@@ -114,7 +111,118 @@ def parse_handler_read(text):
     return re.search(r"readline|readuntil", text).group(), None
 
 
+_WHOSE_HANDLER = rf"whose handler (?:{_one_of(HANDLER_PHRASES)})"
+
+
+@with_pattern(rf"started with (?:{_one_of(APIS)})(?: with start_serving off)?(?: {_WHOSE_HANDLER})?"
+              rf"|{_WHOSE_HANDLER}")
+def parse_server_start(text):
+    """How "a server ..." is started -> (api, handler, start_serving):
+    'started with API' (else start_server), 'with start_serving off',
+    'whose handler HANDLER' (else the echo handler), in that order."""
+    api = re.match(r"started with (\S+)", text)
+    handler = text.partition("whose handler ")[2]
+    return (api.group(1) if api else "start_server",
+            HANDLER_PHRASES[handler] if handler else "echo",
+            "with start_serving off" not in text)
+
+
+@with_pattern(r'(?: after sending "[^"]*")?')
+def parse_after_sending(text):
+    """' after sending "TEXT"' -> TEXT; nothing -> None."""
+    return text[len(' after sending "'):-1] if text else None
+
+
+@with_pattern(r"with an SSL handshake timeout of [\d.]+ seconds but no ssl"
+              r"|with ssl and an SSL shutdown timeout of [\d.]+ seconds")
+def parse_timeout_attempt(text):
+    """How start_server is called with a TLS timeout -> (argument name, seconds)."""
+    seconds = float(re.search(r"[\d.]+", text).group())
+    name = "ssl_shutdown_timeout" if "shutdown" in text else "ssl_handshake_timeout"
+    return name, seconds
+
+
+@with_pattern(r"on every interface, by host (?:None|'')"
+              r"|on every interface, but with family AF_INET6?"
+              r"|with host None and getaddrinfo flags \d+")
+def parse_every_interface(text):
+    """How start_server is asked for every interface -> its keyword arguments
+    besides port 0: host None or '', a family, or getaddrinfo flags."""
+    if "by host" in text:
+        return {"host": None if text.endswith("None") else ""}
+    if "family" in text:
+        return {"host": None, "family": text.rpartition(" ")[2]}
+    return {"host": None, "flags": int(text.rpartition(" ")[2])}
+
+
+@with_pattern(rf"(?: with (?:{_one_of(TCP_OPTIONS)})=\S+)?")
+def parse_option_given(text):
+    """' with OPTION=VALUE' -> (OPTION, VALUE as written); nothing -> None."""
+    return tuple(text[len(" with "):].split("=", 1)) if text else None
+
+
+@with_pattern(r"is serving|is not serving|was serving inside the block|was not serving inside the block")
+def parse_serving_state(text):
+    """'is (not) serving' -> ("now", bool); 'was (not) serving inside the block' -> ("block", bool)."""
+    return ("block" if text.startswith("was") else "now"), " not " not in f" {text} "
+
+
+@with_pattern(r"a client connects|\d+ clients connect")
+def parse_clients_connect(text):
+    """'a client connects' -> 1, 'N clients connect' -> N."""
+    return 1 if text.startswith("a ") else int(text.split()[0])
+
+
+def _optional(phrase):
+    """A type matching *phrase* or nothing (at the end of a pattern) -> whether it was there."""
+
+    @with_pattern(f"(?:{re.escape(phrase)})?")
+    def parse(text):
+        return bool(text)
+
+    return parse
+
+
+def _choice(first, second):
+    """A type matching *first* (-> True) or *second* (-> False)."""
+
+    @with_pattern(_one_of((first, second)))
+    def parse(text):
+        return text == first
+
+    return parse
+
+
 register_type(
+    ServerStart=parse_server_start,
+    WhichServer=_choice("another server", "a server"),
+    ASecondTime=_optional(" a second time"),
+    WithoutWaiting=_optional(" without waiting for it"),
+    OnTheClosedServer=_optional(" on the closed server"),
+    InsideAsyncWith=_optional(" inside an async with block"),
+    InATask=_choice("started in a task", "awaited"),
+    ItsSide=_choice("its side of the connection", "the connection"),
+    ShutdownTimeout=_choice("that closes each connection at once, with an SSL shutdown timeout",
+                            "started with an SSL handshake timeout"),
+    IsOrWas=_choice("is", "was"),
+    CanConnect=_choice("can connect and is echoed", "cannot connect"),
+    AfterSending=parse_after_sending,
+    TimeoutAttempt=parse_timeout_attempt,
+    EveryInterface=parse_every_interface,
+    UnixStart=_phrase_type(UNIX_STARTS),
+    OptionGiven=parse_option_given,
+    BlockRaises=_choice("whose body raises BlockFailure", "that then ends"),
+    ServingState=parse_serving_state,
+    OneOrNo=_choice("a", "no"),
+    PlainRaises=_choice("raises an exception", "greets the client and closes"),
+    AwaitedOutcome=_phrase_type(AWAITED_OUTCOMES),
+    ConnectionState=_choice(" sees the connection closed", "'s connection is still open"),
+    PathHolds=_choice("a socket file exists", "nothing exists"),
+    LoadWay=_choice(" one after another, each sending a message and leaving after its echo",
+                    ", all staying connected, and then each sends a message at the same time"),
+    SamePort=_choice("both servers listen", "the second server listens"),
+    ClientsConnect=parse_clients_connect,
+    First=_optional("first "),
     Api=parse_api,
     Handler=parse_handler,
     CoroutineBody=_phrase_type(COROUTINE_BODIES),
@@ -125,8 +233,6 @@ register_type(
     TcpOption=_phrase_type(TCP_OPTIONS),
     SocketOption=_phrase_type(SOCKET_OPTIONS),
     ClientMethod=_phrase_type(CLIENT_METHODS),
-    IsServing=parse_is_serving,
-    WasServing=parse_was_serving,
     ListeningSockets=parse_listening_sockets,
     ReaderLimit=parse_reader_limit,
     HandlerRead=parse_handler_read,

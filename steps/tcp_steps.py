@@ -59,24 +59,14 @@ async def step_server_on_hosts(context, api, hosts, port):
     await world.start(api, **kwargs)
 
 
-@given("a server started with start_server on every interface, by host {host}")
-async def step_server_everywhere(context, host):
-    """start_server on every interface, by host None or '' and port 0."""
-    await context.world.start("start_server", host={"None": None, "''": ""}[host], port=0)
-
-
-@given("a server started with start_server on every interface, but with family {family}")
-async def step_server_everywhere_family(context, family):
-    """start_server on every interface (host None), port 0, restricted to *family*."""
-    await context.world.start(
-        "start_server", host=None, port=0, family=getattr(socket, family)
-    )
-
-
-@given("a server started with start_server with host None and getaddrinfo flags {flags:d}")
-async def step_server_flags(context, flags):
-    """start_server with host None, port 0 and getaddrinfo *flags*."""
-    await context.world.start("start_server", host=None, port=0, flags=flags)
+@given("a server started with start_server {asked:EveryInterface}")
+async def step_server_everywhere(context, asked):
+    """start_server with port 0 on every interface: by host None or '', or
+    host None restricted to a family, or host None with getaddrinfo flags."""
+    kwargs = dict(asked)
+    if "family" in kwargs:
+        kwargs["family"] = getattr(socket, kwargs["family"])
+    await context.world.start("start_server", port=0, **kwargs)
 
 
 @when("a server is created with start_server without host, port or sock")
@@ -192,16 +182,11 @@ async def step_server_left_time_wait(context):
     world.server.close()
 
 
-@when("another server is created on the same port")
-async def step_another_server_same_port(context):
-    """Try a second server on the first one's port; the outcome is kept."""
-    await _another_on_same_port(context.world, {})
-
-
-@when("another server is created on the same port with {option:TcpOption}={value}")
-async def step_another_server_same_port_with(context, option, value):
-    """As the step above, with one socket option given as name=value."""
-    await _another_on_same_port(context.world, {option: _value(value)})
+@when("another server is created on the same port{option:OptionGiven}")
+async def step_another_server_same_port(context, option):
+    """Try a second server on the first one's port (with one socket option
+    given as name=value, if any); the outcome is kept."""
+    await _another_on_same_port(context.world, {option[0]: _value(option[1])} if option else {})
 
 
 async def _another_on_same_port(world, options):
@@ -222,9 +207,10 @@ def step_error_addr_in_use(context):
     assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
 
 
-@then("the second server listens on the same port")
-def step_second_same_port(context):
-    """The second server was created, listens on the first one's port and serves."""
+@then("{both:SamePort} on the same port")
+def step_same_port(context, both):
+    """The second server was created, listens on the first one's port and
+    serves; "both servers": and the first server still serves too."""
     world = context.world
     second = world.outcome
     if not is_server(second):
@@ -237,10 +223,7 @@ def step_second_same_port(context):
     assert ports == [world.first_port], (
         f"expected the second server on port {world.first_port}; it listens on {ports}")
     assert second.is_serving(), "the second server is not serving"
+    if both:
+        assert world.server.is_serving(), "the first server is not serving"
 
 
-@then("both servers listen on the same port")
-def step_both_same_port(context):
-    """As the step above, and the first server still serves too."""
-    step_second_same_port(context)
-    assert context.world.server.is_serving(), "the first server is not serving"

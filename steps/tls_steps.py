@@ -26,43 +26,38 @@ async def step_tls_server(context, api):
     await context.world.start(api, ssl=tls.contexts()["server"])
 
 
-@given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
-async def step_tls_server_handshake_timeout(context, seconds):
-    """A TLS start_server server given ssl_handshake_timeout=*seconds*."""
+@given("a TLS server {closing:ShutdownTimeout} of {seconds:g} seconds")
+async def step_tls_server_timeout(context, closing, seconds):
+    """A TLS start_server server given ssl_handshake_timeout=*seconds*, or one
+    that closes each connection, given ssl_shutdown_timeout=*seconds*."""
     context.world.tls_timeout = seconds
-    await context.world.start(
-        "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
-    )
+    if closing:
+        await context.world.start(
+            "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
+        )
+    else:
+        await context.world.start(
+            "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
+        )
 
 
-@given("a TLS server that closes each connection at once, "
-       "with an SSL shutdown timeout of {seconds:g} seconds")
-async def step_tls_server_shutdown_timeout(context, seconds):
-    """A TLS start_server server that closes each connection, given ssl_shutdown_timeout=*seconds*."""
-    context.world.tls_timeout = seconds
-    await context.world.start(
-        "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
-    )
-
-
-@when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
-async def step_handshake_timeout_without_ssl(context, seconds):
-    """Try start_server with ssl_handshake_timeout but without ssl; the outcome is kept."""
-    await context.world.attempt(
-        context.world.start("start_server", ssl_handshake_timeout=seconds),
-        "start_server() with ssl_handshake_timeout and no ssl",
-    )
-
-
-@when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
-async def step_shutdown_timeout_attempt(context, seconds):
-    """Try start_server with ssl and ssl_shutdown_timeout; the outcome is kept."""
-    await context.world.attempt(
-        context.world.start(
-            "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
-        ),
-        "start_server() with ssl_shutdown_timeout",
-    )
+@when("start_server is called {attempt:TimeoutAttempt}")
+async def step_timeout_attempt(context, attempt):
+    """Try start_server with ssl_handshake_timeout but without ssl, or with ssl
+    and ssl_shutdown_timeout; the outcome is kept."""
+    name, seconds = attempt
+    if name == "ssl_handshake_timeout":
+        await context.world.attempt(
+            context.world.start("start_server", ssl_handshake_timeout=seconds),
+            "start_server() with ssl_handshake_timeout and no ssl",
+        )
+    else:
+        await context.world.attempt(
+            context.world.start(
+                "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
+            ),
+            "start_server() with ssl_shutdown_timeout",
+        )
 
 
 # -- clients ---------------------------------------------------------------------
@@ -189,24 +184,18 @@ async def step_client_receives_tls_close(context):
             continue
 
 
-@then("the server ends the connection, not before {seconds:g} seconds have passed")
-async def step_server_ends_after(context, seconds):
-    """The client sees the end of the connection, and not before the TLS timeout."""
+@then("the server ends {own_side:ItsSide}, not before {seconds:g} seconds have passed")
+async def step_server_ends_after(context, own_side, seconds):
+    """The client sees the end of the connection -- or the server's side of it
+    ends -- and not before the TLS timeout."""
     world = context.world
     assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
-    assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
-    elapsed = world.loop.time() - world.tls_clock_start
-    assert elapsed >= seconds - EARLY, (
-        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
-
-
-@then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
-async def step_server_side_ends_after(context, seconds):
-    """The server's side of the connection ends, and not before the TLS timeout."""
-    world = context.world
-    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
-    ended_at = await within(asyncio.shield(world.server_side_ended),
-                            "the server to end its side of the connection", seconds + GRACE)
+    if own_side:
+        ended_at = await within(asyncio.shield(world.server_side_ended),
+                                "the server to end its side of the connection", seconds + GRACE)
+    else:
+        assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
+        ended_at = world.loop.time()
     elapsed = ended_at - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (
         f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")

@@ -55,16 +55,3 @@ def step_sockets_all_listening(context):
             continue  # not connected: a listening socket
         raise AssertionError(f"{sock!r} is connected to {peer!r}")
 
-
-@when("serve_forever() runs in a task inside an async with block")
-async def step_serve_forever_in_block(context):
-    """serve_forever() in a task, inside ``async with server:``."""
-    world = context.world
-    server = world.server
-
-    async def serve():
-        async with server:
-            await server.serve_forever()
-
-    world.serve_forever_task = world.track_task(serve())
-    await asyncio.sleep(0)  # let it enter the block and start serving

@@ -1,7 +1,6 @@
 """Steps for Unix socket servers: the socket file, sock=, abstract names,
 what is removed when, and what is already at the path."""
 
-import errno
 import os
 import stat
 
@@ -60,37 +59,27 @@ def step_regular_file(context):
 
 
 # -- starting servers -------------------------------------------------------------------
-@given("a server started with start_unix_server on that socket")
-async def step_server_on_caller_socket(context):
-    """start_unix_server with sock= the caller's socket; it becomes the server."""
+@given("a server started with start_unix_server {where:UnixStart}")
+async def step_unix_server(context, where):
+    """start_unix_server on the caller's socket (sock=), at the path the
+    scenario prepared, at a Linux abstract socket name (a leading NUL byte),
+    or at a temp path with cleanup_socket=False; it becomes the server."""
     world = context.world
-    server = await within(
-        servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
-        "the server to be created",
-    )
-    world.adopt(server, world.unix_path)
-
-
-@given("a server started with start_unix_server at that path")
-async def step_server_at_that_path(context):
-    """start_unix_server at the path the scenario prepared."""
-    await context.world.start("start_unix_server", path=context.world.unix_path)
-
-
-@given("a server started with start_unix_server at an abstract socket name")
-async def step_server_abstract(context):
-    """start_unix_server at a Linux abstract socket name (a leading NUL byte)."""
-    world = context.world
-    # unique per scenario; the part after the NUL byte also names a path that
-    # must stay free of files
-    world.abstract_name = "\0" + world.temp_path("abstract.sock")
-    await world.start("start_unix_server", path=world.abstract_name)
-
-
-@given("a server started with start_unix_server with cleanup_socket off")
-async def step_server_cleanup_off(context):
-    """start_unix_server at a temp path with cleanup_socket=False."""
-    await context.world.start("start_unix_server", cleanup_socket=False)
+    if where == "on that socket":
+        server = await within(
+            servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
+            "the server to be created",
+        )
+        world.adopt(server, world.unix_path)
+    elif where == "at that path":
+        await world.start("start_unix_server", path=world.unix_path)
+    elif where == "at an abstract socket name":
+        # unique per scenario; the part after the NUL byte also names a path that
+        # must stay free of files
+        world.abstract_name = "\0" + world.temp_path("abstract.sock")
+        await world.start("start_unix_server", path=world.abstract_name)
+    else:
+        await world.start("start_unix_server", cleanup_socket=False)
 
 
 @given("another server, which echoes what it receives, started with start_unix_server "
@@ -116,12 +105,6 @@ def step_replace_socket_file(context):
     assert os.lstat(path).st_ino != before, "precondition: the new file got the old inode number"
 
 
-@when("the first server is closed")
-def step_close_first_server(context):
-    """Close the first server this scenario started (not *the* server, the latest)."""
-    context.world.servers[0].close()
-
-
 #: What each way of calling start_unix_server passes, and what its wait is called.
 UNIX_ATTEMPTS = {
     "with cleanup_socket off": (
@@ -144,18 +127,12 @@ async def step_attempt_unix_server(context, how):
 
 
 # -- observations ------------------------------------------------------------------------
-@then("a socket file exists at the server's path")
-def step_socket_file_exists(context):
-    """The server's path holds a socket file."""
+@then("{socket_file:PathHolds} at the server's path")
+def step_server_path_holds(context, socket_file):
+    """The server's path holds a socket file -- or nothing any more."""
     path = context.world.address
-    assert _kind(path) == "a socket file", f"at {path} there is {_kind(path)}"
-
-
-@then("nothing exists at the server's path")
-def step_nothing_at_path(context):
-    """Nothing is at the server's path any more."""
-    path = context.world.address
-    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
+    wanted = "a socket file" if socket_file else "nothing"
+    assert _kind(path) == wanted, f"at {path} there is {_kind(path)}"
 
 
 @then("no file was made for the abstract name")
@@ -171,14 +148,6 @@ def step_abstract_sockname(context):
     world = context.world
     name = world.server.sockets[0].getsockname()
     assert name == world.abstract_name.encode(), f"the socket is bound to {name!r}"
-
-
-@then("it failed because the address is in use")
-def step_failed_address_in_use(context):
-    """The kept outcome is an OSError with errno EADDRINUSE."""
-    outcome = context.world.outcome
-    assert isinstance(outcome, OSError) and outcome.errno == errno.EADDRINUSE, (
-        f"expected an OSError with errno EADDRINUSE, got {outcome!r}")
 
 
 @then("the regular file is still there, unchanged")

@@ -1,14 +1,16 @@
 """The spec must catch every deliberately deviant server -- and pass on the real one.
 
-Each module in tests/deviants declares CATCHES: a deviant loop factory and
-the scenario ids that must fail against it.  The whole spec is run against
+Each module in tests/deviants registers its deviants with ``deviant()``: a
+deviant loop factory and the scenario ids that must fail against it.  The whole spec is run against
 each deviant in a child process, bounded in time.  The runs are independent,
 so they go four at a time (most of their time is spent waiting on sockets).
 """
 
 import importlib
 import pkgutil
+import sys
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +35,7 @@ def _modules():
 
 def _catches():
     for module in _modules():
-        for catch in getattr(module, "CATCHES", []):
+        for catch in deviants.catches(module):
             yield pytest.param(
                 module, catch, id="{}:{}".format(module.__name__.rsplit(".", 1)[1], catch.factory),
                 marks=() if catch.applies() else pytest.mark.skip(
@@ -81,12 +83,47 @@ def test_the_spec_fails_against_the_deviant(module, catch, deviant_runs):
     assert not missed, f"these scenarios did not fail: {sorted(missed)}\n{run.output[-2000:]}"
 
 
+def _factories(module):
+    """What ``-D loop=MODULE:NAME`` can name: the module's public callables,
+    bar classes and what it imports from the deviants package."""
+    return {name for name, value in vars(module).items()
+            if not name.startswith("_") and callable(value) and not isinstance(value, type)
+            and value is not getattr(deviants, name, None)}
+
+
 def test_every_deviant_is_catalogued():
     for module in _modules():
-        names = {c.factory for c in getattr(module, "CATCHES", [])}
-        factories = {n for n, v in vars(module).items()
-                     if callable(v) and getattr(v, "__qualname__", "").startswith("deviant_loop.")}
-        assert factories <= names, f"{module.__name__}: uncatalogued {factories - names}"
+        registered = {c.factory for c in deviants.catches(module)}
+        factories = _factories(module)
+        assert factories == registered, (
+            f"{module.__name__}: unregistered {sorted(factories - registered)}, "
+            f"registered but not a factory {sorted(registered - factories)}")
+
+
+@pytest.fixture
+def scratch(monkeypatch):
+    """A module of its own to register deviants in, and an empty registry."""
+    module = types.ModuleType("scratch_deviants")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(deviants, "REGISTRY", {})
+    exec("from tests.deviants import deviant", vars(module))
+    return module
+
+
+def test_a_deviant_mixin_becomes_a_factory_in_its_module(scratch):
+    exec("@deviant('twice', 'a.b', python='<=3.9')\n"
+         "@deviant('twice', 'c.d', python='>=3.10')\n"
+         "class Mixin:\n"
+         "    pass\n", vars(scratch))
+    assert scratch.twice.__qualname__.startswith("deviant_loop.")
+    assert [(c.factory, c.ids) for c in deviants.catches(scratch)] == [
+        ("twice", {"c.d"}), ("twice", {"a.b"})]
+
+
+def test_a_deviant_name_is_bound_to_one_factory(scratch):
+    exec("deviant('once', 'a.b')(lambda: None)", vars(scratch))
+    with pytest.raises(ValueError, match="two different targets"):
+        exec("deviant('once', 'c.d')(lambda: None)", vars(scratch))
 
 
 def test_a_catch_applies_within_its_ored_python_ranges():

@@ -151,9 +151,12 @@ def test_every_step_has_a_docstring(vocabulary):
     assert bare == [], "steps without a docstring:\n" + "\n".join(bare)
 
 
+#: One wording per idea (issue 9): the vocabulary was 170 patterns and shrinks from here.
+MOST_STEP_PATTERNS = 110
+
+
 def test_the_step_vocabulary_stays_small(vocabulary):
-    # one wording per idea (issue 9): the vocabulary was 170 patterns and shrinks from here
-    assert len(vocabulary["patterns"]) <= 147
+    assert len(vocabulary["patterns"]) <= MOST_STEP_PATTERNS
 
 
 def test_step_files_are_short_and_build_no_sockets():

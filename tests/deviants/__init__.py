@@ -4,9 +4,13 @@ A deviant is a loop factory (usable as ``behave -D loop=tests.deviants.MODULE:NA
 returning a real asyncio loop whose ``create_server`` / ``create_unix_server``
 hand out servers with one behaviour changed.  ``asyncio.start_server`` goes
 through ``loop.create_server``, so every way of creating a server is covered.
+
+Each deviant is registered once, with :func:`deviant`: its name, the scenario
+ids that must fail against it and the Python versions where they must.
 """
 
 import asyncio
+import sys
 
 from asyncio_server_spec.harness import versions
 
@@ -34,6 +38,47 @@ class Catch:
         if self.python_ranges:
             return any(versions.in_range(text, version) for text in self.python_ranges)
         return True
+
+
+#: Every registered catch, by module name, in registration order.
+REGISTRY = {}
+
+
+def deviant(name, *ids, python=None, python_ranges=()):
+    """Register the deviant *name*: the scenarios *ids* must fail against it
+    (where *python* / *python_ranges* hold, as for :class:`Catch`).
+
+    Applied to a server mixin class, binds ``name = deviant_loop(mixin)`` in
+    the calling module; applied to a loop factory (any other callable), binds
+    ``name`` to it.  Either way the target is returned unchanged, so a
+    decorated mixin stays usable as a base class.  Registering one name again
+    (other ids on other versions) needs the same target.
+    """
+    catch = Catch(name, *ids, python=python, python_ranges=python_ranges)
+    module = sys.modules[sys._getframe(1).f_globals["__name__"]]  # the deviants' module
+
+    def register(target):
+        factory = deviant_loop(target) if isinstance(target, type) else target
+        made_from = getattr(module, "_deviant_targets", None)
+        if made_from is None:
+            made_from = module._deviant_targets = {}
+        if name in made_from:
+            if made_from[name] is not target:
+                raise ValueError(f"{module.__name__}: {name} registered with two different targets")
+        elif hasattr(module, name):
+            raise ValueError(f"{module.__name__}: {name} is already bound")
+        else:
+            made_from[name] = target
+            setattr(module, name, factory)
+        REGISTRY.setdefault(module.__name__, []).append(catch)
+        return target
+
+    return register
+
+
+def catches(module):
+    """The catches registered in *module* (a module object or its name)."""
+    return list(REGISTRY.get(getattr(module, "__name__", module), ()))
 
 
 def tracked_clients(server):

@@ -6,26 +6,20 @@ only the scenarios that reach the broken code fail."""
 import os
 import threading
 
-from . import Catch, deviant_loop
+from . import deviant
 
 
+@deviant("aborts_in_start_serving", "serving.start-serving-starts", "serving.start-serving-twice")
 class _AbortsInStartServing:
     async def start_serving(self):
         os.abort()  # like a Rust panic: SIGABRT, no Python cleanup
 
 
+@deviant("blocks_in_get_loop", "server.get-loop")
 class _BlocksInGetLoop:
     def get_loop(self):
         threading.Event().wait()  # blocks the loop thread for good
 
 
-aborts_in_start_serving = deviant_loop(_AbortsInStartServing)
-blocks_in_get_loop = deviant_loop(_BlocksInGetLoop)
-
 #: These deviants take the process down: the spec must run them isolated.
 ISOLATE = True
-
-CATCHES = [
-    Catch("aborts_in_start_serving", "serving.start-serving-starts", "serving.start-serving-twice"),
-    Catch("blocks_in_get_loop", "server.get-loop"),
-]

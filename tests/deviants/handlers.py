@@ -11,14 +11,14 @@ import asyncio
 import asyncio.streams as streams
 import functools
 
-from . import Catch
+from . import deviant
 
 _applied = set()
 
 
-def _patch_once(name, apply):
-    if name not in _applied:
-        _applied.add(name)
+def _patch_once(apply):
+    if apply not in _applied:
+        _applied.add(apply)
         apply()
 
 
@@ -55,12 +55,13 @@ def _wrapping_coroutines(around):
     return _wrapping_callbacks(wrap)
 
 
-def _factory(name, apply):
+def _factory(apply):
+    """A loop factory: *apply* patches asyncio.streams (once), then a new loop."""
+
     def factory():
-        _patch_once(name, apply)
+        _patch_once(apply)
         return asyncio.new_event_loop()
 
-    factory.__name__ = factory.__qualname__ = name
     return factory
 
 
@@ -95,6 +96,16 @@ def _not_as_task(callback):
         return result
 
     return inline
+
+
+def _plain_errors_swallowed(callback):
+    def quiet(reader, writer):
+        try:
+            return callback(reader, writer)
+        except Exception:
+            return None  # neither reported nor closed
+
+    return quiet
 
 
 def _plain_swapped(callback):
@@ -183,51 +194,62 @@ def _peername_is_own_address():
     cls.get_extra_info = get_extra_info
 
 
-handler_not_a_task = _factory("handler_not_a_task", _wrapping_callbacks(_not_as_task))
-plain_handler_arguments_swapped = _factory(
-    "plain_handler_arguments_swapped", _wrapping_callbacks(_plain_swapped))
-handler_errors_swallowed = _factory(
-    "handler_errors_swallowed", _wrapping_coroutines(_swallow_errors))
-handler_errors_close_and_report = _factory(
-    "handler_errors_close_and_report", _wrapping_coroutines(_close_and_report_errors))
-cancelled_handler_closes = _factory(
-    "cancelled_handler_closes", _wrapping_coroutines(_close_on_cancel))
-cancellation_swallowed = _factory(
-    "cancellation_swallowed", _wrapping_coroutines(_swallow_cancel))
-writer_closed_after_handler = _factory(
-    "writer_closed_after_handler", _wrapping_coroutines(_close_after_return))
-writers_kept_alive = _factory("writers_kept_alive", _keep_writers_alive)
-server_reader_misses_eof = _factory("server_reader_misses_eof", _server_reader_misses_eof)
-peername_is_own_address = _factory("peername_is_own_address", _peername_is_own_address)
+deviant("handler_not_a_task", "handlers.coroutine-runs-as-task")(
+    _factory(_wrapping_callbacks(_not_as_task)))
+deviant("plain_handler_arguments_swapped", "handlers.plain-function-is-called",
+        "tutorial.handler-may-be-plain-function")(
+    _factory(_wrapping_callbacks(_plain_swapped)))
+# a plain function's error vanishes (as before 3.14.8 and 3.15.1)
+deviant("plain_handler_errors_swallowed", "handlers.plain-raise-reported-and-closed",
+        python=">=3.14.8, <3.15 or >=3.15.1")(
+    _factory(_wrapping_callbacks(_plain_errors_swallowed)))
 
+# the error vanishes: no report, no closing
+_errors_swallowed = _factory(_wrapping_coroutines(_swallow_errors))
+deviant("handler_errors_swallowed", "handlers.raise-never-retrieved", python="<=3.9")(
+    _errors_swallowed)
+deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py311",
+        python=">=3.11.7, <=3.11")(_errors_swallowed)
+deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py312up",
+        python=">=3.12.1")(_errors_swallowed)
 
+# the 3.11.7+ treatment on versions before it
+_errors_close_and_report = _factory(_wrapping_coroutines(_close_and_report_errors))
+deviant("handler_errors_close_and_report", "handlers.raise-never-retrieved", python="<=3.9")(
+    _errors_close_and_report)
+deviant("handler_errors_close_and_report", "handlers.raise-unreported",
+        python=">=3.10.7, <=3.11.6")(_errors_close_and_report)
 
+# the 3.11.8+/3.12.2+ closing on versions before it
+_closes_on_cancel = _factory(_wrapping_coroutines(_close_on_cancel))
+deviant("cancelled_handler_closes", "handlers.cancelled-left-open", python="<=3.11.6")(
+    _closes_on_cancel)
+deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py311",
+        python="==3.11.7")(_closes_on_cancel)
+deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py312",
+        python="==3.12.1")(_closes_on_cancel)
 
-CATCHES = [
-    Catch("handler_not_a_task", "handlers.coroutine-runs-as-task"),
-    Catch("plain_handler_arguments_swapped", "handlers.plain-function-is-called",
-          "tutorial.handler-may-be-plain-function"),
-    # the error vanishes: no report, no closing
-    Catch("handler_errors_swallowed", "handlers.raise-never-retrieved", python="<=3.9"),
-    Catch("handler_errors_swallowed", "handlers.raise-reported-and-closed-py311", python=">=3.11.7, <=3.11"),
-    Catch("handler_errors_swallowed", "handlers.raise-reported-and-closed-py312up", python=">=3.12.1"),
-    # the 3.11.7+ treatment on versions before it
-    Catch("handler_errors_close_and_report", "handlers.raise-never-retrieved", python="<=3.9"),
-    Catch("handler_errors_close_and_report", "handlers.raise-unreported", python=">=3.10.7, <=3.11.6"),
-    # the 3.11.8+/3.12.2+ closing on versions before it
-    Catch("cancelled_handler_closes", "handlers.cancelled-left-open", python="<=3.11.6"),
-    Catch("cancelled_handler_closes", "handlers.cancelled-spurious-report-py311", python="==3.11.7"),
-    Catch("cancelled_handler_closes", "handlers.cancelled-spurious-report-py312", python="==3.12.1"),
-    # the task looks finished, not cancelled: no report, no closing
-    Catch("cancellation_swallowed", "handlers.cancelled-spurious-report-py311", python="==3.11.7"),
-    Catch("cancellation_swallowed", "handlers.cancelled-spurious-report-py312", python="==3.12.1"),
-    Catch("cancellation_swallowed", "handlers.cancelled-closed-py311", python=">=3.11.8, <=3.11"),
-    Catch("cancellation_swallowed", "handlers.cancelled-closed-py312up", python=">=3.12.2"),
-    Catch("writer_closed_after_handler", "handlers.unclosed-writer-stays-open",
-          "tutorial.pass-handler-leaves-client-connected", python="<=3.12"),
-    Catch("writer_closed_after_handler", "handlers.unclosed-writer-closed-when-dropped", python=">=3.13"),
-    Catch("writers_kept_alive", "handlers.unclosed-writer-closed-when-dropped",
-          "tutorial.pass-handler-connection-closed", python=">=3.13"),
-    Catch("server_reader_misses_eof", "handlers.reader-sees-eof"),
-    Catch("peername_is_own_address", "handlers.peername-is-client"),
-]
+# the task looks finished, not cancelled: no report, no closing
+_swallows_cancel = _factory(_wrapping_coroutines(_swallow_cancel))
+deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py311",
+        python="==3.11.7")(_swallows_cancel)
+deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py312",
+        python="==3.12.1")(_swallows_cancel)
+deviant("cancellation_swallowed", "handlers.cancelled-closed-py311",
+        python=">=3.11.8, <=3.11")(_swallows_cancel)
+deviant("cancellation_swallowed", "handlers.cancelled-closed-py312up", python=">=3.12.2")(
+    _swallows_cancel)
+
+_closes_after_return = _factory(_wrapping_coroutines(_close_after_return))
+deviant("writer_closed_after_handler", "handlers.unclosed-writer-stays-open",
+        "tutorial.pass-handler-leaves-client-connected", python="<=3.12")(_closes_after_return)
+deviant("writer_closed_after_handler", "handlers.unclosed-writer-closed-when-dropped",
+        python=">=3.13")(_closes_after_return)
+
+deviant("writers_kept_alive", "handlers.unclosed-writer-closed-when-dropped",
+        "tutorial.pass-handler-connection-closed", python=">=3.13")(
+    _factory(_keep_writers_alive))
+deviant("server_reader_misses_eof", "handlers.reader-sees-eof")(
+    _factory(_server_reader_misses_eof))
+deviant("peername_is_own_address", "handlers.peername-is-client")(
+    _factory(_peername_is_own_address))

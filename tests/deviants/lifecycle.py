@@ -4,9 +4,14 @@ import asyncio
 import os
 import socket
 
-from . import Catch, deviant_loop, tracked_clients
+from . import deviant, deviant_loop, tracked_clients
+
+#: Where a cancelled serve_forever() waits for its clients (the tags of
+#: serve-forever.cancel-waits-for-client; gh-123720 ended it in 3.13.15 and 3.14.7).
+WAITS_FOR_CLIENTS_ON_CANCEL = ("3.12.1..3.12", "3.13.0..3.13.14", "3.14.0..3.14.6")
 
 
+@deviant("close_keeps_listening", "closing.stops-new-connections", "serving.not-serving-after-close")
 class _CloseKeepsListening:
     def close(self):
         # keep a duplicate of every listening socket open: the kernel still
@@ -15,6 +20,8 @@ class _CloseKeepsListening:
         super().close()
 
 
+@deviant("close_drops_clients", "closing.leaves-clients-open", "sockets.empty-after-close",
+         "tutorial.close-keeps-clients")
 class _CloseDropsClients:
     def close(self):
         super().close()
@@ -22,6 +29,7 @@ class _CloseDropsClients:
             transport.abort()
 
 
+@deviant("close_twice_raises", "closing.close-twice")
 class _CloseTwiceRaises:
     def close(self):
         if getattr(self, "_closed_once", False):
@@ -30,22 +38,26 @@ class _CloseTwiceRaises:
         super().close()
 
 
+@deviant("start_serving_does_nothing", "serving.start-serving-starts", "serving.start-serving-twice")
 class _StartServingDoesNothing:
     async def start_serving(self):
         return None
 
 
+@deviant("is_serving_always_true", "serving.not-serving-after-close", "closing.stops-new-connections")
 class _IsServingAlwaysTrue:
     def is_serving(self):
         return True
 
 
+@deviant("serve_forever_never_closes", "serve-forever.cancel-closes-server")
 class _ServeForeverNeverCloses:
     async def serve_forever(self):
         await self.start_serving()
         await asyncio.get_running_loop().create_future()  # cancelled: just ends
 
 
+@deviant("serve_forever_allows_two", "serve-forever.second-call-runtime-error")
 class _ServeForeverAllowsTwo:
     async def serve_forever(self):
         await self.start_serving()
@@ -55,6 +67,7 @@ class _ServeForeverAllowsTwo:
             self.close()
 
 
+@deviant("sockets_count_clients", "sockets.not-clients", "tutorial.sockets-are-not-clients")
 class _SocketsCountClients:
     @property
     def sockets(self):
@@ -64,6 +77,7 @@ class _SocketsCountClients:
         )
 
 
+@deviant("sockets_kept_after_close", "sockets.empty-after-close", "async-with.exit-closes")
 class _SocketsKeptAfterClose:
     def close(self):
         self._before_close = super().sockets
@@ -74,21 +88,29 @@ class _SocketsKeptAfterClose:
         return getattr(self, "_before_close", None) or super().sockets
 
 
+@deviant("wait_closed_never_returns", "closing.wait-closed-no-clients")
 class _WaitClosedNeverReturns:
     async def wait_closed(self):
         await asyncio.get_running_loop().create_future()
 
 
+@deviant("wait_closed_returns_at_once", "closing.wait-closed-waits-for-client",
+         "tutorial.wait-closed-waits-for-clients", python=">=3.12.1")
+@deviant("wait_closed_returns_at_once",
+         "tutorial.async-with-serve-forever-cancelled-waits-for-client",
+         python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL)
 class _WaitClosedReturnsAtOnce:
     async def wait_closed(self):
         return None
 
 
+@deviant("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes")
 class _AexitLeavesOpen:
     async def __aexit__(self, *exc_info):
         return None
 
 
+@deviant("aexit_closes_only_on_success", "async-with.exit-by-exception-closes")
 class _AexitClosesOnlyOnSuccess:
     async def __aexit__(self, exc_type, exc, tb):
         if exc_type is None:
@@ -96,22 +118,26 @@ class _AexitClosesOnlyOnSuccess:
         return None  # the exception propagates; the server stays open
 
 
+@deviant("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close", python=">=3.11")
 class _ReprAsList:
     def __repr__(self):
         return f"<Server sockets={list(self.sockets)!r}>"
 
 
+@deviant("get_loop_wrong", "server.get-loop")
 class _GetLoopWrong:
     def get_loop(self):
         return asyncio.get_event_loop_policy()  # anything but the server's loop
 
 
+@deviant("close_later", "closing.refuses-before-any-await")
 class _CloseLater:
     def close(self):
         # stop listening only on the next loop iteration
         self.get_loop().call_soon(super().close)
 
 
+@deviant("wait_closed_ignores_open_server", "closing.wait-closed-before-close-waits-for-close")
 class _WaitClosedIgnoresOpenServer:
     async def wait_closed(self):
         if self._sockets is not None:  # not closed yet: do not wait
@@ -119,6 +145,7 @@ class _WaitClosedIgnoresOpenServer:
         await super().wait_closed()
 
 
+@deviant("wait_closed_ignores_clients", "closing.wait-closed-before-close-waits-for-clients")
 class _WaitClosedIgnoresClients:
     """wait_closed() waits for close() only, never for client connections."""
 
@@ -138,6 +165,7 @@ class _WaitClosedIgnoresClients:
         await self._closed_future()
 
 
+@deviant("serve_forever_on_closed_hangs", "serve-forever.closed-server-runtime-error")
 class _ServeForeverOnClosedHangs:
     async def serve_forever(self):
         if self._sockets is None:
@@ -145,6 +173,7 @@ class _ServeForeverOnClosedHangs:
         await super().serve_forever()
 
 
+@deviant("serve_forever_ignores_close", "serve-forever.close-ends-it")
 class _ServeForeverIgnoresClose:
     def close(self):
         # hide the future serve_forever() waits on, so close() leaves it alone
@@ -158,6 +187,8 @@ async def _until_no_clients(server):
         await asyncio.sleep(0.01)
 
 
+@deviant("serve_forever_cancel_waits_for_clients",
+         "serve-forever.cancel-with-client-ends-at-once", python="<=3.11")
 class _ServeForeverCancelWaitsForClients:
     async def serve_forever(self):
         try:
@@ -167,6 +198,8 @@ class _ServeForeverCancelWaitsForClients:
             raise
 
 
+@deviant("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
+         python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL)
 class _ServeForeverCancelEndsAtOnce:
     async def serve_forever(self):
         # the real serve_forever() runs on in the background, closing the
@@ -179,6 +212,48 @@ class _ServeForeverCancelEndsAtOnce:
             raise
 
 
+@deviant("serve_forever_cancel_leaves_clients", "serve-forever.cancel-closes-clients",
+         "tutorial.async-with-serve-forever-cancelled-closes-clients",
+         python=">=3.13.15, <3.14 or >=3.14.7")
+class _ServeForeverCancelLeavesClients:
+    """A cancelled serve_forever() closes the server and waits for its
+    clients without closing them (as up to 3.13.14 and 3.14.6)."""
+
+    def _serving_forever_tasks(self):
+        if getattr(self, "_deviant_forever_tasks", None) is None:
+            self._deviant_forever_tasks = set()
+        return self._deviant_forever_tasks
+
+    async def serve_forever(self):
+        task = asyncio.current_task()
+        self._serving_forever_tasks().add(task)
+        try:
+            await super().serve_forever()
+        finally:
+            self._serving_forever_tasks().discard(task)
+
+    def close_clients(self):
+        tasks = self._serving_forever_tasks()
+        task = asyncio.current_task() if tasks else None  # a step may call it with no loop running
+        if task in tasks and task.cancelling():
+            return  # called by serve_forever() on its cancellation: leave the clients
+        super().close_clients()
+
+
+@deviant("handlers_in_serving_task_context", "serve-forever.handler-context-from-creation",
+         python=">=3.15")
+class _HandlersInServingTaskContext:
+    """Connections run in the context of the task that starts serving, not in
+    the one the server was created in (as before 3.15)."""
+
+    def _start_serving(self):
+        # no creation context: the listening sockets' reader callbacks, and so
+        # the connections' tasks, take the context current when serving starts
+        self._context = None
+        super()._start_serving()
+
+
+@deviant("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug")
 class _StartServingRefusesWhenClosed:
     async def start_serving(self):
         if self._sockets is None:
@@ -186,41 +261,49 @@ class _StartServingRefusesWhenClosed:
         await super().start_serving()
 
 
+@deviant("sockets_internal_list", "sockets.fresh-tuple-each-access")
 class _SocketsInternalList:
     @property
     def sockets(self):
         return self._sockets if self._sockets is not None else []
 
 
+@deviant("sockets_none_after_close", "sockets.empty-tuple-after-close")
 class _SocketsNoneAfterClose:
     @property
     def sockets(self):
         return None if self._sockets is None else super().sockets
 
 
+@deviant("sockets_raw", "sockets.transport-socket-wrappers")
 class _SocketsRaw:
     @property
     def sockets(self):
         return tuple(self._sockets or ())
 
 
+@deviant("aenter_starts_serving", "async-with.entering-does-not-start")
 class _AenterStartsServing:
     async def __aenter__(self):
         await self.start_serving()
         return self
 
 
+@deviant("aexit_waits_for_clients", "async-with.exit-returns-with-client", python="<=3.11")
 class _AexitWaitsForClients:
     async def __aexit__(self, *exc_info):
         self.close()
         await _until_no_clients(self)
 
 
+@deviant("aexit_does_not_wait", "async-with.exit-waits-for-client", python=">=3.12.1")
 class _AexitDoesNotWait:
     async def __aexit__(self, *exc_info):
         self.close()
 
 
+@deviant("has_client_methods", "clients.no-close_clients-before-3-13",
+         "clients.no-abort_clients-before-3-13", python="<=3.12")
 class _HasClientMethods:
     """close_clients()/abort_clients() on every version (as before 3.13 they were not)."""
 
@@ -233,16 +316,20 @@ class _HasClientMethods:
             transport.abort()
 
 
+@deviant("close_clients_aborts", "clients.close-clients-flushes", python=">=3.13")
 class _CloseClientsAborts:
     def close_clients(self):
         super().abort_clients()
 
 
+@deviant("abort_clients_flushes", "clients.abort-clients-drops-unsent", python=">=3.13")
 class _AbortClientsFlushes:
     def abort_clients(self):
         super().close_clients()
 
 
+@deviant("client_methods_close_server", "clients.close_clients-keeps-serving",
+         "clients.abort_clients-keeps-serving", python=">=3.13")
 class _ClientMethodsCloseServer:
     def close_clients(self):
         self.close()
@@ -264,92 +351,10 @@ def _bind_elsewhere(kwargs):
     return kwargs
 
 
-close_keeps_listening = deviant_loop(_CloseKeepsListening)
-close_drops_clients = deviant_loop(_CloseDropsClients)
-start_serving_off_ignored = deviant_loop(adjust_kwargs=_serving_forced_on)
-start_serving_does_nothing = deviant_loop(_StartServingDoesNothing)
-is_serving_always_true = deviant_loop(_IsServingAlwaysTrue)
-serve_forever_never_closes = deviant_loop(_ServeForeverNeverCloses)
-serve_forever_allows_two = deviant_loop(_ServeForeverAllowsTwo)
-sockets_count_clients = deviant_loop(_SocketsCountClients)
-sockets_kept_after_close = deviant_loop(_SocketsKeptAfterClose)
-wait_closed_never_returns = deviant_loop(_WaitClosedNeverReturns)
-wait_closed_returns_at_once = deviant_loop(_WaitClosedReturnsAtOnce)
-aexit_leaves_open = deviant_loop(_AexitLeavesOpen)
-aexit_closes_only_on_success = deviant_loop(_AexitClosesOnlyOnSuccess)
-repr_as_list = deviant_loop(_ReprAsList)
-binds_another_host = deviant_loop(adjust_kwargs=_bind_elsewhere)
-get_loop_wrong = deviant_loop(_GetLoopWrong)
-close_later = deviant_loop(_CloseLater)
-wait_closed_ignores_open_server = deviant_loop(_WaitClosedIgnoresOpenServer)
-wait_closed_ignores_clients = deviant_loop(_WaitClosedIgnoresClients)
-serve_forever_on_closed_hangs = deviant_loop(_ServeForeverOnClosedHangs)
-serve_forever_ignores_close = deviant_loop(_ServeForeverIgnoresClose)
-serve_forever_cancel_waits_for_clients = deviant_loop(_ServeForeverCancelWaitsForClients)
-serve_forever_cancel_ends_at_once = deviant_loop(_ServeForeverCancelEndsAtOnce)
-start_serving_refuses_when_closed = deviant_loop(_StartServingRefusesWhenClosed)
-sockets_internal_list = deviant_loop(_SocketsInternalList)
-sockets_none_after_close = deviant_loop(_SocketsNoneAfterClose)
-sockets_raw = deviant_loop(_SocketsRaw)
-aenter_starts_serving = deviant_loop(_AenterStartsServing)
-aexit_waits_for_clients = deviant_loop(_AexitWaitsForClients)
-close_twice_raises = deviant_loop(_CloseTwiceRaises)
-aexit_does_not_wait = deviant_loop(_AexitDoesNotWait)
-has_client_methods = deviant_loop(_HasClientMethods)
-close_clients_aborts = deviant_loop(_CloseClientsAborts)
-abort_clients_flushes = deviant_loop(_AbortClientsFlushes)
-client_methods_close_server = deviant_loop(_ClientMethodsCloseServer)
+deviant("start_serving_off_ignored", "serving.off-refuses-clients-start_server",
+        "serving.off-refuses-clients-create_unix_server", "tutorial.start-serving-later",
+        "tutorial.is-serving-states")(
+    deviant_loop(adjust_kwargs=_serving_forced_on))
+deviant("binds_another_host", "creating.listens-on-host-asked")(
+    deviant_loop(adjust_kwargs=_bind_elsewhere))
 
-
-#: Where a cancelled serve_forever() waits for its clients (the tags of
-#: serve-forever.cancel-waits-for-client; gh-123720 ended it in 3.13.15 and 3.14.7).
-WAITS_FOR_CLIENTS_ON_CANCEL = ("3.12.1..3.12", "3.13.0..3.13.14", "3.14.0..3.14.6")
-
-CATCHES = [
-    Catch("close_keeps_listening", "closing.stops-new-connections", "serving.not-serving-after-close"),
-    Catch("close_twice_raises", "closing.close-twice"),
-    Catch("close_drops_clients", "closing.leaves-clients-open", "sockets.empty-after-close",
-          "tutorial.close-keeps-clients"),
-    Catch("start_serving_off_ignored", "serving.off-refuses-clients-start_server",
-          "serving.off-refuses-clients-create_unix_server", "tutorial.start-serving-later",
-          "tutorial.is-serving-states"),
-    Catch("start_serving_does_nothing", "serving.start-serving-starts", "serving.start-serving-twice"),
-    Catch("is_serving_always_true", "serving.not-serving-after-close", "closing.stops-new-connections"),
-    Catch("serve_forever_never_closes", "serve-forever.cancel-closes-server"),
-    Catch("serve_forever_allows_two", "serve-forever.second-call-runtime-error"),
-    Catch("sockets_count_clients", "sockets.not-clients", "tutorial.sockets-are-not-clients"),
-    Catch("sockets_kept_after_close", "sockets.empty-after-close", "async-with.exit-closes"),
-    Catch("wait_closed_never_returns", "closing.wait-closed-no-clients"),
-    Catch("wait_closed_returns_at_once", "closing.wait-closed-waits-for-client",
-          "tutorial.wait-closed-waits-for-clients", python=">=3.12.1"),
-    Catch("wait_closed_returns_at_once",
-          "tutorial.async-with-serve-forever-cancelled-waits-for-client",
-          python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
-    Catch("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes"),
-    Catch("aexit_closes_only_on_success", "async-with.exit-by-exception-closes"),
-    Catch("repr_as_list", "creating.repr-numbers", "sockets.repr-empty-after-close", python=">=3.11"),
-    Catch("binds_another_host", "creating.listens-on-host-asked"),
-    Catch("get_loop_wrong", "server.get-loop"),
-    Catch("close_later", "closing.refuses-before-any-await"),
-    Catch("wait_closed_ignores_open_server", "closing.wait-closed-before-close-waits-for-close"),
-    Catch("wait_closed_ignores_clients", "closing.wait-closed-before-close-waits-for-clients"),
-    Catch("serve_forever_on_closed_hangs", "serve-forever.closed-server-runtime-error"),
-    Catch("serve_forever_ignores_close", "serve-forever.close-ends-it"),
-    Catch("serve_forever_cancel_waits_for_clients",
-          "serve-forever.cancel-with-client-ends-at-once", python="<=3.11"),
-    Catch("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
-          python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL),
-    Catch("start_serving_refuses_when_closed", "serving.start-serving-after-close-known-bug"),
-    Catch("sockets_internal_list", "sockets.fresh-tuple-each-access"),
-    Catch("sockets_none_after_close", "sockets.empty-tuple-after-close"),
-    Catch("sockets_raw", "sockets.transport-socket-wrappers"),
-    Catch("aenter_starts_serving", "async-with.entering-does-not-start"),
-    Catch("aexit_waits_for_clients", "async-with.exit-returns-with-client", python="<=3.11"),
-    Catch("aexit_does_not_wait", "async-with.exit-waits-for-client", python=">=3.12.1"),
-    Catch("has_client_methods", "clients.no-close_clients-before-3-13",
-          "clients.no-abort_clients-before-3-13", python="<=3.12"),
-    Catch("close_clients_aborts", "clients.close-clients-flushes", python=">=3.13"),
-    Catch("abort_clients_flushes", "clients.abort-clients-drops-unsent", python=">=3.13"),
-    Catch("client_methods_close_server", "clients.close_clients-keeps-serving",
-          "clients.abort_clients-keeps-serving", python=">=3.13"),
-]

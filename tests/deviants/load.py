@@ -2,7 +2,7 @@
 
 import asyncio
 
-from . import Catch
+from . import deviant
 
 #: Connections a tired server accepts before it stops.
 TIRED_AFTER = 3
@@ -44,9 +44,5 @@ def _patch(loop, method, limit):
     setattr(loop, method, create)
 
 
-stops_accepting_after_three = _stops_accepting_after(TIRED_AFTER)
-
-
-CATCHES = [
-    Catch("stops_accepting_after_three", "load.clients-at-once", "load.clients-one-after-another"),
-]
+deviant("stops_accepting_after_three", "load.clients-at-once", "load.clients-one-after-another")(
+    _stops_accepting_after(TIRED_AFTER))

@@ -11,7 +11,7 @@ import asyncio
 import errno
 import socket
 
-from . import Catch, deviant_loop
+from . import deviant, deviant_loop
 
 
 def _tcp(adjust):
@@ -123,27 +123,50 @@ def _defaulting(name, value):
     return adjust
 
 
-host_sequence_first_only = _tcp_deviant(_first_host_only)
-one_port_for_all_addresses = _tcp_deviant(_one_port_for_all)
-every_interface_is_ipv4 = _tcp_deviant(_every_interface_is_ipv4)
-family_ignored = _tcp_deviant(_family_dropped)
-flags_ignored = _tcp_deviant(_dropping("flags"))
-ipv6_loopback_on_ipv4 = _tcp_deviant(_ipv6_loopback_on_ipv4)
-port_none_refused = _tcp_deviant(_port_none_refused)
-no_address_means_loopback = _tcp_deviant(_no_address_means_loopback)
-sock_not_owned = _tcp_deviant(_sock_copied)
-sock_ignored = _tcp_deviant(_sock_ignored)
-sock_wins_over_host_port = _tcp_deviant(_sock_wins_over_host_port)
-backlog_ignored = _tcp_deviant(_dropping("backlog"))
-backlog_default_128 = _tcp_deviant(_defaulting("backlog", 128))
-reuse_address_off = _tcp_deviant(_forcing("reuse_address", False))
-reuse_address_always = _tcp_deviant(_forcing("reuse_address", True))
-reuse_port_ignored = _tcp_deviant(_dropping("reuse_port"))
-reuse_port_always = _tcp_deviant(_forcing("reuse_port", True))
+deviant("host_sequence_first_only", "addresses.host-sequence-start_server",
+        "addresses.host-sequence-create_server", "addresses.port-0-per-socket")(
+    _tcp_deviant(_first_host_only))
+deviant("one_port_for_all_addresses", "addresses.port-0-per-socket")(
+    _tcp_deviant(_one_port_for_all))
+deviant("every_interface_is_ipv4", "addresses.every-interface-none",
+        "addresses.every-interface-empty-string")(
+    _tcp_deviant(_every_interface_is_ipv4))
+deviant("family_ignored", "addresses.family-af-inet", "addresses.family-af-inet6")(
+    _tcp_deviant(_family_dropped))
+deviant("flags_ignored", "addresses.flags-without-passive")(
+    _tcp_deviant(_dropping("flags")))
+deviant("ipv6_loopback_on_ipv4", "addresses.ipv6-loopback")(
+    _tcp_deviant(_ipv6_loopback_on_ipv4))
+deviant("port_none_refused", "addresses.port-none-picks-free-port")(
+    _tcp_deviant(_port_none_refused))
+deviant("no_address_means_loopback", "addresses.needs-host-port-or-sock")(
+    _tcp_deviant(_no_address_means_loopback))
+deviant("sock_not_owned", "addresses.sock-owned-by-server")(
+    _tcp_deviant(_sock_copied))
+deviant("sock_ignored", "addresses.sock-start_server-listens",
+        "addresses.sock-create_server-listens", "addresses.sock-owned-by-server")(
+    _tcp_deviant(_sock_ignored))
+deviant("sock_wins_over_host_port", "addresses.sock-with-host", "addresses.sock-with-port")(
+    _tcp_deviant(_sock_wins_over_host_port))
+deviant("backlog_ignored", "socket-options.backlog-given")(
+    _tcp_deviant(_dropping("backlog")))
+deviant("backlog_default_128", "socket-options.backlog-default")(
+    _tcp_deviant(_defaulting("backlog", 128)))
+deviant("reuse_address_off", "socket-options.reuse-address-default")(
+    _tcp_deviant(_forcing("reuse_address", False)))
+deviant("reuse_address_always", "socket-options.reuse-address-off")(
+    _tcp_deviant(_forcing("reuse_address", True)))
+deviant("reuse_port_ignored", "socket-options.reuse-port-shares-port")(
+    _tcp_deviant(_dropping("reuse_port")))
+deviant("reuse_port_always", "socket-options.reuse-port-needed-by-all",
+        "addresses.port-in-use")(
+    _tcp_deviant(_forcing("reuse_port", True)))
 # 3.13: the argument is accepted but has no effect
-keep_alive_ignored = _tcp_deviant(_dropping("keep_alive"))
+deviant("keep_alive_ignored", "socket-options.keep-alive-on", python=">=3.13")(
+    _tcp_deviant(_dropping("keep_alive")))
 # up to 3.12: the argument is quietly accepted instead of refused
-keep_alive_accepted = _tcp_deviant(_dropping("keep_alive"))
+deviant("keep_alive_accepted", "socket-options.keep-alive-unknown", python="<=3.12")(
+    _tcp_deviant(_dropping("keep_alive")))
 
 
 # -- wrapping loop.create_server ---------------------------------------------------
@@ -206,12 +229,17 @@ def _on_each_connection(change):
     return around
 
 
-duplicate_hosts_bound_twice = _wrapping_create_server(_each_host_bound_separately)
-address_in_use_moves_to_free_port = _wrapping_create_server(_address_in_use_moves_on)
-keep_alive_always_on = _wrapping_create_server(_on_each_connection(
-    lambda sock: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)))
-nodelay_off = _wrapping_create_server(_on_each_connection(
-    lambda sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)))
+deviant("duplicate_hosts_bound_twice", "addresses.duplicate-hosts-merged")(
+    _wrapping_create_server(_each_host_bound_separately))
+deviant("address_in_use_moves_to_free_port", "addresses.port-in-use",
+        "socket-options.reuse-address-off", "socket-options.reuse-port-needed-by-all")(
+    _wrapping_create_server(_address_in_use_moves_on))
+deviant("keep_alive_always_on", "socket-options.keep-alive-off-by-default")(
+    _wrapping_create_server(_on_each_connection(
+        lambda sock: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))))
+deviant("nodelay_off", "socket-options.tcp-nodelay")(
+    _wrapping_create_server(_on_each_connection(
+        lambda sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0))))
 
 
 # -- wrapping asyncio.start_server / start_unix_server (their limit argument) -------
@@ -284,44 +312,13 @@ def _servers_read_bounded_by_limit():
     return factory
 
 
-limit_ignored = _start_server_with(_dropping("limit"))
-limit_default_1_mib = _start_server_with(_defaulting("limit", 2 ** 20))
-unix_limit_ignored = _start_with(_dropping("limit"), "start_unix_server")
-read_bounded_by_limit = _servers_read_bounded_by_limit()
-
-CATCHES = [
-    Catch("host_sequence_first_only", "addresses.host-sequence-start_server",
-          "addresses.host-sequence-create_server", "addresses.port-0-per-socket"),
-    Catch("one_port_for_all_addresses", "addresses.port-0-per-socket"),
-    Catch("duplicate_hosts_bound_twice", "addresses.duplicate-hosts-merged"),
-    Catch("every_interface_is_ipv4", "addresses.every-interface-none",
-          "addresses.every-interface-empty-string"),
-    Catch("family_ignored", "addresses.family-af-inet", "addresses.family-af-inet6"),
-    Catch("flags_ignored", "addresses.flags-without-passive"),
-    Catch("ipv6_loopback_on_ipv4", "addresses.ipv6-loopback"),
-    Catch("port_none_refused", "addresses.port-none-picks-free-port"),
-    Catch("no_address_means_loopback", "addresses.needs-host-port-or-sock"),
-    Catch("address_in_use_moves_to_free_port", "addresses.port-in-use",
-          "socket-options.reuse-address-off", "socket-options.reuse-port-needed-by-all"),
-    Catch("sock_not_owned", "addresses.sock-owned-by-server"),
-    Catch("sock_ignored", "addresses.sock-start_server-listens",
-          "addresses.sock-create_server-listens", "addresses.sock-owned-by-server"),
-    Catch("sock_wins_over_host_port", "addresses.sock-with-host", "addresses.sock-with-port"),
-    Catch("backlog_ignored", "socket-options.backlog-given"),
-    Catch("backlog_default_128", "socket-options.backlog-default"),
-    Catch("reuse_address_off", "socket-options.reuse-address-default"),
-    Catch("reuse_address_always", "socket-options.reuse-address-off"),
-    Catch("reuse_port_ignored", "socket-options.reuse-port-shares-port"),
-    Catch("reuse_port_always", "socket-options.reuse-port-needed-by-all",
-          "addresses.port-in-use"),
-    Catch("keep_alive_ignored", "socket-options.keep-alive-on", python=">=3.13"),
-    Catch("keep_alive_accepted", "socket-options.keep-alive-unknown", python="<=3.12"),
-    Catch("keep_alive_always_on", "socket-options.keep-alive-off-by-default"),
-    Catch("nodelay_off", "socket-options.tcp-nodelay"),
-    Catch("limit_ignored", "creating.limit-readline", "creating.limit-readuntil"),
-    Catch("limit_default_1_mib", "creating.limit-default-too-long"),
-    Catch("unix_limit_ignored", "creating.start_unix_server-limit-readline",
-          "creating.start_unix_server-limit-readuntil"),
-    Catch("read_bounded_by_limit", "creating.limit-not-for-read-n",
-          "creating.limit-not-for-read-to-eof"),
-]
+deviant("limit_ignored", "creating.limit-readline", "creating.limit-readuntil")(
+    _start_server_with(_dropping("limit")))
+deviant("limit_default_1_mib", "creating.limit-default-too-long")(
+    _start_server_with(_defaulting("limit", 2 ** 20)))
+deviant("unix_limit_ignored", "creating.start_unix_server-limit-readline",
+        "creating.start_unix_server-limit-readuntil")(
+    _start_with(_dropping("limit"), "start_unix_server"))
+deviant("read_bounded_by_limit", "creating.limit-not-for-read-n",
+        "creating.limit-not-for-read-to-eof")(
+    _servers_read_bounded_by_limit())

@@ -1,8 +1,10 @@
 """Deviants of TLS servers: ssl, ssl_handshake_timeout, ssl_shutdown_timeout."""
 
+import asyncio
+import asyncio.sslproto as sslproto
 import socket
 
-from . import Catch, deviant_loop
+from . import deviant, deviant_loop
 
 _TLS_ONLY = ("ssl_handshake_timeout", "ssl_shutdown_timeout")
 
@@ -48,29 +50,56 @@ def _shutdown_timeout_dropped(kwargs):
     return kwargs
 
 
-ssl_ignored = deviant_loop(adjust_kwargs=_ssl_ignored)
-ssl_ignored_on_unix = deviant_loop(adjust_kwargs=_ssl_ignored_on_unix)
-handshake_timeout_ignored = deviant_loop(adjust_kwargs=_handshake_timeout_ignored)
-handshake_timeout_cut_short = deviant_loop(adjust_kwargs=_handshake_timeout_cut_short)
-handshake_timeout_allowed_without_ssl = deviant_loop(
-    adjust_kwargs=_handshake_timeout_allowed_without_ssl)
+_patched = []
+
+
+def _timeout_stops_at_close_notify():
+    """A loop factory whose TLS connections stop their shutdown timeout once
+    the close_notify exchange is done -- after the peer's EOF too -- though
+    the transport may still be flushing to a peer that does not read (as
+    before 3.14.10 and 3.15.2)."""
+
+    def factory():
+        if not _patched:
+            original = sslproto.SSLProtocol._on_shutdown_complete
+            _patched.append(original)
+
+            def _on_shutdown_complete(self, shutdown_exc):
+                if shutdown_exc is not None:
+                    return original(self, shutdown_exc)
+                if self._shutdown_timeout_handle is not None:
+                    self._shutdown_timeout_handle.cancel()
+                    self._shutdown_timeout_handle = None
+                self._loop.call_soon(self._transport.close)
+                return None
+
+            sslproto.SSLProtocol._on_shutdown_complete = _on_shutdown_complete
+        return asyncio.new_event_loop()
+
+    return factory
+
+
+deviant("ssl_ignored", "tls.start_server-echoes-trusting-client",
+        "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
+        "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_ssl_ignored))
+deviant("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
+        "tls.create_unix_server-echoes-trusting-client",
+        "tls.start_unix_server-plain-client-dropped",
+        "tls.create_unix_server-plain-client-dropped")(
+    deviant_loop(adjust_kwargs=_ssl_ignored_on_unix))
+deviant("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_ignored))
+deviant("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_cut_short))
+deviant("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl")(
+    deviant_loop(adjust_kwargs=_handshake_timeout_allowed_without_ssl))
 # 3.11+: the 30 s default applies instead of the timeout asked for
-shutdown_timeout_ignored = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
+deviant("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11")(
+    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
 # up to 3.10: the argument is quietly accepted instead of refused
-shutdown_timeout_accepted = deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
-
-
-CATCHES = [
-    Catch("ssl_ignored", "tls.start_server-echoes-trusting-client",
-          "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
-          "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client"),
-    Catch("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
-          "tls.create_unix_server-echoes-trusting-client",
-          "tls.start_unix_server-plain-client-dropped",
-          "tls.create_unix_server-plain-client-dropped"),
-    Catch("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client"),
-    Catch("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client"),
-    Catch("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl"),
-    Catch("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11"),
-    Catch("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10"),
-]
+deviant("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10")(
+    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
+deviant("shutdown_timeout_stops_at_close_notify", "tls.shutdown-timeout-after-client-eof",
+        python=">=3.14.10, <3.15 or >=3.15.2")(
+    _timeout_stops_at_close_notify())

@@ -6,9 +6,11 @@ that breaks it is reused there (its Catch names the tutorial scenario too).
 
 import asyncio
 
-from . import Catch, deviant_loop, lifecycle, tracked_clients
+from . import deviant, deviant_loop, lifecycle, tracked_clients
 
 
+@deviant("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
+         "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once", python="<=3.11")
 class _WaitClosedWaitsForClients:
     async def wait_closed(self):
         await super().wait_closed()
@@ -16,6 +18,8 @@ class _WaitClosedWaitsForClients:
             await asyncio.sleep(0.01)
 
 
+@deviant("repr_other_style", "tutorial.repr-enum-names", python="<=3.10")
+@deviant("repr_other_style", "tutorial.repr-numbers", python=">=3.11")
 class _ReprOtherStyle:
     _STYLES = ("family=2, type=1", "family=AddressFamily.AF_INET, type=SocketKind.SOCK_STREAM")
 
@@ -27,12 +31,15 @@ class _ReprOtherStyle:
         return text.replace(old, new)
 
 
+@deviant("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
+         "tutorial.serve-forever-ends-on-close")
 class _ServeForeverIgnoresClose:
     async def serve_forever(self):
         await self.start_serving()
         await asyncio.get_running_loop().create_future()  # close() does not end it
 
 
+@deviant("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled")
 class _LeftOpenEverywhere(lifecycle._AexitLeavesOpen, _ServeForeverIgnoresClose):
     pass
 
@@ -48,6 +55,7 @@ def _start_serving_never(kwargs):
     return kwargs
 
 
+@deviant("hand_made_server", "tutorial.made-by-factory")
 def hand_made_server():
     """Servers of a class of their own, not asyncio's Server."""
     loop = asyncio.new_event_loop()
@@ -62,23 +70,7 @@ def hand_made_server():
     return loop
 
 
-no_host_means_loopback = deviant_loop(adjust_kwargs=_no_host_means_loopback)
-wait_closed_waits_for_clients = deviant_loop(_WaitClosedWaitsForClients)
-repr_other_style = deviant_loop(_ReprOtherStyle)
-serve_forever_ignores_close = deviant_loop(_ServeForeverIgnoresClose)
-server_left_open_everywhere = deviant_loop(_LeftOpenEverywhere)
-never_serves_at_once = deviant_loop(adjust_kwargs=_start_serving_never)
-
-
-CATCHES = [
-    Catch("no_host_means_loopback", "tutorial.no-host-every-interface"),
-    Catch("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
-          "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once", python="<=3.11"),
-    Catch("repr_other_style", "tutorial.repr-enum-names", python="<=3.10"),
-    Catch("repr_other_style", "tutorial.repr-numbers", python=">=3.11"),
-    Catch("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
-          "tutorial.serve-forever-ends-on-close"),
-    Catch("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled"),
-    Catch("never_serves_at_once", "tutorial.serves-at-once"),
-    Catch("hand_made_server", "tutorial.made-by-factory"),
-]
+deviant("no_host_means_loopback", "tutorial.no-host-every-interface")(
+    deviant_loop(adjust_kwargs=_no_host_means_loopback))
+deviant("never_serves_at_once", "tutorial.serves-at-once")(
+    deviant_loop(adjust_kwargs=_start_serving_never))

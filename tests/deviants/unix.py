@@ -8,7 +8,7 @@ import socket
 import stat
 import sys
 
-from . import Catch, deviant_loop
+from . import deviant, deviant_loop
 
 ON_313 = sys.version_info >= (3, 13)
 
@@ -170,39 +170,35 @@ def _removes_whatever_is_at_the_path():
     return factory
 
 
-binds_elsewhere = deviant_loop(adjust_kwargs=_binds_elsewhere)
-caller_socket_swapped = deviant_loop(adjust_kwargs=_caller_socket_swapped)
-abstract_name_as_file = deviant_loop(adjust_kwargs=_abstract_name_as_file)
-path_and_sock_accepted = deviant_loop(adjust_kwargs=_path_and_sock_accepted)
-stale_file_kept = deviant_loop(adjust_kwargs=_stale_file_kept)
-regular_file_removed = deviant_loop(adjust_kwargs=_regular_file_removed)
-live_path_refused = deviant_loop(adjust_kwargs=_live_path_refused)
+deviant("binds_elsewhere", "unix.path-makes-socket-file")(
+    deviant_loop(adjust_kwargs=_binds_elsewhere))
+deviant("caller_socket_swapped", "unix.caller-bound-socket")(
+    deviant_loop(adjust_kwargs=_caller_socket_swapped))
+deviant("abstract_name_as_file", "unix.abstract-name-no-file")(
+    deviant_loop(adjust_kwargs=_abstract_name_as_file))
+deviant("path_and_sock_accepted", "unix.path-and-sock-value-error")(
+    deviant_loop(adjust_kwargs=_path_and_sock_accepted))
+deviant("stale_file_kept", "unix.stale-socket-file-replaced", "unix.live-path-taken-over")(
+    deviant_loop(adjust_kwargs=_stale_file_kept))
+deviant("regular_file_removed", "unix.regular-file-in-the-way")(
+    deviant_loop(adjust_kwargs=_regular_file_removed))
+deviant("live_path_refused", "unix.live-path-taken-over")(
+    deviant_loop(adjust_kwargs=_live_path_refused))
 # 3.13+: the socket file outlives close()
-path_file_left_on_close = deviant_loop(adjust_kwargs=_cleanup_off_for("path"))
-caller_socket_file_left_on_close = deviant_loop(adjust_kwargs=_cleanup_off_for("sock"))
-cleanup_socket_off_ignored = deviant_loop(adjust_kwargs=_cleanup_socket_dropped)
-removes_whatever_is_at_the_path = _removes_whatever_is_at_the_path()
+deviant("path_file_left_on_close", "unix.file-removed-on-close", python=">=3.13")(
+    deviant_loop(adjust_kwargs=_cleanup_off_for("path")))
+deviant("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close", python=">=3.13")(
+    deviant_loop(adjust_kwargs=_cleanup_off_for("sock")))
+deviant("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", python=">=3.13")(
+    deviant_loop(adjust_kwargs=_cleanup_socket_dropped))
+deviant("removes_whatever_is_at_the_path", "unix.replaced-file-left-on-close",
+        "unix.taken-over-path-kept-on-close", python=">=3.13")(
+    _removes_whatever_is_at_the_path())
 # up to 3.12: the 3.13 behaviour arrives early
-path_file_removed_on_close = _removes_file_on_close(when_sock_given=False)
-caller_socket_file_removed_on_close = _removes_file_on_close(when_sock_given=True)
-cleanup_socket_accepted = deviant_loop(adjust_kwargs=_cleanup_socket_dropped)
-
-
-CATCHES = [
-    Catch("binds_elsewhere", "unix.path-makes-socket-file"),
-    Catch("caller_socket_swapped", "unix.caller-bound-socket"),
-    Catch("abstract_name_as_file", "unix.abstract-name-no-file"),
-    Catch("path_and_sock_accepted", "unix.path-and-sock-value-error"),
-    Catch("stale_file_kept", "unix.stale-socket-file-replaced", "unix.live-path-taken-over"),
-    Catch("regular_file_removed", "unix.regular-file-in-the-way"),
-    Catch("live_path_refused", "unix.live-path-taken-over"),
-    Catch("path_file_left_on_close", "unix.file-removed-on-close", python=">=3.13"),
-    Catch("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close", python=">=3.13"),
-    Catch("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", python=">=3.13"),
-    Catch("removes_whatever_is_at_the_path", "unix.replaced-file-left-on-close",
-          "unix.taken-over-path-kept-on-close", python=">=3.13"),
-    Catch("path_file_removed_on_close", "unix.file-stays-after-close", python="<=3.12"),
-    Catch("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close",
-          python="<=3.12"),
-    Catch("cleanup_socket_accepted", "unix.cleanup-socket-type-error", python="<=3.12"),
-]
+deviant("path_file_removed_on_close", "unix.file-stays-after-close", python="<=3.12")(
+    _removes_file_on_close(when_sock_given=False))
+deviant("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close",
+        python="<=3.12")(
+    _removes_file_on_close(when_sock_given=True))
+deviant("cleanup_socket_accepted", "unix.cleanup-socket-type-error", python="<=3.12")(
+    deviant_loop(adjust_kwargs=_cleanup_socket_dropped))
