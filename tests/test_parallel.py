@@ -35,7 +35,6 @@ def _verdicts(loop, jobs, tmp_path):
     "asyncio", "uvloop", "rloop",
     "tests.deviants.lifecycle:close_keeps_listening",
     "tests.deviants.crashing:aborts_in_start_serving",
-    "asyncio_server_spec.benchmark:handlers_never_run",
 ])
 def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
     if ":" not in loop and importlib.util.find_spec(loop) is None:
