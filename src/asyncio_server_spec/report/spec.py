@@ -12,6 +12,7 @@ import re
 from behave.parser import parse_file
 
 from ..harness.results import scenario_id
+from ..harness.versions import describe_range
 
 _LABEL = re.compile(r"^(Docs|CPython|Note):\s*(.*)$")
 _OUTLINE_SUFFIX = re.compile(r"\s+-- @\d+\.\d+(\s.*)?$")
@@ -65,15 +66,11 @@ def _range(low, high):
     return f"{low}–{high}"
 
 
-def _badge(low, high):
-    """``A..B``, ``A..`` (open), ``..B`` or one version ``A`` (``low == high``) as a badge."""
-    if low == high:
-        return low
-    if not high:
-        return f"{low}+"
-    if not low:
-        return f"≤ {high}"
-    return _range(low, high)
+def _range_badge(text):
+    """A ``use.with_python=`` range as a badge: a closed range as :func:`_range`
+    shows it, an open one or a single version as the versions module says it."""
+    low, dots, high = text.partition("..")
+    return _range(low, high) if dots and low and high else describe_range(text)
 
 
 def _range_key(bounds):
@@ -91,9 +88,8 @@ def version_badges(tags):
             bounds[match.group(1)] = match.group(2)
         match = _RANGE.match(tag)
         if match:
-            low, dots, high = match.group(1).partition("..")
-            ranges.append((low, high) if dots else (low, low))
-    badges = [_badge(low, high) for low, high in sorted(ranges, key=_range_key)]
+            ranges.append(match.group(1))
+    badges = [_range_badge(text) for text in sorted(ranges, key=lambda t: _range_key(t.split("..")))]
     if "min" in bounds and "max" in bounds:
         badges.insert(0, _range(bounds["min"], bounds["max"]))
     elif "min" in bounds:
