@@ -5,6 +5,7 @@ src/asyncio_server_spec/conformance.py; its options are listed there:
 
     behave -D loop=NAME -D expectations=off|FILE -D isolate=on|off
            -D time_limit=SECONDS -D results=PATH -D label=TEXT
+           -D load_clients=N -D claims=DIR (set by run --jobs for its shards)
 """
 
 import os
@@ -35,12 +36,16 @@ def before_all(context):
 def before_feature(context, feature):
     if context.run.excluded(feature.tags):
         for scenario in feature.walk_scenarios():
-            context.run.not_applicable(scenario)
+            if context.run.claim(scenario):
+                context.run.not_applicable(scenario)
         feature.skip(reason="not applicable here")
 
 
 def before_scenario(context, scenario):
     context.world = context.channel = None
+    if not context.run.claim(scenario):
+        scenario.skip(reason="run by another process of run --jobs")
+        return
     if context.run.excluded(scenario.effective_tags):
         context.run.not_applicable(scenario)
         scenario.skip(reason="not applicable here")

@@ -60,7 +60,7 @@ async def _load_at_once(context):
     for start in range(0, n, WAVE):
         await _as_load(world, group.connect(min(WAVE, n - start), load_timeout(n)))
         # the next wave waits until the server has accepted this one
-        await _as_load(world, world.record.wait_accepted(len(group.streams)))
+        await _as_load(world, world.record.wait_accepted(len(group.socks)))
     await _as_load(world, group.send([message(i, n) for i in range(n)], load_timeout(n)))
 
 

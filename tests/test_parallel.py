@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness import parallel
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,17 +47,21 @@ def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
     assert header_four["jobs"] == 4 and header_four["ended"]
 
 
-def test_scenarios_are_dealt_round_robin_into_non_empty_shards():
-    assert parallel.deal(list(range(7)), 3) == [[0, 3, 6], [1, 4], [2, 5]]
-    assert parallel.deal([1], 4) == [[1]]
+def test_each_scenario_is_claimed_by_exactly_one_shard(tmp_path):
+    from types import SimpleNamespace
 
+    from asyncio_server_spec.harness.conformance import ConformanceRun
 
-def test_every_scenario_gets_a_location_and_user_paths_are_kept():
-    found = parallel.locations([str(ROOT / "features" / "closing.feature"), "x.feature:12"])
-    assert found[-1] == "x.feature:12"
-    assert all(":" in location for location in found) and len(found) > 5
-
-
-def test_paths_are_told_apart_from_options():
-    rest, paths = parallel.without_paths(["--tags", "id:a", "closing.feature", "-D", "x=y"])
-    assert paths == ["closing.feature"] and rest == ["--tags", "id:a", "-D", "x=y"]
+    shards = []
+    for _ in range(3):
+        run = ConformanceRun(str(ROOT))
+        run.claims = str(tmp_path)
+        shards.append(run)
+    scenarios = [SimpleNamespace(filename=f"features/{name}.feature", line=line)
+                 for name in ("a", "b") for line in (3, 9, 27)]
+    claimed = [[run.claim(s) for run in shards] for s in scenarios]
+    assert all(row.count(True) == 1 for row in claimed), claimed
+    assert [row.index(True) for row in claimed] == [0] * len(scenarios)  # the first shard to ask
+    alone = ConformanceRun(str(ROOT))
+    alone.claims = None
+    assert all(alone.claim(s) for s in scenarios)  # a run that is not a shard runs everything

@@ -15,7 +15,7 @@ import sys
 
 from . import traceability
 from .harness import behave_run, parallel
-from .harness.loops import LoopSelectionError, checked_loop_factory
+from .harness.loops import LoopSelectionError, check_loop_in_child, checked_loop_factory
 from .reference import servers
 from .reference.record import ServerRecord
 from .reference.waiting import WaitTimeout, within
@@ -145,20 +145,27 @@ def run_spec(options):
     A loop that cannot be used is refused before behave starts.  Its module
     may live in the current directory: behave puts that on sys.path too.
     """
+    sharded = options.jobs > 1 and not os.environ.get(parallel.SHARD)
     if options.loop is not None:
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
-        loop_factory_or_usage_error(options.loop)
+        # sharded: never in this process, whose children must not have seen the loop
+        try:
+            (check_loop_in_child if sharded else checked_loop_factory)(options.loop)
+        except LoopSelectionError as exc:
+            raise UsageError(str(exc))
     results = options.results
     if options.report and not results:
         results = os.path.join(options.report, "results.jsonl")
         os.makedirs(options.report, exist_ok=True)
     try:
-        if options.jobs > 1 and not os.environ.get(parallel.SHARD):
+        if sharded:
             args = list(options.behave_args) + behave_run.userdata_args(
                 loop=options.loop, expectations=options.expectations)
-            behave_run.check_behave_args(args)
-            status = parallel.run(args, behave_run.spec_root(), options.jobs, results)
+            named = behave_run.configuration(args, behave_run.spec_root()).paths_given
+            features = () if named else parallel.heaviest_first(
+                os.path.join(behave_run.spec_root(), "features"))
+            status = parallel.run(args, options.jobs, results, features=features)
         else:
             options.results = results
             status = behave_run.run(behave_args(options))

@@ -84,8 +84,9 @@ def _one_line(exc):
 
 
 def check_behave_args(args):
-    """Parse *args* as behave would; raise :class:`SpecError` with one line if it
-    refuses them (behave itself would print its usage too)."""
+    """Parse *args* as behave would and return the options; raise
+    :class:`SpecError` with one line if it refuses them (behave itself would
+    print its usage too)."""
     parser = setup_parser()
 
     def refuse(message):
@@ -98,6 +99,7 @@ def check_behave_args(args):
     for name in options.format or ():
         if name != "help" and not _registry.is_formatter_valid(name):
             raise SpecError(f"behave: unknown formatter {name!r}; `-f help` lists them")
+    return options
 
 
 def configuration(args, root):
@@ -107,6 +109,8 @@ def configuration(args, root):
         config = Configuration(list(args), load_config=False, more_formatters=dict(FORMATTERS))
     except (ConfigError, TagExpressionError) as exc:
         raise SpecError(_one_line(exc))
+    #: (whether the arguments named what to run)
+    config.paths_given = bool(config.paths)
     if config.paths:
         config.paths = [resolve_path(path, root) for path in config.paths]
     else:

@@ -10,17 +10,22 @@
     load_clients=N       clients features/load.feature connects (default 1000)
     results=PATH         write the results log (JSON lines) to PATH
     label=TEXT           a label for the run in the results log (e.g. the tox env)
+    jobs=N, claims=DIR   set by ``run --jobs N`` for each of its shards (see parallel.py)
 """
 
+import gc
 import os
 import platform
 import re
+import shutil
 import sys
+import tempfile
 import time
 
 from behave.model_core import Status
 from behave.parser import parse_file
 
+from ..reference import scenario as worlds
 from ..reference.scenario import World, warm_up
 from . import active_tags, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
@@ -148,6 +153,7 @@ class ConformanceRun:
     def setup(self, userdata, registry):
         """Check every option and the loop; raise :class:`Refused` if the run cannot start."""
         self.loop_name = userdata.get("loop", "asyncio")
+        self.claims = userdata.get("claims")
         try:
             self.isolate = isolation_setting(userdata.get("isolate"), self.loop_name)
             self.time_limit = seconds(userdata.get("time_limit"))
@@ -157,7 +163,8 @@ class ConformanceRun:
             check(self.loop_name, self.new_loop)
             self.expectations = for_loop(self.loop_name, userdata.get("expectations"),
                                          os.path.join(self.root, "expectations"))
-            unknown = sorted(self.expectations.ids() - spec_ids(self.features_dir))
+            listed = self.expectations.ids()  # (the spec is parsed only if there are any)
+            unknown = sorted(listed - spec_ids(self.features_dir)) if listed else []
             if unknown:
                 raise ExpectationError(f"{self.expectations.source} lists scenario id(s) the "
                                        f"spec does not have: {', '.join(unknown)}")
@@ -175,6 +182,11 @@ class ConformanceRun:
         results = userdata.get("results")
         if results:
             self.log = ResultLog(results, self.header(userdata))
+        self.scratch = worlds.temp_root = tempfile.mkdtemp(prefix="ass-run-")
+        # what exists by now (behave's model of the features, the modules) lives
+        # as long as the run: kept out of the collector's way, "garbage is
+        # collected" costs a scenario its own garbage only
+        gc.freeze()
 
     def header(self, userdata):
         import behave
@@ -193,6 +205,20 @@ class ConformanceRun:
         }
 
     # -- per scenario ---------------------------------------------------------------
+    def claim(self, scenario):
+        """True if this process is to run *scenario*: always, unless it is one
+        of the shards of ``run --jobs N`` (``-D claims=DIR``); then only if it is
+        the first shard to create the scenario's file in DIR, which the kernel
+        lets exactly one of them do."""
+        if not self.claims:
+            return True
+        name = f"{os.path.basename(scenario.filename)}-{scenario.line}"
+        try:
+            os.close(os.open(os.path.join(self.claims, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
     def excluded(self, tags):
         return self.matcher.should_skip_with_tags(tags)
 
@@ -310,6 +336,7 @@ class ConformanceRun:
     def finish(self):
         if self.log:
             self.log.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
         source = self.expectations.source or "none"
         version = loops.describe(self.loop_name).get("version")
         loop = f"{self.loop_name} {version}" if version else self.loop_name

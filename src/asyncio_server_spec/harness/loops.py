@@ -93,12 +93,23 @@ def check_factory(name, factory):
 def check_factory_in_child(name, factory):
     """:func:`check_factory` in a forked child, so that a loop that crashes
     the process when made cannot take the run with it."""
+    _in_child(name, lambda: check_factory(name, factory))
+
+
+def check_loop_in_child(name):
+    """:func:`checked_loop_factory` in a forked child: the loop's module is
+    imported and its factory called there only, so this process can still
+    fork children of its own that have never seen the loop."""
+    _in_child(name, lambda: checked_loop_factory(name))
+
+
+def _in_child(name, check):
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            check_factory(name, factory)
+            check()
             message = ""
         except LoopSelectionError as exc:
             message = str(exc)

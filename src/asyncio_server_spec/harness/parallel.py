@@ -1,24 +1,31 @@
 """``asyncio-server-spec run --jobs N``: the spec's scenarios in N processes
 at once, merged into one verdict and one results log.
 
-The scenarios are dealt round-robin into N shards, each named to behave by
-``file:line``; each shard is a whole ``asyncio-server-spec run`` of its own
-(so it checks the loop, warms it up and isolates scenarios exactly as a
-sequential run does) writing its own results log.  Runs side by side cannot
-collide: every server listens on an ephemeral port of its own process's own
-loopback address, and Unix sockets live in per-scenario temp dirs.  behave's
-own runner has no parallel mode, and behavex would replace this project's
-hooks with its own; a shard per process keeps the hooks exactly as they are.
+Each of the N shards is a whole ``asyncio-server-spec run`` of its own (so
+it checks the loop, warms it up and isolates scenarios exactly as a
+sequential run does) over the whole spec, writing its own results log; a
+shard runs a scenario only if it is the first to *claim* it, by creating
+the scenario's file in a shared claims directory (``-D claims=DIR``; the
+kernel lets exactly one ``O_CREAT | O_EXCL`` succeed) -- see
+:func:`~.conformance.claim`.  So the scenarios are shared out as the shards
+become free, whatever each one costs, and each is run exactly once.
+
+A shard is a child forked from this process once behave and the harness
+are imported, and before the loop under test is: the loop's module is
+imported, and its factory checked, in a child of its own first
+(:func:`~.loops.check_loop_in_child`).  Runs side by side cannot collide:
+every server listens on an ephemeral port of its own process's own
+loopback address, and Unix sockets live in per-scenario temp dirs.
+behave's own runner has no parallel mode, and behavex would replace this
+project's hooks with its own; a shard per process keeps the hooks exactly
+as they are.
 """
 
 import os
-import subprocess
+import re
 import sys
 import tempfile
 import time
-
-from behave.configuration import setup_parser
-from behave.parser import parse_file
 
 from .results import ResultLog, read_log
 from .verdicts import FAILING, Outcome, Verdicts
@@ -27,80 +34,111 @@ from .verdicts import FAILING, Outcome, Verdicts
 SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
 
 
-def _features_in(path):
-    if os.path.isdir(path):
-        return sorted(os.path.join(path, name) for name in os.listdir(path)
-                      if name.endswith(".feature"))
-    return [path]
+#: A step that waits on purpose: "... 0.25 seconds later", "not before 0.05 seconds ...".
+_TIMED_STEP = re.compile(r"^\s*(?:Given|When|Then|And|But)\b.*?(\d+(?:\.\d+)?) seconds", re.M)
 
 
-def locations(paths):
-    """``file:line`` of every scenario under *paths* (outlines: one per example row)."""
-    found = []
-    for path in paths:
-        _name, sep, line = path.rpartition(":")
-        if sep and line.isdigit():
-            found.append(path)  # one scenario named by the user
-            continue
-        for feature in _features_in(path):
-            found.extend(f"{feature}:{s.line}" for s in parse_file(feature).walk_scenarios())
-    return found
+def heaviest_first(features_dir):
+    """The feature files of *features_dir*, those with the longest scenarios
+    first: a load (``@long``) counts a second, a timed step its seconds.  The
+    shards take scenarios in this order, so no long one is left to start
+    last while the other shards stand idle."""
+    def weight(path):
+        with open(path, encoding="utf-8") as text:
+            source = text.read()
+        return source.count("@long") + sum(float(s) for s in _TIMED_STEP.findall(source))
+    paths = sorted(os.path.join(features_dir, name) for name in os.listdir(features_dir)
+                   if name.endswith(".feature"))
+    return sorted(paths, key=weight, reverse=True)
 
 
-def deal(items, jobs):
-    """*items* dealt round-robin into at most *jobs* non-empty shards."""
-    shards = [items[i::jobs] for i in range(jobs)]
-    return [shard for shard in shards if shard]
-
-
-def without_paths(args):
-    """behave's *args* without the feature paths, and the paths."""
-    paths = list(setup_parser().parse_args(list(args)).paths or [])
-    rest, pending = [], list(paths)
-    for arg in args:
-        if arg in pending:
-            pending.remove(arg)
-        else:
-            rest.append(arg)
-    return rest, paths
-
-
-def run(args, root, jobs, results=None, out=sys.stdout):
-    """Run the spec (behave *args*) on the spec in *root* in *jobs* processes;
-    print one merged verdict; return the exit status (behave's meaning: 0 all
-    held, 1 a failing verdict, 2 the run was refused)."""
-    rest, paths = without_paths(args)
-    from .behave_run import resolve_path
-
-    resolved = [resolve_path(p, root) for p in paths] or [os.path.join(root, "features")]
-    shards = deal(locations(resolved), jobs)
+def run(args, jobs, results=None, out=sys.stdout, features=()):
+    """Run the spec (behave *args*, then *features*: the paths to run, when
+    *args* names none) in *jobs* processes; print one merged verdict; return
+    the exit status (behave's meaning: 0 all held, 1 a failing verdict, 2 the
+    run was refused)."""
     started = time.monotonic()
+    _preload()
     with tempfile.TemporaryDirectory(prefix="spec-jobs-") as scratch:
-        procs = []
-        for number, shard in enumerate(shards):
+        claims = os.path.join(scratch, "claims")
+        os.mkdir(claims)
+        shards = []
+        for number in range(jobs):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
+            output = os.path.join(scratch, f"shard-{number}.out")
             # --jobs 1: a shard runs its scenarios itself, never shards again
-            command = [sys.executable, "-m", "asyncio_server_spec", "run", "--jobs", "1", "--", *rest,
-                       "--format", "null", "-D", f"results={log}", "-D", f"jobs={len(shards)}",
-                       *shard]
-            env = dict(os.environ, **{SHARD: "1"})
-            procs.append((log, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                stderr=subprocess.STDOUT, env=env,
-                                                universal_newlines=True)))
-        outputs = [(log, proc, proc.communicate()[0]) for log, proc in procs]
-        refused = [text for _, proc, text in outputs if proc.returncode == 2]
+            argv = ["run", "--jobs", "1", "--", *args, "--format", "null",
+                    "-D", f"results={log}", "-D", f"jobs={jobs}", "-D", f"claims={claims}", *features]
+            shards.append((log, output, _fork_shard(argv, output)))
+        outputs = []
+        for log, output, pid in shards:
+            returncode = _returncode(os.waitpid(pid, 0)[1])
+            with open(output, encoding="utf-8", errors="replace") as text:
+                outputs.append((log, returncode, text.read()))
+        refused = [text for _, returncode, text in outputs if returncode == 2]
         if refused:  # the loop or an option was refused: every shard says the same
             lines = [line for line in refused[0].splitlines() if line.strip()]
             print(lines[-1] if lines else "the run was refused", file=sys.stderr)
             return 2
         headers, records = [], []
-        for log, proc, text in outputs:
+        for log, returncode, text in outputs:
             header, scenarios, _, running = read_log(log)
             headers.append(header)
             records.extend(scenarios)
-            if running is not None or proc.returncode not in (0, 1):
-                records.append(_died(running, proc.returncode, text))
+            if running is not None or returncode not in (0, 1):
+                records.append(_died(running, returncode, text))
     return _report(headers, records, results, jobs, time.monotonic() - started, out)
+
+
+def _preload():
+    """Import what every shard needs, once, before forking them."""
+    import behave.__main__
+    import behave.runner  # noqa: F401
+
+    from ..reference import client, handlers, servers, tls  # noqa: F401 -- what the steps use
+    from . import conformance  # noqa: F401
+
+
+def _fork_shard(argv, output):
+    """Fork a child that runs ``asyncio-server-spec`` *argv* with its output
+    in the file *output*; return its pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 70
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        # (whatever stood in for them -- a test's capture -- stays with the parent)
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        os.environ[SHARD] = "1"
+        from ..cli import main
+
+        status = main(argv)
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # a bug of ours: said in the shard's output, which the verdict quotes
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+
+def _returncode(status):
+    """``subprocess``'s returncode for a :func:`os.waitpid` status (negative: killed by that signal)."""
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
 
 
 def _died(sid, returncode, text):

@@ -14,7 +14,7 @@ class ServerRecord:
         self.accepted = 0
         self.handlers_started = 0
         self.handlers_finished = 0
-        self.received = b""
+        self._received = bytearray()
         self.errors = []
         self.handler_tasks = []
         self.writers = []
@@ -34,8 +34,14 @@ class ServerRecord:
         """Add one to the counter *name*."""
         self.note(**{name: getattr(self, name) + 1})
 
+    @property
+    def received(self):
+        """Every byte the server side has read, in order."""
+        return bytes(self._received)
+
     def add_received(self, data):
-        self.note(received=self.received + data)
+        self._received += data  # (not bytes + bytes: a load of clients made that quadratic)
+        self._wake()
 
     def add_error(self, exc):
         self.errors.append(exc)
@@ -84,6 +90,13 @@ class ServerRecord:
         future = asyncio.get_running_loop().create_future()
         self._released.append(future)
         return future
+
+    def forget(self):
+        """Drop the tasks, writers and transports kept (at cleanup): a load of
+        clients would otherwise keep a thousand finished tasks alive for every
+        later ``asyncio.all_tasks()`` to walk through."""
+        for kept in (self.handler_tasks, self.writers, self.transports):
+            kept.clear()
 
     def release_all(self):
         """Let every holding handler finish."""

@@ -17,6 +17,13 @@ from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
 CLEANUP_TIMEOUT = 2.0
 
 
+#: Where scenarios make their temp dirs (None: the system's temp dir).  A
+#: run sets its own and removes it at the end, so a scenario whose process
+#: died before its cleanup (an isolated child that crashed or was stopped)
+#: leaves no file behind either.
+temp_root = None
+
+
 class World:
     """The resources of one scenario (behave's ``context.world``), created
     fresh for it and released by :meth:`close`.
@@ -58,9 +65,10 @@ class World:
         return sock
 
     def temp_path(self, name):
-        """A path in a private temp dir (short, so Unix socket paths fit)."""
+        """A path in a private temp dir (short, so Unix socket paths fit),
+        inside :data:`temp_root` when a run has set one."""
         if self._tmpdir is None:
-            self._tmpdir = tempfile.mkdtemp(prefix="ass-")
+            self._tmpdir = tempfile.mkdtemp(prefix="ass-", dir=temp_root)
         return f"{self._tmpdir}/{name}"
 
     # -- servers and clients the steps act on -----------------------------------
@@ -141,7 +149,9 @@ class World:
             return self.problems
         self.closed = True
         try:
-            clients.abort_all(self.clients + self.groups)
+            clients.abort_all(self.clients)
+            for group in self.groups:
+                group.close()
         except Exception as exc:  # the client thread is ours: a failure here is a harness bug
             self.problems.append(f"the spec's client thread failed to drop its connections: {exc!r}")
         try:
@@ -155,6 +165,7 @@ class World:
             self.loop.close()
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self.record.forget()
         if self.check_leaks:
             self._check_leaks()
         return self.problems
