@@ -21,6 +21,7 @@ project's hooks with its own; a shard per process keeps the hooks exactly
 as they are.
 """
 
+import gc
 import os
 import re
 import sys
@@ -67,7 +68,9 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
             output = os.path.join(scratch, f"shard-{number}.out")
             # --jobs 1: a shard runs its scenarios itself, never shards again
-            argv = ["run", "--jobs", "1", "--", *args, "--format", "null",
+            # (no output capture: nothing shows it, a shard's output is the merged verdict)
+            argv = ["run", "--jobs", "1", "--", *args, "--format", "null", "--no-capture",
+                    "--no-capture-stderr", "--no-logcapture",
                     "-D", f"results={log}", "-D", f"jobs={jobs}", "-D", f"claims={claims}", *features]
             shards.append((log, output, _fork_shard(argv, output)))
         outputs = []
@@ -97,6 +100,9 @@ def _preload():
 
     from ..reference import client, handlers, servers, tls  # noqa: F401 -- what the steps use
     from . import conformance  # noqa: F401
+
+    # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
+    gc.freeze()
 
 
 def _fork_shard(argv, output):
