@@ -8,7 +8,7 @@ import gc
 from behave import then, when
 
 from asyncio_server_spec.reference.handlers import GREETING, IN_A_TASK, PROBE
-from asyncio_server_spec.reference.waiting import settle, within
+from asyncio_server_spec.reference.waiting import promptly, settle
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types
 
@@ -16,7 +16,7 @@ import step_types  # noqa: F401 -- registers the step vocabulary's types
 # -- acting ---------------------------------------------------------------------------------
 async def _handler_end(world):
     """Wait (bounded) for the handler to end and the server's reaction to run."""
-    await within(asyncio.shield(world.handler_ended), "the handler to end")
+    await promptly(asyncio.shield(world.handler_ended), "the handler to end")
     await settle()  # the server's own reaction (closing the socket) runs
 
 

@@ -12,7 +12,7 @@ import asyncio
 from behave import then, when
 
 from asyncio_server_spec.reference.client import blocking_probe
-from asyncio_server_spec.reference.waiting import settle, within
+from asyncio_server_spec.reference.waiting import promptly, settle, within
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types
 
@@ -22,8 +22,8 @@ PING = b"ping\n"
 
 
 async def _finished(task, what, timeout=PROMPT):
-    """Wait (bounded) until *task* is done, whatever its outcome."""
-    await within(asyncio.wait({task}), what, timeout)
+    """Wait until *task* is done, whatever its outcome: at once (a prompt wait)."""
+    await promptly(asyncio.wait({task}), what, timeout)
 
 
 async def _round_trip(client):
@@ -158,7 +158,7 @@ async def _finishes(context, what):
     awaited = AWAITED[what]
     task = getattr(context.world, awaited.attribute)
     if awaited.finish_timeout is None:
-        await within(task, awaited.finish)
+        await promptly(task, awaited.finish)
     else:
         await _finished(task, awaited.finish, awaited.finish_timeout)
         task.result()

@@ -4,7 +4,7 @@ import asyncio
 
 from behave import given, then, when
 
-from asyncio_server_spec.reference.waiting import settle, within
+from asyncio_server_spec.reference.waiting import promptly, settle
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types
 
@@ -56,7 +56,7 @@ async def step_start_serving(context, closed):
             context.world.server.start_serving(), "start_serving() to return", PROMPT
         )
     else:
-        await within(context.world.server.start_serving(), "start_serving() to return")
+        await promptly(context.world.server.start_serving(), "start_serving() to return")
 
 
 @when("serve_forever() runs in a task{in_block:InsideAsyncWith}")
@@ -93,11 +93,11 @@ async def step_serve_forever_awaited(context, again):
     time", while one runs (the usual bound); the outcome is kept."""
     if again:
         await context.world.attempt(
-            context.world.server.serve_forever(), "a second serve_forever() to give up"
-        )
+            context.world.server.serve_forever(), "a second serve_forever() to give up",
+            prompt=True)
     else:
         await context.world.attempt(
-            context.world.server.serve_forever(), "serve_forever() to give up", PROMPT
+            context.world.server.serve_forever(), "serve_forever() to give up", PROMPT, prompt=True
         )
 
 
@@ -110,7 +110,7 @@ async def step_wait_closed(context, in_task):
         world.wait_closed_task = world.track_task(world.server.wait_closed())
         await asyncio.sleep(0)
     else:
-        await within(world.server.wait_closed(), "wait_closed() to return")
+        await promptly(world.server.wait_closed(), "wait_closed() to return")
 
 
 # -- observing the server ------------------------------------------------------

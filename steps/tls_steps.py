@@ -7,7 +7,7 @@ import ssl
 from behave import given, then, when
 
 from asyncio_server_spec.reference import sockets, tls
-from asyncio_server_spec.reference.waiting import within
+from asyncio_server_spec.reference.waiting import promptly
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types
 
@@ -190,11 +190,13 @@ async def step_server_ends_after(context, own_side, seconds):
     ends -- and not before the TLS timeout."""
     world = context.world
     assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
+    # due at once when the timeout has passed
     if own_side:
-        ended_at = await within(asyncio.shield(world.server_side_ended),
-                                "the server to end its side of the connection", seconds + GRACE)
+        ended_at = await promptly(asyncio.shield(world.server_side_ended),
+                                  "the server to end its side of the connection", seconds + GRACE,
+                                  not_before=seconds)
     else:
-        assert await world.client.sees_eof(timeout=seconds + GRACE, prompt=False)
+        assert await world.client.sees_eof(timeout=seconds + GRACE, not_before=seconds)
         ended_at = world.loop.time()
     elapsed = ended_at - world.tls_clock_start
     assert elapsed >= seconds - EARLY, (

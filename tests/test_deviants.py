@@ -4,20 +4,19 @@ Each module in tests/deviants registers its deviants with ``deviant()``: a
 deviant loop factory and the scenario ids that must fail against it.  Those
 scenarios are run against each deviant in a child process, bounded in time.
 The runs are independent, so they go four at a time (most of their time is
-spent waiting on sockets).
+spent waiting on sockets), each a child of a fork server that has imported
+behave and the harness once.
 """
 
 import importlib
 import pkgutil
 import sys
-import time
 import types
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.spec_run import run_spec
+from asyncio_server_spec.harness.spec_run import run_spec, run_specs
 
 from . import deviants
 
@@ -27,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: A deviant that hangs must fail the spec well within this many seconds.
 HANG_LIMIT = 60
 PARALLEL_RUNS = 4
+#: How long one isolated scenario may run (-D time_limit): a deviant that
+#: blocks its process is stopped after this long.
+ISOLATED_TIME_LIMIT = 3
 
 
 def _modules():
@@ -44,22 +46,22 @@ def _catches():
             )
 
 
-def _run_against(module, factory, ids):
-    """Run the scenarios that must catch the deviant (*ids*), and only those:
-    to be caught, a deviant has to fail them, whatever it does elsewhere."""
+def _arguments(module, factory, ids):
+    """The behave arguments that run the scenarios that must catch the
+    deviant (*ids*), and only those: to be caught, a deviant has to fail
+    them, whatever it does elsewhere."""
     # Deviants that crash the process need the spec's isolation; the others
     # run in one process, as the real loop does, which is much faster.
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
     tags = " or ".join(f"id:{sid}" for sid in sorted(ids))
-    started = time.monotonic()
-    run = run_spec(["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate,
-                    f"--tags={tags}"], cwd=str(ROOT), timeout=HANG_LIMIT)
-    return run, time.monotonic() - started
+    return ["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate,
+            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", f"--tags={tags}"]
 
 
 @pytest.fixture(scope="session")
 def deviant_runs(request):
-    """Each deviant the selected tests need, run once, keyed by (module name, factory)."""
+    """Each deviant the selected tests need, run once, keyed by (module name,
+    factory): ``(SpecRun, seconds it took)``."""
     wanted = {}
     for item in request.session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -67,10 +69,9 @@ def deviant_runs(request):
         if catch is not None and catch.applies():
             key = (module.__name__, catch.factory)
             wanted.setdefault(key, (module, set()))[1].update(catch.ids)
-    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
-        futures = {key: pool.submit(_run_against, module, key[1], ids)
-                   for key, (module, ids) in wanted.items()}
-        return {key: future.result() for key, future in futures.items()}
+    runs = run_specs([_arguments(module, key[1], ids) for key, (module, ids) in wanted.items()],
+                     cwd=str(ROOT), timeout=HANG_LIMIT, parallel=PARALLEL_RUNS)
+    return {key: (run, run.seconds) for key, run in zip(wanted, runs)}
 
 
 def test_the_spec_passes_against_the_real_asyncio():

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 from .results import read_log
 
@@ -72,3 +73,85 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
         return SpecRun(returncode, output, header, scenarios, running)
     finally:
         os.unlink(results)
+
+
+#: What every run needs, imported once by the fork server (:func:`run_specs`).
+PRELOAD = ["behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.tls"]
+
+
+def run_specs(arg_lists, cwd, timeout=300, parallel=4):
+    """Run ``behave ARGS`` for each of *arg_lists* in *cwd*, *parallel* at a
+    time; return their :class:`SpecRun` results, in order.
+
+    Each run is a child of a fork server (:mod:`multiprocessing`'s
+    ``forkserver``) that has imported behave and the harness already, so a
+    run costs what its scenarios cost, not a Python start-up and imports
+    each -- and the process asking never forks itself.  A run that outlives
+    *timeout* seconds is killed with the processes it started, as
+    :func:`run_spec` does.  Each result's ``seconds`` is how long it took.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    pending = list(enumerate(arg_lists))
+    running, done = {}, {}
+    with tempfile.TemporaryDirectory(prefix="spec-runs-") as scratch:
+        while pending or running:
+            while pending and len(running) < parallel:
+                number, args = pending.pop(0)
+                results = os.path.join(scratch, f"{number}.jsonl")
+                output = os.path.join(scratch, f"{number}.out")
+                child = context.Process(target=_behave_child, args=(list(args), cwd, results, output))
+                child.start()
+                running[number] = (child, time.monotonic(), results, output)
+            wait([child.sentinel for child, *_ in running.values()], timeout=0.05)
+            for number, (child, started, results, output) in list(running.items()):
+                killed = child.is_alive() and time.monotonic() - started > timeout
+                if killed:
+                    _kill_group(child.pid)
+                if killed or not child.is_alive():
+                    child.join()
+                    del running[number]
+                    done[number] = _finished(child.exitcode if not killed else -9, output,
+                                             results, timeout if killed else None)
+                    done[number].seconds = time.monotonic() - started
+    return [done[number] for number in range(len(arg_lists))]
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _finished(returncode, output, results, killed_after):
+    with open(output, encoding="utf-8", errors="replace") as text:
+        printed = text.read()
+    if killed_after is not None:
+        printed += f"\nkilled after {killed_after} s\n"
+    header, scenarios, _, running = read_log(results)
+    return SpecRun(returncode, printed, header, scenarios, running)
+
+
+def _behave_child(args, cwd, results, output):
+    """In a child of the fork server: ``python -m behave --format progress
+    -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*."""
+    os.setsid()  # its own process group: a timeout ends the scenario children too
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    os.chdir(cwd)
+    sys.path.insert(0, cwd)  # as ``python -m`` does: loop modules named from cwd import
+    from behave.__main__ import main
+
+    status = main(["--format", "progress", "-D", "results=" + results] + args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

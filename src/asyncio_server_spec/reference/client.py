@@ -112,14 +112,15 @@ class Client:
                                  f"the connection failed: {exc}") from None
         return cls(address, reader, writer, side)
 
-    async def _on_client(self, coro, prompt=None):
+    async def _on_client(self, coro, prompt=None, not_before=0.0, timeout=DEFAULT_TIMEOUT):
         """Run *coro* on the client thread.  *prompt* names what the loop
-        under test should deliver at once: the wait then ends early when the
-        loop keeps running on time without delivering it (see
-        :func:`~asyncio_server_spec.reference.waiting.promptly`)."""
+        under test should deliver at once (from *not_before* seconds on): the
+        wait then ends early when the loop keeps running on time without
+        delivering it (see :func:`~asyncio_server_spec.reference.waiting.promptly`)."""
         if prompt is None:
             return await self._side.call(coro)
-        return await promptly(self._side.call(coro), prompt)
+        return await promptly(self._side.call(coro), prompt, max(timeout, DEFAULT_TIMEOUT),
+                              not_before=not_before)
 
     async def send(self, data):
         async def send():
@@ -155,9 +156,10 @@ class Client:
         return await self._on_client(within(self._reader.readline(), what, timeout), prompt=what)
 
     async def read_to_end(self, what="the end of the connection", timeout=DEFAULT_TIMEOUT,
-                          prompt=False):
+                          prompt=False, not_before=0.0):
         """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``;
-        *prompt*: the end should come at once (see :meth:`_on_client`)."""
+        *prompt*: the end should come at once, from *not_before* seconds on
+        (see :meth:`_on_client`)."""
         async def drain():
             total = 0
             try:
@@ -169,16 +171,18 @@ class Client:
             except (ConnectionError, OSError) as exc:
                 return total, f"reset ({type(exc).__name__})"
         return await self._on_client(within(drain(), what, timeout),
-                                     prompt=what if prompt else None)
+                                     prompt=what if prompt else None, not_before=not_before,
+                                     timeout=timeout)
 
-    async def sees_eof(self, timeout=DEFAULT_TIMEOUT, prompt=True):
+    async def sees_eof(self, timeout=DEFAULT_TIMEOUT, prompt=True, not_before=0.0):
         """Wait until the server ends the connection; True on EOF or reset.
-        *prompt*: it should end at once (False for an end that comes after a
-        timeout of the server's).
+        *prompt*: it should end at once, or at once from *not_before* seconds
+        on (an end that comes after a timeout of the server's); False: any
+        time within *timeout*.
 
         A wait that runs out raises :class:`~asyncio_server_spec.reference.waiting.WaitTimeout`.
         """
-        await self.read_to_end("the server to end the connection", timeout, prompt)
+        await self.read_to_end("the server to end the connection", timeout, prompt, not_before)
         return True
 
     async def write_eof(self):

@@ -11,7 +11,7 @@ from . import client as clients
 from . import kernel, servers
 from .client import Client
 from .record import ServerRecord
-from .waiting import DEFAULT_TIMEOUT, WaitTimeout, settle, within
+from .waiting import DEFAULT_TIMEOUT, WaitTimeout, promptly, settle, within
 
 #: Seconds cleanup may spend on one wait (a hanging server must not hang the run).
 CLEANUP_TIMEOUT = 2.0
@@ -121,11 +121,13 @@ class World:
         assert self.clients, "no client has connected in this scenario"
         return self.clients[-1]
 
-    async def attempt(self, awaitable, what, timeout=DEFAULT_TIMEOUT):
+    async def attempt(self, awaitable, what, timeout=DEFAULT_TIMEOUT, prompt=False):
         """Await *awaitable* and keep what happened -- the result or the
-        exception -- in :attr:`outcome` for a later step to check."""
+        exception -- in :attr:`outcome` for a later step to check.  *prompt*:
+        it should happen at once, so the wait ends early if it does not (see
+        :func:`~asyncio_server_spec.reference.waiting.promptly`)."""
         try:
-            self.outcome = await within(awaitable, what, timeout)
+            self.outcome = await (promptly if prompt else within)(awaitable, what, timeout)
         except Exception as exc:  # the outcome *is* the observation
             self.outcome = exc
         return self.outcome

@@ -73,7 +73,8 @@ TICK = 0.02
 LATE = 0.05
 
 
-async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, progress=None):
+async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, progress=None,
+                   not_before=0.0):
     """Await something the loop under test should do at once -- echo what a
     client sent, accept a connection the kernel has completed -- and end the
     wait at the first sign that it will not: the loop keeps running on time
@@ -83,10 +84,13 @@ async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, 
     the machine is loaded, the collector ran), the count starts again, so a
     slow machine gets the full *timeout*, never a false failure.  For a long
     task made of many steps (a load of clients), *progress* returns how far it
-    got: the count also starts again whenever that changes.
+    got: the count also starts again whenever that changes.  Something due
+    only after a timer of the server's (a TLS timeout) is due at once from
+    *not_before* seconds on: the count starts then.
     """
     task = asyncio.ensure_future(awaitable)
-    start = quiet_since = time.monotonic()
+    start = time.monotonic()
+    quiet_since = start + not_before
     expected = start + TICK
     reached = progress() if progress else None
     try:
