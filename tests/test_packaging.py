@@ -25,6 +25,8 @@ import pytest
 
 from asyncio_server_spec.harness.results import read_log
 
+from .unmeasured import unmeasured
+
 pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -113,8 +115,8 @@ def installed(wheel, tmp_path_factory):
 
 
 def _clean_env():
-    env = dict(os.environ)
-    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "COVERAGE_PROCESS_START"):
+    env = unmeasured()
+    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
         env.pop(name, None)
     return env
 

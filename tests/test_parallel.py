@@ -8,18 +8,32 @@ from pathlib import Path
 
 import pytest
 
+from .unmeasured import unmeasured
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 messages = {}
 
 
-def _verdicts(loop, jobs, tmp_path):
+#: The load feature at a tenth of its size: how many clients it takes does
+#: not change how a run is shared out.
+LOAD = ["-D", "load_clients=100"]
+
+
+def _start(loop, jobs, tmp_path):
     results = tmp_path / f"{loop.replace(':', '_')}-{jobs}.jsonl"
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "asyncio_server_spec", "run", "--loop", loop, "--jobs", str(jobs),
-         "--results", str(results), "--", "--format", "progress"],
-        cwd=str(ROOT), capture_output=True, text=True, timeout=300, check=False)
+         "--results", str(results), "--", "--format", "progress", *LOAD],
+        cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=unmeasured())
+    return proc, results, jobs
+
+
+def _verdicts(started):
+    proc, results, jobs = started
+    proc.stdout_text = proc.communicate(timeout=300)[0]
     records = [json.loads(line) for line in results.read_text().splitlines()]
     header = records[0]
     verdicts = {r["id"]: r["verdict"] for r in records if r.get("record") == "scenario"}
@@ -37,13 +51,14 @@ def _verdicts(loop, jobs, tmp_path):
 def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
     if ":" not in loop and importlib.util.find_spec(loop) is None:
         pytest.skip(f"{loop} does not install on this Python")
-    one, _, alone = _verdicts(loop, 1, tmp_path)
-    four, header_four, shared = _verdicts(loop, 4, tmp_path)
+    # side by side: the runs are independent (each listens on its own addresses)
+    started = [_start(loop, 1, tmp_path), _start(loop, 4, tmp_path)]
+    (one, _, alone), (four, header_four, shared) = map(_verdicts, started)
     assert alone == shared, {k: (alone.get(k), shared.get(k), messages.get((k, 1)),
                                  messages.get((k, 4)))
                              for k in set(alone) | set(shared) if alone.get(k) != shared.get(k)}
     assert len(alone) >= 100
-    assert one.returncode == four.returncode, four.stdout[-2000:]
+    assert one.returncode == four.returncode, four.stdout_text[-2000:]
     assert header_four["jobs"] == 4 and header_four["ended"]
 
 
