@@ -185,8 +185,9 @@ class ConformanceRun:
         self.scratch = worlds.temp_root = tempfile.mkdtemp(prefix="ass-run-")
         # what exists by now (behave's model of the features, the modules) lives
         # as long as the run: kept out of the collector's way, "garbage is
-        # collected" costs a scenario its own garbage only
-        gc.freeze()
+        # collected" costs a scenario its own garbage only (CPython 3.7+; PyPy has no freeze)
+        if hasattr(gc, "freeze"):
+            gc.freeze()
 
     def header(self, userdata):
         import behave

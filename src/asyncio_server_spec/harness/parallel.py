@@ -102,7 +102,8 @@ def _preload():
     from . import conformance  # noqa: F401
 
     # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
-    gc.freeze()
+    if hasattr(gc, "freeze"):  # (not on PyPy)
+        gc.freeze()
 
 
 def _fork_shard(argv, output):
