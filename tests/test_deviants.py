@@ -3,9 +3,9 @@
 Each module in tests/deviants registers its deviants with ``deviant()``: a
 deviant loop factory and the scenario ids that must fail against it.  Those
 scenarios are run against each deviant in a child process, bounded in time.
-The runs are independent, so they go four at a time (most of their time is
-spent waiting on sockets), each a child of a fork server that has imported
-behave and the harness once.
+The runs are independent, so they go eight at a time (most of their time is
+spent waiting for what a deviant never does), each a child of a fork server
+that has imported behave and the harness once.
 """
 
 import importlib
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.deviants  # a spec run per deviant; depends on the Pyth
 ROOT = Path(__file__).resolve().parents[1]
 #: A deviant that hangs must fail the spec well within this many seconds.
 HANG_LIMIT = 60
-PARALLEL_RUNS = 4
+PARALLEL_RUNS = 8
 #: How long one isolated scenario may run (-D time_limit): a deviant that
 #: blocks its process is stopped after this long.
 ISOLATED_TIME_LIMIT = 3
