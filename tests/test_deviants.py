@@ -3,13 +3,14 @@
 Each module in tests/deviants registers its deviants with ``deviant()``: a
 deviant loop factory and the scenario ids that must fail against it.  Those
 scenarios are run against each deviant in a child process, bounded in time.
-The runs are independent, so they go eight at a time (most of their time is
-spent waiting for what a deviant never does), each a child of a fork server
-that has imported behave and the harness once.
+The runs are independent, so they go four at a time, each a child of a fork
+server that has imported behave and the harness once, and each parses only
+the feature files that hold its scenarios.
 """
 
 import importlib
 import pkgutil
+import re
 import sys
 import types
 from pathlib import Path
@@ -25,7 +26,13 @@ pytestmark = pytest.mark.deviants  # a spec run per deviant; depends on the Pyth
 ROOT = Path(__file__).resolve().parents[1]
 #: A deviant that hangs must fail the spec well within this many seconds.
 HANG_LIMIT = 60
-PARALLEL_RUNS = 8
+PARALLEL_RUNS = 4
+#: The scenario ids of each feature file, as patterns (an outline's id tag
+#: has a ``<column>`` in it, one id per row of its examples).
+FEATURE_IDS = {
+    path: [re.compile(re.sub(r"<[^>]+>", ".+", re.escape(tag).replace(r"\<", "<").replace(r"\>", ">")))
+           for tag in re.findall(r"@id:(\S+)", path.read_text(encoding="utf-8"))]
+    for path in (ROOT / "features").glob("*.feature")}
 #: How long one isolated scenario may run (-D time_limit): a deviant that
 #: blocks its process is stopped after this long.
 ISOLATED_TIME_LIMIT = 3
@@ -55,7 +62,16 @@ def _arguments(module, factory, ids):
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
     tags = " or ".join(f"id:{sid}" for sid in sorted(ids))
     return ["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate,
-            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", f"--tags={tags}"]
+            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", f"--tags={tags}", *_features_with(ids)]
+
+
+def _features_with(ids):
+    """The feature files that hold the scenarios *ids* (behave then parses
+    only those: most of what a run that checks one deviant costs)."""
+    found = sorted({str(path.relative_to(ROOT)) for path, held in FEATURE_IDS.items()
+                    for sid in ids if any(pattern.fullmatch(sid) for pattern in held)})
+    assert found, f"no feature file has a scenario {sorted(ids)}"
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Running the behave spec in a child process and reading what each scenario did."""
 
+import json
 import os
 import signal
 import subprocess
@@ -76,49 +77,86 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
 
 
 #: What every run needs, imported once by the fork server (:func:`run_specs`).
-PRELOAD = ["behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.tls"]
+PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.tls")
 
 
-def run_specs(arg_lists, cwd, timeout=300, parallel=4):
+def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
     """Run ``behave ARGS`` for each of *arg_lists* in *cwd*, *parallel* at a
     time; return their :class:`SpecRun` results, in order.
 
-    Each run is a child of a fork server (:mod:`multiprocessing`'s
-    ``forkserver``) that has imported behave and the harness already, so a
-    run costs what its scenarios cost, not a Python start-up and imports
-    each -- and the process asking never forks itself.  A run that outlives
-    *timeout* seconds is killed with the processes it started, as
-    :func:`run_spec` does.  Each result's ``seconds`` is how long it took.
+    The runs are children of one fork server: a Python process that imports
+    behave and the harness once, then forks a child per run, so that a run
+    costs what its scenarios cost, not a Python start-up and imports each --
+    and the process asking never forks itself.  A run that outlives *timeout*
+    seconds is killed with the processes it started, as :func:`run_spec`
+    does.  Each result's ``seconds`` is how long it took.
     """
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    pending = list(enumerate(arg_lists))
-    running, done = {}, {}
     with tempfile.TemporaryDirectory(prefix="spec-runs-") as scratch:
-        while pending or running:
-            while pending and len(running) < parallel:
-                number, args = pending.pop(0)
-                results = os.path.join(scratch, f"{number}.jsonl")
-                output = os.path.join(scratch, f"{number}.out")
-                child = context.Process(target=_behave_child, args=(list(args), cwd, results, output))
-                child.start()
-                running[number] = (child, time.monotonic(), results, output)
-            wait([child.sentinel for child, *_ in running.values()], timeout=0.05)
-            for number, (child, started, results, output) in list(running.items()):
-                killed = child.is_alive() and time.monotonic() - started > timeout
-                if killed:
-                    _kill_group(child.pid)
-                if killed or not child.is_alive():
-                    child.join()
-                    del running[number]
-                    done[number] = _finished(child.exitcode if not killed else -9, output,
-                                             results, timeout if killed else None)
-                    done[number].seconds = time.monotonic() - started
-    return [done[number] for number in range(len(arg_lists))]
+        requests = [{"args": list(args), "cwd": cwd,
+                     "results": os.path.join(scratch, f"{number}.jsonl"),
+                     "output": os.path.join(scratch, f"{number}.out")}
+                    for number, args in enumerate(arg_lists)]
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from asyncio_server_spec.harness.spec_run import serve; serve()",
+             str(parallel), str(timeout)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, universal_newlines=True)
+        answers, _ = server.communicate("".join(json.dumps(r) + "\n" for r in requests))
+        done = {}
+        for line in answers.splitlines():
+            answer = json.loads(line)
+            request = requests[answer["number"]]
+            run = _finished(answer["returncode"], request["output"], request["results"],
+                            timeout if answer["killed"] else None)
+            run.seconds = answer["seconds"]
+            done[answer["number"]] = run
+        missing = [number for number in range(len(requests)) if number not in done]
+        if missing:
+            raise RuntimeError(f"the fork server ended with status {server.returncode} before "
+                               f"runs {missing} ended")
+    return [done[number] for number in range(len(requests))]
+
+
+def serve():
+    """The fork server of :func:`run_specs`: reads its runs (JSON lines) from
+    stdin, then runs them, ``sys.argv[1]`` at a time, each bounded by
+    ``sys.argv[2]`` seconds; writes a JSON line for each as it ends."""
+    import importlib
+
+    parallel, timeout = int(sys.argv[1]), float(sys.argv[2])
+    requests = [json.loads(line) for line in sys.stdin]
+    for name in PRELOAD:
+        importlib.import_module(name)
+    pending = list(enumerate(requests))
+    running = {}  # pid -> (number, started)
+    while pending or running:
+        while pending and len(running) < parallel:
+            number, request = pending.pop(0)
+            sys.stdout.flush()
+            pid = os.fork()
+            if pid == 0:
+                _behave_child(request["args"], request["cwd"], request["results"],
+                              request["output"])
+            running[pid] = (number, time.monotonic())
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        now = time.monotonic()
+        ended = {pid: (status, False)} if pid else {}
+        for child, (_, started) in running.items():
+            if child not in ended and now - started > timeout:
+                _kill_group(child)
+                ended[child] = (os.waitpid(child, 0)[1], True)
+        for child, (status, killed) in ended.items():
+            number, started = running.pop(child)
+            print(json.dumps({"number": number, "killed": killed, "seconds": now - started,
+                              "returncode": -9 if killed else _returncode(status)}), flush=True)
+        if not ended:
+            time.sleep(0.01)
+
+
+def _returncode(status):
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
 
 
 def _kill_group(pid):
@@ -129,8 +167,11 @@ def _kill_group(pid):
 
 
 def _finished(returncode, output, results, killed_after):
-    with open(output, encoding="utf-8", errors="replace") as text:
-        printed = text.read()
+    try:
+        with open(output, encoding="utf-8", errors="replace") as text:
+            printed = text.read()
+    except FileNotFoundError:  # the child died before it could start the run
+        printed = f"the run's process ended with status {returncode} before it started\n"
     if killed_after is not None:
         printed += f"\nkilled after {killed_after} s\n"
     header, scenarios, _, running = read_log(results)
@@ -139,19 +180,26 @@ def _finished(returncode, output, results, killed_after):
 
 def _behave_child(args, cwd, results, output):
     """In a child of the fork server: ``python -m behave --format progress
-    -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*."""
-    os.setsid()  # its own process group: a timeout ends the scenario children too
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-    os.chdir(cwd)
-    sys.path.insert(0, cwd)  # as ``python -m`` does: loop modules named from cwd import
-    from behave.__main__ import main
+    -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*;
+    it never returns."""
+    status = 70
+    try:
+        os.setsid()  # its own process group: a timeout ends the scenario children too
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        sys.stdin.close()
+        os.chdir(cwd)
+        sys.path.insert(0, cwd)  # as ``python -m`` does: loop modules named from cwd import
+        from behave.__main__ import main
 
-    status = main(["--format", "progress", "-D", "results=" + results] + args)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+        status = main(["--format", "progress", "-D", "results=" + results] + args)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
