@@ -351,8 +351,7 @@ def _sum_durations(steps):
 
 
 def _spec_version():
-    try:
-        from importlib import metadata
-        return metadata.version("asyncio-server-spec")
-    except Exception:  # not installed as a distribution
-        return None
+    """The package's version (the one place it is written: pyproject.toml reads it from there)."""
+    from .. import __version__
+
+    return __version__
