@@ -29,6 +29,7 @@ import tempfile
 import time
 
 from .results import ResultLog, read_log
+from .spec_run import end_child, returncode
 from .verdicts import FAILING, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
@@ -75,21 +76,21 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             shards.append((log, output, _fork_shard(argv, output)))
         outputs = []
         for log, output, pid in shards:
-            returncode = _returncode(os.waitpid(pid, 0)[1])
+            status = returncode(os.waitpid(pid, 0)[1])
             with open(output, encoding="utf-8", errors="replace") as text:
-                outputs.append((log, returncode, text.read()))
-        refused = [text for _, returncode, text in outputs if returncode == 2]
+                outputs.append((log, status, text.read()))
+        refused = [text for _, code, text in outputs if code == 2]
         if refused:  # the loop or an option was refused: every shard says the same
             lines = [line for line in refused[0].splitlines() if line.strip()]
             print(lines[-1] if lines else "the run was refused", file=sys.stderr)
             return 2
         headers, records = [], []
-        for log, returncode, text in outputs:
+        for log, code, text in outputs:
             header, scenarios, _, running = read_log(log)
             headers.append(header)
             records.extend(scenarios)
-            if running is not None or returncode not in (0, 1):
-                records.append(_died(running, returncode, text))
+            if running is not None or code not in (0, 1):
+                records.append(_died(running, code, text))
     return _report(headers, records, results, jobs, time.monotonic() - started, out)
 
 
@@ -114,38 +115,14 @@ def _fork_shard(argv, output):
     pid = os.fork()
     if pid:
         return pid
-    status = 70
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-        # (whatever stood in for them -- a test's capture -- stays with the parent)
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+
+    def shard():
         os.environ[SHARD] = "1"
         from ..cli import main
 
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:  # a bug of ours: said in the shard's output, which the verdict quotes
-        import traceback
+        return main(argv)
 
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(status)
-
-
-def _returncode(status):
-    """``subprocess``'s returncode for a :func:`os.waitpid` status (negative: killed by that signal)."""
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+    end_child(output, shard)
 
 
 def _died(sid, returncode, text):

@@ -148,12 +148,14 @@ def serve():
         for child, (status, killed) in ended.items():
             number, started = running.pop(child)
             print(json.dumps({"number": number, "killed": killed, "seconds": now - started,
-                              "returncode": -9 if killed else _returncode(status)}), flush=True)
+                              "returncode": -9 if killed else returncode(status)}), flush=True)
         if not ended:
             time.sleep(0.01)
 
 
-def _returncode(status):
+def returncode(status):
+    """``subprocess``'s returncode for an :func:`os.waitpid` status (negative:
+    killed by that signal)."""
     if os.WIFSIGNALED(status):
         return -os.WTERMSIG(status)
     return os.WEXITSTATUS(status)
@@ -182,24 +184,42 @@ def _behave_child(args, cwd, results, output):
     """In a child of the fork server: ``python -m behave --format progress
     -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*;
     it never returns."""
-    status = 70
-    try:
+    def behave():
         os.setsid()  # its own process group: a timeout ends the scenario children too
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
         sys.stdin.close()
         os.chdir(cwd)
         sys.path.insert(0, cwd)  # as ``python -m`` does: loop modules named from cwd import
         from behave.__main__ import main
 
-        status = main(["--format", "progress", "-D", "results=" + results] + args)
+        return main(["--format", "progress", "-D", "results=" + results] + args)
+
+    end_child(output, behave)
+
+
+def end_child(output, work):
+    """In a forked child: send its standard output and error to the file
+    *output*, run *work()* and exit with the status it returns (a
+    ``SystemExit``'s code; 70 and the traceback in *output* if it raises).
+    It never returns."""
+    status = 70
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        # (whatever stood in for them -- a test's capture -- stays with the parent)
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        status = work()
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
         import traceback
 
         traceback.print_exc()
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
