@@ -20,7 +20,6 @@ import pytest
 from asyncio_server_spec.harness.spec_run import run_spec, run_specs
 
 from . import deviants
-from .unmeasured import unmeasured
 
 pytestmark = pytest.mark.deviants  # a spec run per deviant; depends on the Python version
 
@@ -86,9 +85,8 @@ def deviant_runs(request):
         if catch is not None and catch.applies():
             key = (module.__name__, catch.factory)
             wanted.setdefault(key, (module, set()))[1].update(catch.ids)
-    # (coverage: the loop traps and tox's own spec runs measure the same failure paths)
     runs = run_specs([_arguments(module, key[1], ids) for key, (module, ids) in wanted.items()],
-                     cwd=str(ROOT), timeout=HANG_LIMIT, parallel=PARALLEL_RUNS, env=unmeasured())
+                     cwd=str(ROOT), timeout=HANG_LIMIT, parallel=PARALLEL_RUNS)
     return {key: (run, run.seconds) for key, run in zip(wanted, runs)}
 
 

@@ -4,10 +4,9 @@ Under ``coverage run`` (tox's 3.11 environments), pyproject.toml's
 ``patch = subprocess`` measures every Python process the tests start, and
 ``patch = fork`` each isolated scenario's child: thousands of data files
 for the runs that repeat the whole spec (jobs 1 against jobs 4, eight runs
-side by side, the expectation files' raw runs, the installed wheel) or one
-failure path after another (the deviant suite), whose code the other tests
-and tox's own spec runs measure already.  Those runs take this environment
-instead.
+side by side, the expectation files' raw runs, the installed wheel), whose
+code the other tests and tox's own spec runs measure already.  Those runs
+take this environment instead.
 """
 
 import os
