@@ -13,6 +13,7 @@
     jobs=N, claims=DIR   set by ``run --jobs N`` for each of its shards (see parallel.py)
 """
 
+import atexit
 import gc
 import os
 import platform
@@ -183,6 +184,8 @@ class ConformanceRun:
         if results:
             self.log = ResultLog(results, self.header(userdata))
         self.scratch = worlds.temp_root = tempfile.mkdtemp(prefix="ass-run-")
+        # (also if behave stops before after_all; never from a forked child)
+        atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
         # as long as the run: kept out of the collector's way, "garbage is
         # collected" costs a scenario its own garbage only (CPython 3.7+; PyPy has no freeze)
@@ -344,6 +347,11 @@ class ConformanceRun:
         heading = (f"loop={loop}, {sys.implementation.name} {sys.version.split()[0]}, "
                    f"expectations: {source}, isolation {'on' if self.isolate else 'off'}")
         return self.verdicts.summary(heading)
+
+
+def _remove_own(path, pid):
+    if os.getpid() == pid:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _sum_durations(steps):
