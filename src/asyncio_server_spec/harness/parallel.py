@@ -29,7 +29,7 @@ import tempfile
 import time
 
 from .results import ResultLog, read_log
-from .spec_run import end_child, returncode
+from .spec_run import end_child, preload, returncode
 from .verdicts import FAILING, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
@@ -96,12 +96,7 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
 
 def _preload():
     """Import what every shard needs, once, before forking them."""
-    import behave.__main__
-    import behave.runner  # noqa: F401
-
-    from ..reference import client, handlers, servers, tls  # noqa: F401 -- what the steps use
-    from . import conformance  # noqa: F401
-
+    preload()
     # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
     if hasattr(gc, "freeze"):  # (not on PyPy)
         gc.freeze()
@@ -125,11 +120,11 @@ def _fork_shard(argv, output):
     end_child(output, shard)
 
 
-def _died(sid, returncode, text):
+def _died(sid, status, text):
     """A shard that died in (or outside) a scenario: an unexpected failure."""
     tail = " | ".join(line for line in text.splitlines()[-3:] if line.strip())
     return Outcome(sid or "(no scenario)", "", "", "crashed", "unexpected-failure",
-                   f"the process running this shard ended with status {returncode}: {tail}"
+                   f"the process running this shard ended with status {status}: {tail}"
                    ).record()
 
 

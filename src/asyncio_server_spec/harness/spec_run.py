@@ -76,9 +76,19 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
         os.unlink(results)
 
 
-#: What every run needs, imported once by the fork server (:func:`run_specs`).
+#: What every run of the spec needs: imported once by a process that forks
+#: runs (the fork server of :func:`run_specs`, ``run --jobs``'s parent).
 PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.tls")
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.handlers",
+           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
+
+
+def preload():
+    """Import :data:`PRELOAD`, before forking the runs that need it."""
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
@@ -121,12 +131,9 @@ def serve():
     """The fork server of :func:`run_specs`: reads its runs (JSON lines) from
     stdin, then runs them, ``sys.argv[1]`` at a time, each bounded by
     ``sys.argv[2]`` seconds; writes a JSON line for each as it ends."""
-    import importlib
-
     parallel, timeout = int(sys.argv[1]), float(sys.argv[2])
     requests = [json.loads(line) for line in sys.stdin]
-    for name in PRELOAD:
-        importlib.import_module(name)
+    preload()
     pending = list(enumerate(requests))
     running = {}  # pid -> (number, started)
     while pending or running:
