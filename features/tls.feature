@@ -106,9 +106,9 @@ Feature: TLS servers
     Note: the server's close waits for its unsent data to drain, which a
           client that does not read never allows; checked for five times
           the timeout.
-    Given a TLS server whose handler writes 4 MiB that the client does not read, with an SSL shutdown timeout of 0.03 seconds
+    Given a TLS server whose handler writes 4 MiB that the client does not read, with an SSL shutdown timeout of 0.02 seconds
     When a client completes the TLS handshake, then half-closes its side and reads nothing
-    Then the server's side of the connection is still open 0.15 seconds later
+    Then the server's side of the connection is still open 0.1 seconds later
 
   @use.with_python=3.14.10..3.14 @use.with_python=3.15.2..
   @id:tls.shutdown-timeout-after-client-eof

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,35 @@ def test_each_scenario_is_claimed_by_exactly_one_shard(tmp_path):
     alone = ConformanceRun(str(ROOT))
     alone.claims = None
     assert all(alone.claim(s) for s in scenarios)  # a run that is not a shard runs everything
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs a system that pins threads, with two CPUs or more")
+@pytest.mark.parametrize("number", [0, 1, 2])
+def test_a_shard_keeps_to_one_cpu_round_robin(number):
+    from asyncio_server_spec.harness.parallel import _keep_to_one_cpu
+
+    cpus = sorted(os.sched_getaffinity(0))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pin a child, not the test process
+        try:
+            _keep_to_one_cpu(number)
+            os.write(write, json.dumps(sorted(os.sched_getaffinity(0))).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        pinned = json.loads(answer.read())
+    os.waitpid(pid, 0)
+    assert pinned == [cpus[number % len(cpus)]]
+    assert sorted(os.sched_getaffinity(0)) == cpus  # this process is left alone
+
+
+def test_shard_scratch_is_in_memory_where_there_is_such_a_file_system(monkeypatch):
+    from asyncio_server_spec.harness import parallel
+
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK | os.X_OK):
+        assert parallel._in_memory_dir() == "/dev/shm"
+    monkeypatch.setattr(parallel.os.path, "isdir", lambda path: False)
+    assert parallel._in_memory_dir() is None  # elsewhere: the temp dir
