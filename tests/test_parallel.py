@@ -115,3 +115,22 @@ def test_shard_scratch_is_in_memory_where_there_is_such_a_file_system(monkeypatc
         assert parallel._in_memory_dir() == "/dev/shm"
     monkeypatch.setattr(parallel.os.path, "isdir", lambda path: False)
     assert parallel._in_memory_dir() is None  # elsewhere: the temp dir
+
+
+def test_without_a_results_log_the_merged_verdict_is_only_printed():
+    import io
+
+    from asyncio_server_spec.harness.parallel import _report
+    from asyncio_server_spec.harness.verdicts import Outcome
+
+    header = {"loop": {"name": "asyncio", "version": None},
+              "python": {"implementation": "cpython", "version": "3.11.7"},
+              "started": "2026-11-27T14:00:00+00:00", "isolate": False}
+    records = [Outcome("a.one", "a.feature", "one", "passed", "pass").record(),
+               Outcome("a.two", "a.feature", "two", "failed", "unexpected-failure",
+                       message="expected x, observed y").record()]
+    out = io.StringIO()
+    assert _report([header, None], records, None, 2, 0.4, out) == 1
+    text = out.getvalue()
+    assert "loop=asyncio, cpython 3.11.7" in text and "2 jobs" in text
+    assert "2 scenarios in 0.4 s" in text and "1 unexpected failure(s)" in text
