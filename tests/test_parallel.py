@@ -134,3 +134,15 @@ def test_without_a_results_log_the_merged_verdict_is_only_printed():
     text = out.getvalue()
     assert "loop=asyncio, cpython 3.11.7" in text and "2 jobs" in text
     assert "2 scenarios in 0.4 s" in text and "1 unexpected failure(s)" in text
+
+
+def test_jobs_default_to_the_cpus_this_process_may_use(monkeypatch):
+    from asyncio_server_spec.harness import parallel
+
+    if hasattr(os, "sched_getaffinity"):
+        assert parallel.usable_cpus() == len(os.sched_getaffinity(0))
+    monkeypatch.delattr(parallel.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 6)
+    assert parallel.usable_cpus() == 6
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: None)  # "cannot tell"
+    assert parallel.usable_cpus() == 1

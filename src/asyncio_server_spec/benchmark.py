@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+from .harness.parallel import usable_cpus
+
 #: Seconds a full verdict may take, per loop (issue targets on a 2-core machine).
 TARGETS = {"asyncio": 1.0, "uvloop": 6.0, "rloop": 10.0, "silent": 20.0}
 LOOPS = {"asyncio": "asyncio", "uvloop": "uvloop", "rloop": "rloop",
@@ -70,14 +72,14 @@ def main(argv=None):
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("loops", nargs="*", default=list(LOOPS),
                         metavar="LOOP", help=f"any of {', '.join(LOOPS)} (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--jobs", type=int, default=usable_cpus(),
                         help="processes per run (default: the number of CPUs)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per loop (the median is shown)")
     options = parser.parse_args(argv)
     unknown = [loop for loop in options.loops if loop not in LOOPS]
     if unknown:
         parser.error(f"unknown loop(s) {', '.join(unknown)}; accepted: {', '.join(LOOPS)}")
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, --jobs {options.jobs}, "
+    print(f"Python {sys.version.split()[0]}, {usable_cpus()} CPUs, --jobs {options.jobs}, "
           f"{options.repeat} run(s) each")
     print(f"{'loop':<8} {'median s':>9} {'target s':>9} {'within':>7}  {'exit':>4}  verdicts")
     for loop in options.loops:

@@ -81,7 +81,7 @@ def _add_run(commands):
                           "(default: the spec's expectations/NAME.toml)")
     run.add_argument("--results", metavar="PATH",
                      help="write the results log (JSON lines, one per scenario) to PATH")
-    run.add_argument("--jobs", metavar="N", type=_jobs, default=os.cpu_count() or 1,
+    run.add_argument("--jobs", metavar="N", type=_jobs, default=parallel.usable_cpus(),
                      help="run the scenarios in N processes at once and merge their verdicts "
                           "(default: the number of CPUs, here %(default)s)")
     run.add_argument("--report", metavar="DIR",

@@ -40,6 +40,14 @@ SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
 _TIMED_STEP = re.compile(r"^\s*(?:Given|When|Then|And|But)\b.*?(\d+(?:\.\d+)?) seconds", re.M)
 
 
+def usable_cpus():
+    """The number of CPUs this process may run on (its affinity, where the
+    system has one; else all of them): ``run --jobs``'s default."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def heaviest_first(features_dir):
     """The feature files of *features_dir*, those with the longest scenarios
     first: a load (``@long``) counts a second, a timed step its seconds.  The
