@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,36 @@ def test_child_channel_and_collect_round_trip():
         os._exit(0)
     assert report.finished and report.problems == ["a problem"]
     assert [s["status"] for s in report.steps] == ["passed"]
+
+
+def test_a_child_started_runs_while_the_parent_goes_on_and_is_collected_later():
+    read, write = os.pipe()  # the child waits for the parent's word before it reports
+    channel, child = isolation.start_child(time_limit=10)
+    if channel is not None:  # the child
+        os.read(read, 1)
+        channel.step("failed", "diverged", "expected x, observed y", 0.2)
+        channel.end([])
+        os._exit(0)
+    assert child.ended() is False  # the parent was not held up: the child is still waiting
+    os.write(write, b"!")
+    report = child.collect()
+    os.close(read)
+    os.close(write)
+    assert report.finished and not report.hung
+    assert report.steps[0]["message"] == "expected x, observed y"
+    assert 0 < report.wall_time < 10
+
+
+def test_a_child_started_that_outlives_its_time_is_killed_when_collected():
+    channel, child = isolation.start_child(time_limit=0.2)
+    if channel is not None:  # the child hangs, until a signal ends it
+        signal.pause()
+        os._exit(0)
+    started = time.monotonic()
+    report = child.collect()
+    assert report.hung and not report.finished
+    assert time.monotonic() - started < 2
+    assert "within 0.2 s" in report.death()
 
 
 def test_wrapped_steps_run_for_real_until_a_replay_is_set():

@@ -39,7 +39,9 @@ def _verdicts(started):
     proc.stdout_text = proc.communicate(timeout=300)[0]
     records = [json.loads(line) for line in results.read_text().splitlines()]
     header = records[0]
-    verdicts = {r["id"]: r["verdict"] for r in records if r.get("record") == "scenario"}
+    # what was decided and where: the same whichever process ran it (messages may quote timings)
+    verdicts = {r["id"]: (r["verdict"], r["status"], r.get("step"))
+                for r in records if r.get("record") == "scenario"}
     messages.update({(r["id"], jobs): r.get("message") for r in records
                      if r.get("record") == "scenario"})
     return proc, header, verdicts
@@ -50,6 +52,8 @@ def _verdicts(started):
     "asyncio", "uvloop", "rloop",
     "tests.deviants.lifecycle:close_keeps_listening",
     "tests.deviants.crashing:aborts_in_start_serving",
+    # fails a scenario that waits on purpose: a shard runs it beside the others
+    "tests.deviants.tls:handshake_timeout_cut_short",
 ])
 def test_four_jobs_give_the_verdicts_of_one(loop, tmp_path):
     if ":" not in loop and importlib.util.find_spec(loop) is None:

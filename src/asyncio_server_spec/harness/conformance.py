@@ -28,7 +28,7 @@ from behave.parser import parse_file
 
 from ..reference import scenario as worlds
 from ..reference.scenario import World, warm_up
-from . import active_tags, faults, isolation, loops, stepping
+from . import active_tags, deferred, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .results import ResultLog, scenario_id
@@ -107,8 +107,12 @@ def title(scenario):
     return re.sub(r"\s+-- @\d+\.\d+.*$", "", scenario.name)
 
 
-def excluding_tags(tags):
-    return " ".join("@" + t for t in tags if t.startswith(("use.", "not.")))
+def excluding_tags(scenario):
+    """The active tags that can exclude *scenario*, in the order they are
+    written (its feature's, then its own): the same words in every run."""
+    written = [*getattr(getattr(scenario, "feature", None), "tags", ()), *scenario.tags]
+    active = [t for t in written if t.startswith(("use.", "not."))]
+    return " ".join("@" + t for t in sorted(set(active), key=active.index))
 
 
 def spec_commit(root):
@@ -136,6 +140,8 @@ class ScenarioRun:
         self.kind = self.message = self.step = None
         self.steps = list(scenario.all_steps)
         self.decided = None
+        #: the child running it beside the next scenarios (see deferred.py), or None
+        self.beside = None
 
     def fail(self, kind, message, step):
         if self.kind is None:
@@ -149,6 +155,7 @@ class ConformanceRun:
         self.verdicts = Verdicts()
         self.log = None
         self.current = None
+        self.children = []  # scenarios running beside the others, not yet recorded
 
     # -- before_all ---------------------------------------------------------------
     def setup(self, userdata, registry):
@@ -230,7 +237,7 @@ class ConformanceRun:
         sid = scenario_id(scenario.tags)
         outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario),
                           NOT_APPLICABLE, NOT_APPLICABLE,
-                          message="excluded here by " + excluding_tags(scenario.effective_tags))
+                          message="excluded here by " + excluding_tags(scenario))
         self._record(outcome)
 
     def scenario_time_limit(self, scenario):
@@ -246,7 +253,10 @@ class ConformanceRun:
         """Start a scenario: fork for it (isolated) or make its world.  Returns
         ``(world, channel)``: in an isolated parent both are None; in the child
         the channel reports to the parent."""
+        self._record_ended_children()
         self.current = ScenarioRun(scenario, self.expected.get(scenario_id(scenario.tags)))
+        if self.claims and deferred.waits(scenario):  # a shard: run it beside the next ones
+            return self._begin_beside(scenario)
         if self.log:
             self.log.started(self.current.id)
         if self.isolate:
@@ -261,6 +271,34 @@ class ConformanceRun:
                                      f"{type(exc).__name__}: {exc}")
                 os._exit(0)
         return World(self.new_loop, check_leaks=True), None
+
+    def _begin_beside(self, scenario):
+        """Fork a child that runs *scenario* (see :mod:`.deferred`); the
+        shard skips it and goes on."""
+        channel, child = isolation.start_child(self.scenario_time_limit(scenario))
+        if child is None:  # the child: run the scenario, report to the shard
+            try:
+                return World(self.new_loop, check_leaks=False), channel
+            except Exception as exc:
+                channel.setup_failed(f"the scenario's event loop could not be made: "
+                                     f"{type(exc).__name__}: {exc}")
+                os._exit(0)
+        self.current.beside = child
+        self.children.append(self.current)
+        scenario.skip(reason="runs in a process of its own, beside the next scenarios")
+        return None, None
+
+    def _record_ended_children(self, wait=False):
+        """Record the verdicts of the children that have ended (*wait*: of
+        every child, each waited for within its time limit)."""
+        for run in list(self.children):
+            if wait or run.beside.ended():
+                self.children.remove(run)
+                report = run.beside.collect()
+                kind, message, step = deferred.judge(report, run.steps)
+                if kind is not None:
+                    run.fail(kind, message, step)
+                self._record_run(run, report.wall_time)
 
     def step_done(self, step, world, channel):
         """After each step: report it (child), or judge it (parent, one process)."""
@@ -310,6 +348,9 @@ class ConformanceRun:
     def end(self, scenario, world, channel):
         """After a scenario: clean up (the child then exits), record the verdict."""
         run = self.current
+        if run.beside is not None:  # running in a child of its own, recorded once it ends
+            self.current = None
+            return
         if channel is not None:  # the child: clean up, report, and vanish -- whatever happens
             try:
                 channel.end(world.close() if world is not None else [])
@@ -322,14 +363,17 @@ class ConformanceRun:
         if run.decided is None:  # no step ran (an undefined step, a hook error)
             run.fail(faults.HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
                      None)
+        self._record_run(run, time.monotonic() - run.started)
+        self.current = None
+
+    def _record_run(self, run, seconds):
+        if run.decided is None:
             run.decided = decide(run.kind, run.message, run.expected, self.expectations.source)
         status, verdict, message = run.decided
         expectation = ({"reason": run.expected.reason, "link": run.expected.link}
                        if run.expected is not None else None)
-        self._record(Outcome(run.id, os.path.basename(scenario.filename), title(scenario), status,
-                             verdict, message, run.step, expectation,
-                             round(time.monotonic() - run.started, 4)))
-        self.current = None
+        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario),
+                             status, verdict, message, run.step, expectation, round(seconds, 4)))
 
     def _record(self, outcome):
         self.verdicts.add(outcome)
@@ -338,6 +382,7 @@ class ConformanceRun:
 
     # -- after_all --------------------------------------------------------------------
     def finish(self):
+        self._record_ended_children(wait=True)
         if self.log:
             self.log.close()
         shutil.rmtree(self.scratch, ignore_errors=True)

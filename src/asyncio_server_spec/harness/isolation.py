@@ -162,8 +162,15 @@ def exit_if_child():
 def fork(time_limit=SCENARIO_TIME_LIMIT):
     """Fork.  In the child return ``(ChildChannel, None)``; in the parent
     return ``(None, ChildReport)`` once the child has ended or been killed."""
+    channel, child = start_child(time_limit)
+    return (channel, None) if child is None else (None, child.collect())
+
+
+def start_child(time_limit=SCENARIO_TIME_LIMIT):
+    """Fork.  In the child return ``(ChildChannel, None)``; in the parent
+    return ``(None, Child)`` at once: the child runs meanwhile."""
     read_fd, write_fd = os.pipe()
-    stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes it; closed below
+    stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes it; the Child closes it
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child
@@ -178,38 +185,58 @@ def fork(time_limit=SCENARIO_TIME_LIMIT):
         os.close(devnull)
         return ChildChannel(write_fd), None
     os.close(write_fd)
-    try:
-        report = _collect(pid, read_fd, stderr_file, time_limit)
-        report.wall_time = time.monotonic() - started
-        return None, report
-    finally:
-        os.close(read_fd)
-        stderr_file.close()
+    return None, Child(pid, read_fd, stderr_file, started, time_limit)
 
 
-def _collect(pid, read_fd, stderr_file, time_limit):
-    data, hung = b"", False
-    deadline = time.monotonic() + time_limit
-    while True:
-        left = deadline - time.monotonic()
-        ready = select.select([read_fd], [], [], max(left, 0))[0] if left > 0 else []
-        if not ready:
-            hung = True
-            os.kill(pid, signal.SIGKILL)
-            break
-        chunk = os.read(read_fd, 65536)
-        if not chunk:
-            break  # the child closed the pipe: it has ended
-        data += chunk
-    _, exit_status = os.waitpid(pid, 0)
-    events = []
-    for line in data.decode(errors="replace").splitlines():
+class Child:
+    """The parent's end: the child's pipe, read until the child has ended or
+    its time is up (*time_limit* seconds from its start)."""
+
+    def __init__(self, pid, read_fd, stderr_file, started, time_limit):
+        self.pid, self.read_fd, self.stderr_file = pid, read_fd, stderr_file
+        self.started, self.time_limit = started, time_limit
+        self._data = b""
+
+    def ended(self):
+        """True once the child has closed its pipe (it has ended); never waits."""
+        while select.select([self.read_fd], [], [], 0)[0]:
+            chunk = os.read(self.read_fd, 65536)
+            if not chunk:
+                return True
+            self._data += chunk
+        return False
+
+    def collect(self):
+        """Wait (bounded) for the child to end, and return its :class:`ChildReport`."""
+        hung = False
+        deadline = self.started + self.time_limit
         try:
-            events.append(json.loads(line))
-        except ValueError:
-            break
-    stderr_file.seek(0)
-    return ChildReport(events, exit_status, hung, last_words(stderr_file.read()), time_limit)
+            while True:
+                left = deadline - time.monotonic()
+                ready = select.select([self.read_fd], [], [], left)[0] if left > 0 else []
+                if not ready:
+                    hung = True
+                    os.kill(self.pid, signal.SIGKILL)
+                    break
+                chunk = os.read(self.read_fd, 65536)
+                if not chunk:
+                    break  # the child closed the pipe: it has ended
+                self._data += chunk
+            _, exit_status = os.waitpid(self.pid, 0)
+            events = []
+            for line in self._data.decode(errors="replace").splitlines():
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    break
+            self.stderr_file.seek(0)
+            report = ChildReport(events, exit_status, hung, last_words(self.stderr_file.read()),
+                                 self.time_limit)
+            report.wall_time = time.monotonic() - self.started
+            return report
+        finally:
+            os.close(self.read_fd)
+            self.stderr_file.close()
 
 
 #: How much of a crashed child's stderr a report keeps.
