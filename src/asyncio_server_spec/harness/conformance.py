@@ -264,25 +264,24 @@ class ConformanceRun:
             if report is not None:  # the parent: replay what the child did
                 self.current.replay = isolation.Replay(report)
                 return None, None
-            try:
-                return World(self.new_loop, check_leaks=False), channel
-            except Exception as exc:  # the factory passed its check once, then failed
-                channel.setup_failed(f"the scenario's event loop could not be made: "
-                                     f"{type(exc).__name__}: {exc}")
-                os._exit(0)
+            return self._child_world(channel)
         return World(self.new_loop, check_leaks=True), None
+
+    def _child_world(self, channel):
+        """In a scenario's child: its world, and the channel to its parent."""
+        try:
+            return World(self.new_loop, check_leaks=False), channel
+        except Exception as exc:  # the factory passed its check once, then failed
+            channel.setup_failed(f"the scenario's event loop could not be made: "
+                                 f"{type(exc).__name__}: {exc}")
+            os._exit(0)
 
     def _begin_beside(self, scenario):
         """Fork a child that runs *scenario* (see :mod:`.deferred`); the
         shard skips it and goes on."""
         channel, child = isolation.start_child(self.scenario_time_limit(scenario))
         if child is None:  # the child: run the scenario, report to the shard
-            try:
-                return World(self.new_loop, check_leaks=False), channel
-            except Exception as exc:
-                channel.setup_failed(f"the scenario's event loop could not be made: "
-                                     f"{type(exc).__name__}: {exc}")
-                os._exit(0)
+            return self._child_world(channel)
         self.current.beside = child
         self.children.append(self.current)
         scenario.skip(reason="runs in a process of its own, beside the next scenarios")
