@@ -78,9 +78,9 @@ Feature: TLS servers
   Scenario: ssl_handshake_timeout drops a client that never starts the handshake
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Note: the default is 60 seconds; the timer starts when the connection is accepted.
-    Given a TLS server started with an SSL handshake timeout of 0.1 seconds
+    Given a TLS server started with an SSL handshake timeout of 0.2 seconds
     When a plain TCP client connects and sends nothing
-    Then the server ends the connection, not before 0.1 seconds have passed
+    Then the server ends the connection, not before 0.2 seconds have passed
 
   @id:tls.handshake-timeout-needs-ssl
   Scenario: ssl_handshake_timeout without ssl is rejected with ValueError
@@ -93,10 +93,10 @@ Feature: TLS servers
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     Note: ssl_shutdown_timeout is new in 3.11 (default 30 seconds); the timer
           starts when the server begins its TLS close.
-    Given a TLS server that closes each connection at once, with an SSL shutdown timeout of 0.1 seconds
+    Given a TLS server that closes each connection at once, with an SSL shutdown timeout of 0.2 seconds
     When a client completes the TLS handshake but never answers the server's TLS close
     Then the client receives the server's TLS close
-    And the server ends the connection, not before 0.1 seconds have passed
+    And the server ends the connection, not before 0.2 seconds have passed
 
   @use.with_python=3.11..3.14.9 @use.with_python=3.15.0..3.15.1
   @id:tls.shutdown-timeout-ignored-after-client-eof
@@ -116,9 +116,9 @@ Feature: TLS servers
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
     CPython: gh-160520 (the shutdown timeout now also bounds the flush after the peer's EOF)
     Note: the handler's writer.wait_closed() raises TimeoutError then.
-    Given a TLS server whose handler writes 4 MiB that the client does not read, with an SSL shutdown timeout of 0.1 seconds
+    Given a TLS server whose handler writes 4 MiB that the client does not read, with an SSL shutdown timeout of 0.2 seconds
     When a client completes the TLS handshake, then half-closes its side and reads nothing
-    Then the server ends its side of the connection, not before 0.1 seconds have passed
+    Then the server ends its side of the connection, not before 0.2 seconds have passed
 
   @use.with_python.max_version=3.10 @id:tls.shutdown-timeout-type-error
   Scenario: Up to 3.10, ssl_shutdown_timeout is rejected with TypeError

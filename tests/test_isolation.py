@@ -108,6 +108,7 @@ def test_a_child_started_runs_while_the_parent_goes_on_and_is_collected_later():
     assert report.finished and not report.hung
     assert report.steps[0]["message"] == "expected x, observed y"
     assert 0 < report.wall_time < 10
+    assert 0 < report.child_seconds <= report.wall_time  # its own time, told at its end
 
 
 def test_a_child_started_that_outlives_its_time_is_killed_when_collected():

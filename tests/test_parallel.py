@@ -150,3 +150,23 @@ def test_jobs_default_to_the_cpus_this_process_may_use(monkeypatch):
     assert parallel.usable_cpus() == 6
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: None)  # "cannot tell"
     assert parallel.usable_cpus() == 1
+
+
+def test_shards_take_the_features_that_wait_first_then_the_longest(tmp_path):
+    from asyncio_server_spec.harness.parallel import heaviest_first
+
+    features = {
+        "plain.feature": "Feature: a\n  Scenario: s\n    Then a client can connect\n",
+        "load.feature": "Feature: b\n  @long\n  Scenario: s\n    When many connect\n"
+                        "  @long\n  Scenario: t\n    When many more connect\n",
+        "one_long.feature": "Feature: c\n  @long\n  Scenario: s\n    When many connect\n",
+        "waits.feature": "Feature: d\n  Scenario: s\n    Given a timeout of 0.2 seconds\n"
+                         "    Then it ends, not before 0.2 seconds have passed\n",
+        "timeout_named.feature": "Feature: e\n  Scenario: s\n"
+                                 "    When called with a timeout of 0.1 seconds\n",
+    }
+    for name, text in features.items():
+        (tmp_path / name).write_text(text)
+    order = [os.path.basename(path) for path in heaviest_first(str(tmp_path))]
+    assert order[:3] == ["waits.feature", "load.feature", "one_long.feature"]
+    assert sorted(order[3:]) == ["plain.feature", "timeout_named.feature"]

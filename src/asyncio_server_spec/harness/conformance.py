@@ -297,7 +297,8 @@ class ConformanceRun:
                 kind, message, step = deferred.judge(report, run.steps)
                 if kind is not None:
                     run.fail(kind, message, step)
-                self._record_run(run, report.wall_time)
+                # (the child's own time: a busy shard may hear of its end much later)
+                self._record_run(run, report.child_seconds or report.wall_time)
 
     def step_done(self, step, world, channel):
         """After each step: report it (child), or judge it (parent, one process)."""

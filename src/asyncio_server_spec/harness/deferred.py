@@ -2,7 +2,7 @@
 ``run --jobs N``.
 
 A few scenarios spend nearly all their time waiting on a timer: a TLS
-timeout must not fire before its 0.1 s, a connection must still be open
+timeout must not fire before its 0.2 s, a connection must still be open
 0.1 s later.  Run in line, each leaves its CPU idle for that long.  In a
 shard (``-D claims=DIR``, see parallel.py) such a scenario runs in a child
 forked from the shard, exactly as an isolated scenario does
@@ -23,7 +23,7 @@ import re
 
 from . import faults
 
-#: A step that waits on purpose: "... not before 0.1 seconds have passed",
+#: A step that waits on purpose: "... not before 0.2 seconds have passed",
 #: "... still open 0.1 seconds later".
 _WAITS = re.compile(r"\bnot before [0-9.]+ seconds\b|\b[0-9.]+ seconds later\b")
 
@@ -31,6 +31,11 @@ _WAITS = re.compile(r"\bnot before [0-9.]+ seconds\b|\b[0-9.]+ seconds later\b")
 def waits(scenario):
     """True if one of *scenario*'s steps waits on purpose."""
     return any(_WAITS.search(step.name) for step in scenario.all_steps)
+
+
+def waits_in(source):
+    """True if the text of a feature file has a step that waits on purpose."""
+    return _WAITS.search(source) is not None
 
 
 def judge(report, steps):

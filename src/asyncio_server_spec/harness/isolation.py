@@ -40,6 +40,8 @@ class ChildReport:
         setups = [e for e in events if e.get("event") == "setup-failed"]
         self.finished = bool(ends)
         self.problems = ends[0].get("problems", []) if ends else []
+        #: how long the child took, by its own clock (None if it did not finish)
+        self.child_seconds = ends[0].get("seconds") if ends else None
         self.setup_failure = setups[0] if setups else None
         self.exit_status = exit_status
         self.hung = hung
@@ -127,8 +129,9 @@ def wrap_step_registry(registry):
 class ChildChannel:
     """The child's end: one JSON line per event, flushed at once."""
 
-    def __init__(self, fd):
+    def __init__(self, fd, started=None):
         self.fd = fd
+        self.started = time.monotonic() if started is None else started
 
     def send(self, **event):
         data = (json.dumps(event) + "\n").encode()
@@ -142,7 +145,9 @@ class ChildChannel:
         self.send(event="setup-failed", message=message)
 
     def end(self, problems):
-        self.send(event="end", problems=problems)
+        """The scenario and its cleanup are over: the problems cleanup found,
+        and how long the child took (the parent may hear of it later)."""
+        self.send(event="end", problems=problems, seconds=time.monotonic() - self.started)
 
 
 _IN_CHILD = False
@@ -183,7 +188,7 @@ def start_child(time_limit=SCENARIO_TIME_LIMIT):
         os.dup2(devnull, 1)  # the parent prints the replay; the child stays silent
         os.dup2(stderr_file.fileno(), 2)
         os.close(devnull)
-        return ChildChannel(write_fd), None
+        return ChildChannel(write_fd, started), None
     os.close(write_fd)
     return None, Child(pid, read_fd, stderr_file, started, time_limit)
 

@@ -25,21 +25,17 @@ as they are.
 
 import gc
 import os
-import re
 import sys
 import tempfile
 import time
 
+from . import deferred
 from .results import ResultLog, read_log
 from .spec_run import end_child, preload, returncode
 from .verdicts import FAILING, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
 SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
-
-
-#: A step that waits on purpose: "... 0.25 seconds later", "not before 0.05 seconds ...".
-_TIMED_STEP = re.compile(r"^\s*(?:Given|When|Then|And|But)\b.*?(\d+(?:\.\d+)?) seconds", re.M)
 
 
 def usable_cpus():
@@ -51,14 +47,16 @@ def usable_cpus():
 
 
 def heaviest_first(features_dir):
-    """The feature files of *features_dir*, those with the longest scenarios
-    first: a load (``@long``) counts a second, a timed step its seconds.  The
-    shards take scenarios in this order, so no long one is left to start
-    last while the other shards stand idle."""
+    """The feature files of *features_dir* in the order the shards take
+    their scenarios: first those with a scenario that waits on purpose (its
+    child starts at once and waits beside everything else, see
+    :mod:`.deferred`), then the longest (a load, ``@long``, counts one each).
+    So no long scenario is left to start last while the other shards stand
+    idle."""
     def weight(path):
         with open(path, encoding="utf-8") as text:
             source = text.read()
-        return source.count("@long") + sum(float(s) for s in _TIMED_STEP.findall(source))
+        return deferred.waits_in(source), source.count("@long")
     paths = sorted(os.path.join(features_dir, name) for name in os.listdir(features_dir)
                    if name.endswith(".feature"))
     return sorted(paths, key=weight, reverse=True)

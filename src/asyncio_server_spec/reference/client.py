@@ -101,6 +101,9 @@ class Client:
         #: the client's own address and, for TLS, whether the connection is TLS
         self.sockname = writer.get_extra_info("sockname")
         self.is_tls = writer.get_extra_info("ssl_object") is not None
+        #: when (time.monotonic(), on the client thread) the client read the end of
+        #: the connection, once :meth:`read_to_end` has seen it
+        self.ended_at = None
 
     @classmethod
     async def connect(cls, address, timeout=DEFAULT_TIMEOUT, **kwargs):
@@ -166,9 +169,11 @@ class Client:
                 while True:
                     data = await self._reader.read(1 << 20)
                     if not data:
+                        self.ended_at = time.monotonic()
                         return total, "EOF"
                     total += len(data)
             except (ConnectionError, OSError) as exc:
+                self.ended_at = time.monotonic()
                 return total, f"reset ({type(exc).__name__})"
         return await self._on_client(within(drain(), what, timeout),
                                      prompt=what if prompt else None, not_before=not_before,
