@@ -250,9 +250,10 @@ class ConformanceRun:
         return self.time_limit
 
     def begin(self, scenario):
-        """Start a scenario: fork for it (isolated) or make its world.  Returns
-        ``(world, channel)``: in an isolated parent both are None; in the child
-        the channel reports to the parent."""
+        """Start a scenario: fork for it (isolated, or in a shard when it waits
+        on purpose: :mod:`.deferred`) or make its world.  Returns ``(world,
+        channel)``: in a parent that forked both are None; in the child the
+        channel reports to the parent."""
         self._record_ended_children()
         self.current = ScenarioRun(scenario, self.expected.get(scenario_id(scenario.tags)))
         if self.claims and deferred.waits(scenario):  # a shard: run it beside the next ones
