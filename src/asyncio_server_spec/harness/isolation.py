@@ -129,9 +129,9 @@ def wrap_step_registry(registry):
 class ChildChannel:
     """The child's end: one JSON line per event, flushed at once."""
 
-    def __init__(self, fd, started=None):
+    def __init__(self, fd, started):
         self.fd = fd
-        self.started = time.monotonic() if started is None else started
+        self.started = started  # (time.monotonic() when the parent forked)
 
     def send(self, **event):
         data = (json.dumps(event) + "\n").encode()
@@ -202,13 +202,17 @@ class Child:
         self.started, self.time_limit = started, time_limit
         self._data = b""
 
+    def _read(self):
+        """Read what the child has written; False once it has closed its pipe."""
+        chunk = os.read(self.read_fd, 65536)
+        self._data += chunk
+        return bool(chunk)
+
     def ended(self):
         """True once the child has closed its pipe (it has ended); never waits."""
         while select.select([self.read_fd], [], [], 0)[0]:
-            chunk = os.read(self.read_fd, 65536)
-            if not chunk:
+            if not self._read():
                 return True
-            self._data += chunk
         return False
 
     def collect(self):
@@ -223,10 +227,8 @@ class Child:
                     hung = True
                     os.kill(self.pid, signal.SIGKILL)
                     break
-                chunk = os.read(self.read_fd, 65536)
-                if not chunk:
+                if not self._read():
                     break  # the child closed the pipe: it has ended
-                self._data += chunk
             _, exit_status = os.waitpid(self.pid, 0)
             events = []
             for line in self._data.decode(errors="replace").splitlines():
