@@ -26,7 +26,6 @@ import time
 from behave.model_core import Status
 from behave.parser import parse_file
 
-from ..reference import scenario as worlds
 from ..reference.scenario import World, warm_up
 from . import active_tags, deferred, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
@@ -183,14 +182,14 @@ class ConformanceRun:
         faults.add_spec_code(os.path.join(self.root, "steps"))
         faults.add_spec_code(os.path.join(self.root, "environment.py"))
         stepping.run_on_loop_under_test(registry)
+        self.scratch = tempfile.mkdtemp(prefix="ass-run-")
         if self.isolate:
             isolation.wrap_step_registry(registry)
         else:
-            warm_up(self.new_loop)
+            warm_up(self.new_loop, self.scratch)
         results = userdata.get("results")
         if results:
             self.log = ResultLog(results, self.header(userdata))
-        self.scratch = worlds.temp_root = tempfile.mkdtemp(prefix="ass-run-")
         # (also if behave stops before after_all; never from a forked child)
         atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
@@ -266,12 +265,12 @@ class ConformanceRun:
                 self.current.replay = isolation.Replay(report)
                 return None, None
             return self._child_world(channel)
-        return World(self.new_loop, check_leaks=True), None
+        return World(self.new_loop, check_leaks=True, temp_root=self.scratch), None
 
     def _child_world(self, channel):
         """In a scenario's child: its world, and the channel to its parent."""
         try:
-            return World(self.new_loop, check_leaks=False), channel
+            return World(self.new_loop, check_leaks=False, temp_root=self.scratch), channel
         except Exception as exc:  # the factory passed its check once, then failed
             channel.setup_failed(f"the scenario's event loop could not be made: "
                                  f"{type(exc).__name__}: {exc}")

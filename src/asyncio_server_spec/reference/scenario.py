@@ -17,13 +17,6 @@ from .waiting import DEFAULT_TIMEOUT, WaitTimeout, promptly, settle, within
 CLEANUP_TIMEOUT = 2.0
 
 
-#: Where scenarios make their temp dirs (None: the system's temp dir).  A
-#: run sets its own and removes it at the end, so a scenario whose process
-#: died before its cleanup (an isolated child that crashed or was stopped)
-#: leaves no file behind either.
-temp_root = None
-
-
 class World:
     """The resources of one scenario (behave's ``context.world``), created
     fresh for it and released by :meth:`close`.
@@ -32,8 +25,13 @@ class World:
     it.  Clients run on the client thread (:mod:`asyncio_server_spec.reference.client`).
     """
 
-    def __init__(self, new_loop, check_leaks=True):
+    def __init__(self, new_loop, check_leaks=True, temp_root=None):
         self.check_leaks = check_leaks
+        #: where the scenario makes its temp dir (None: the system's temp dir).  A
+        #: run gives its own and removes it at the end, so a scenario whose process
+        #: died before its cleanup (an isolated child that crashed or was stopped)
+        #: leaves no file behind either.
+        self.temp_root = temp_root
         self._threads_before = threading.active_count()
         self.loop = new_loop()
         # after the loop exists: what a loop implementation keeps for the whole
@@ -66,9 +64,9 @@ class World:
 
     def temp_path(self, name):
         """A path in a private temp dir (short, so Unix socket paths fit),
-        inside :data:`temp_root` when a run has set one."""
+        inside :attr:`temp_root` when the run gave one."""
         if self._tmpdir is None:
-            self._tmpdir = tempfile.mkdtemp(prefix="ass-", dir=temp_root)
+            self._tmpdir = tempfile.mkdtemp(prefix="ass-", dir=self.temp_root)
         return f"{self._tmpdir}/{name}"
 
     # -- servers and clients the steps act on -----------------------------------
@@ -259,7 +257,7 @@ def describe_fd(fd):
         return str(fd)
 
 
-def warm_up(new_loop):
+def warm_up(new_loop, temp_root=None):
     """Exercise a first loop of the kind under test -- a TCP and a Unix server,
     a client echoed, a name resolved -- and release it, before any scenario.
 
@@ -268,7 +266,7 @@ def warm_up(new_loop):
     baseline is taken, so no scenario is blamed for it.  Best effort: what
     fails here is left for the scenarios to find.
     """
-    world = World(new_loop, check_leaks=False)
+    world = World(new_loop, check_leaks=False, temp_root=temp_root)
 
     async def exercise():
         await world.start("start_server")
