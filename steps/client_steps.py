@@ -2,7 +2,7 @@
 
 from behave import then, when
 
-from asyncio_server_spec.reference.client import refusal_problem
+from asyncio_server_spec.reference.probes import refusal_problem
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types
 

@@ -11,7 +11,7 @@ import asyncio
 
 from behave import then, when
 
-from asyncio_server_spec.reference.client import blocking_probe
+from asyncio_server_spec.reference.probes import blocking_probe
 from asyncio_server_spec.reference.waiting import promptly, settle, within
 
 import step_types  # noqa: F401 -- registers the step vocabulary's types

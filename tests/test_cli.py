@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from asyncio_server_spec import cli
-from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.client import Client
+from asyncio_server_spec.reference.probes import is_refused
 from asyncio_server_spec.reference.waiting import within
 
 

@@ -57,7 +57,7 @@ def test_a_probe_accepted_by_another_process_is_not_this_process_listening():
     import subprocess
     import sys
 
-    from asyncio_server_spec.reference import client, kernel
+    from asyncio_server_spec.reference import kernel, probes
 
     other = subprocess.Popen(
         [sys.executable, "-c", "import socket, sys\n"
@@ -70,13 +70,13 @@ def test_a_probe_accepted_by_another_process_is_not_this_process_listening():
         with socket.create_connection(address, timeout=2):
             pass  # accepted, by the other process
         assert kernel.listener_owner(address) == "other process"
-        assert asyncio.run(client.refusal_problem(address)) is None
+        assert asyncio.run(probes.refusal_problem(address)) is None
         mine = socket.socket()
         mine.bind((kernel.loopback_address(), 0))
         mine.listen(1)
         with mine:
             assert "a listening socket of this process" in asyncio.run(
-                client.refusal_problem(mine.getsockname()))
+                probes.refusal_problem(mine.getsockname()))
     finally:
         other.stdin.close()
         other.wait(5)

@@ -7,13 +7,14 @@ import struct
 import pytest
 
 from asyncio_server_spec.reference import servers
-from asyncio_server_spec.reference.client import Client, is_refused
+from asyncio_server_spec.reference.client import Client
 from asyncio_server_spec.reference.handlers import (
     HANDLER_NAMES,
     HandlerFailure,
     protocol_factory,
     stream_handler,
 )
+from asyncio_server_spec.reference.probes import is_refused
 from asyncio_server_spec.reference.record import ServerRecord
 from asyncio_server_spec.reference.waiting import within
 

@@ -79,7 +79,8 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
 #: What every run of the spec needs: imported once by a process that forks
 #: runs (the fork server of :func:`run_specs`, ``run --jobs``'s parent).
 PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.handlers",
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
+           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
            "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
 
 

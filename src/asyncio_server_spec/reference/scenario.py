@@ -7,9 +7,9 @@ import shutil
 import tempfile
 import threading
 
-from . import client as clients
 from . import kernel, servers
-from .client import Client
+from .client import Client, abort_all
+from .load_clients import ClientGroup
 from .record import ServerRecord
 from .waiting import DEFAULT_TIMEOUT, WaitTimeout, promptly, settle, within
 
@@ -107,9 +107,9 @@ class World:
         return client
 
     def client_group(self, size, address=None):
-        """A :class:`~asyncio_server_spec.client.ClientGroup` of *size* clients
+        """A :class:`~.load_clients.ClientGroup` of *size* clients
         (of the server's address by default), kept for cleanup."""
-        group = clients.ClientGroup(address or self.address, size)
+        group = ClientGroup(address or self.address, size)
         self.groups.append(group)
         return group
 
@@ -149,7 +149,7 @@ class World:
             return self.problems
         self.closed = True
         try:
-            clients.abort_all(self.clients)
+            abort_all(self.clients)
             for group in self.groups:
                 group.close()
         except Exception as exc:  # the client thread is ours: a failure here is a harness bug

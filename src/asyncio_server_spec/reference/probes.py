@@ -1,0 +1,73 @@
+"""Probes: does anything in this process accept connections at an address?
+
+A refused connection is the plain answer.  An accepted one is checked
+against the kernel's table of listening sockets, so that a port another
+process has taken since a server closed is not charged to that server.
+"""
+
+import socket
+
+from . import kernel
+from .client import client_thread, describe, open_connection
+from .waiting import DEFAULT_TIMEOUT
+
+#: What a refused connection looks like: nobody listens on a TCP port, or a
+#: Unix socket file has no listener (refused) or is gone (not found).
+REFUSALS = (ConnectionRefusedError, FileNotFoundError)
+
+
+async def _probe(address, timeout):
+    """Connect and close again; return the refusal (an exception) or None."""
+    try:
+        _, writer = await open_connection(address, timeout)
+    except REFUSALS as exc:
+        return exc
+    writer.transport.abort()
+    return None
+
+
+def judge_accepted(address):
+    """A connection to *address* was accepted: by whom?  None when the socket
+    listening there belongs to another process (the closed server's port was
+    taken by someone else since: this process's server is not listening), else
+    what was observed, in words."""
+    if isinstance(address, (str, bytes)):
+        return f"a connection to {describe(address)} was accepted"
+    owner = kernel.listener_owner(address)
+    if owner == "other process":
+        return None
+    where = "a listening socket of this process" if owner == "this process" else "something"
+    return f"a connection to {describe(address)} was accepted by {where}"
+
+
+async def refusal_problem(address, timeout=DEFAULT_TIMEOUT):
+    """None if nothing *in this process* accepts connections at *address*;
+    otherwise what was observed.
+
+    A refused connection is the plain answer.  An accepted one is checked
+    against the kernel's table of listening sockets (:func:`judge_accepted`).
+    """
+    refusal = await client_thread().call(_probe(address, timeout))
+    return None if refusal is not None else judge_accepted(address)
+
+
+async def is_refused(address, timeout=DEFAULT_TIMEOUT):
+    """True if nothing in this process accepts connections at *address*."""
+    return await refusal_problem(address, timeout) is None
+
+
+def blocking_probe(address, timeout):
+    """Connect with a plain blocking socket -- the event loop gets no chance to
+    run meanwhile -- and say what happened: ``"refused"``, or what was observed."""
+    family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe.settimeout(timeout)
+    try:
+        probe.connect(address[:2])
+    except ConnectionRefusedError:
+        return "refused"
+    except OSError as exc:
+        return f"failed: {exc!r}"
+    finally:
+        probe.close()
+    return judge_accepted(address) or "refused"
