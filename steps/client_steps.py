@@ -4,39 +4,56 @@ from behave import then, when
 
 from asyncio_server_spec.reference.probes import refusal_problem
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
-
 PING = b"ping\n"
 
 
-@when("{n:ClientsConnect}")
-async def step_clients_connect(context, n):
-    """A new client (or *n* new clients) connects; the server has accepted every one."""
+async def _connect(world, n):
+    """*n* new clients connect; the server has accepted every one."""
     for _ in range(n):
-        await context.world.connect()
-    await context.world.record.wait_accepted(len(context.world.clients))
+        await world.connect()
+    await world.record.wait_accepted(len(world.clients))
 
 
-@when("the client disconnects{text:AfterSending}")
-async def step_client_disconnects(context, text):
-    """The latest client closes its connection (after sending *text*, if given)."""
+@when("a client connects")
+async def step_client_connects(context):
+    """A new client connects, and the server accepts it."""
+    await _connect(context.world, 1)
+
+
+@when("{n:d} clients connect")
+async def step_clients_connect(context, n):
+    """*n* new clients connect, one after the other, and the server accepts every one."""
+    await _connect(context.world, n)
+
+
+@when("the client disconnects")
+async def step_client_disconnects(context):
+    """The latest client closes its connection."""
+    await context.world.client.close()
+
+
+@when('the client disconnects after sending "{text}"')
+async def step_client_sends_and_disconnects(context, text):
+    """The latest client sends *text*, then closes its connection."""
     client = context.world.client
-    if text is not None:
-        await client.send(text.encode())
+    await client.send(text.encode())
     await client.close()
 
 
-@then("a client {can:CanConnect}")
-async def step_can_connect(context, can):
-    """A new client connects and gets its line back -- or, "cannot connect",
-    its connection is refused (nothing listens there)."""
-    if not can:
-        problem = await refusal_problem(context.world.address)
-        assert problem is None, f"expected a new client to be refused; {problem}"
-        return
+@then("a client can connect and is echoed")
+async def step_can_connect(context):
+    """A new client connects and gets its line back."""
     client = await context.world.connect()
     reply = await client.echo(PING)
     assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
+
+
+@then("a client cannot connect")
+async def step_cannot_connect(context):
+    """A new client's connection is refused: nothing in this process listens
+    at the server's address any more (or yet)."""
+    problem = await refusal_problem(context.world.address)
+    assert problem is None, f"expected a new client to be refused; {problem}"
 
 
 @then("a new client is accepted")

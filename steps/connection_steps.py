@@ -1,6 +1,10 @@
-"""Steps that act on a connection whose handler is one of handler_steps' and
-observe what the handler and the server did with it (see handler_steps for
-how a handler notes what it saw, and how "still open" is observed)."""
+"""Steps that act on a connection whose handler is watched (handler_steps.py)
+and observe what the handler and the server did with it.
+
+"Is still open" is observed without waiting on a clock: the server side's
+transport must not be closing, and a probe written through it must reach
+the client (a closed transport drops what is written to it).
+"""
 
 import asyncio
 import gc
@@ -10,13 +14,11 @@ from behave import then, when
 from asyncio_server_spec.reference.handlers import GREETING, IN_A_TASK, PROBE
 from asyncio_server_spec.reference.waiting import promptly, settle
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
-
 
 # -- acting ---------------------------------------------------------------------------------
 async def _handler_end(world):
     """Wait (bounded) for the handler to end and the server's reaction to run."""
-    await promptly(asyncio.shield(world.handler_ended), "the handler to end")
+    await promptly(asyncio.shield(world.watch.ended), "the handler to end")
     await settle()  # the server's own reaction (closing the socket) runs
 
 
@@ -30,7 +32,7 @@ async def step_handler_ended(context):
 async def step_cancel_handler(context):
     """Cancel the handler's task (if it is still there) and wait for it to end."""
     world = context.world
-    task = world.handler_task_ref() if world.handler_task_ref else None
+    task = world.watch.task
     assert task is not None, "the handler's task is gone before it could be cancelled"
     task.cancel()
     del task
@@ -51,13 +53,13 @@ async def step_told_in_task(context):
     world = context.world
     reply = await world.client.receive_exactly(len(IN_A_TASK))
     assert reply == IN_A_TASK, f"the handler answered {reply!r}"
-    assert world.handler_notes.get("in_task") is True, world.handler_notes
+    assert world.watch.notes.get("in_task") is True, world.watch.notes
 
 
 @then("the handler was given a StreamReader and a StreamWriter, in that order")
 def step_arguments(context):
     """The handler noted the types of its two arguments."""
-    got = context.world.handler_notes.get("arguments")
+    got = context.world.watch.notes.get("arguments")
     assert got == ("StreamReader", "StreamWriter"), f"the handler was given {got!r}"
 
 
@@ -69,9 +71,17 @@ async def step_receives_greeting(context):
     assert reply == GREETING, f"the client received {reply!r}"
 
 
-async def _assert_still_open(world):
-    """The server side's transport is open and a probe written to it reaches the client."""
-    transport = world.handler_transport
+@then("the client sees the connection closed")
+async def step_client_sees_closed(context):
+    """The latest client reads the end of the stream: the server closed it."""
+    assert await context.world.client.sees_eof()
+
+
+@then("the client's connection is still open")
+async def step_client_still_open(context):
+    """The server has not closed the client's connection (see the module docstring)."""
+    world = context.world
+    transport = world.watch.transport
     assert transport is not None, "no handler saw a connection"
     assert not transport.is_closing(), "the server has closed the connection"
     transport.write(PROBE)  # dropped if the transport were closed
@@ -79,20 +89,10 @@ async def _assert_still_open(world):
     assert received == PROBE, f"the client received {received!r}"
 
 
-@then("the client{closed:ConnectionState}")
-async def step_connection_state(context, closed):
-    """The latest client reads the end of the stream (the server closed it) --
-    or the server has not closed the client's connection (see the module docstring)."""
-    if closed:
-        assert await context.world.client.sees_eof()
-    else:
-        await _assert_still_open(context.world)
-
-
 @then('the handler read "{text}" and then the end of the stream')
 def step_handler_read(context, text):
     """The reading handler got exactly *text*, and its reader is at EOF."""
-    notes = context.world.handler_notes
+    notes = context.world.watch.notes
     assert notes.get("read") == text.encode(), "the handler read {!r}".format(notes.get("read"))
     assert notes.get("at_eof") is True, "the handler's reader is not at EOF"
 
@@ -111,4 +111,5 @@ def step_peer_is_client(context):
 @then("the handler saw the cancellation")
 def step_handler_saw_cancel(context):
     """The waiting handler noted a CancelledError."""
-    assert context.world.handler_notes.get("cancelled") is True, context.world.handler_notes
+    notes = context.world.watch.notes
+    assert notes.get("cancelled") is True, notes

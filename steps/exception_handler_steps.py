@@ -1,5 +1,5 @@
 """Steps that watch what the loop reports: the loop's exception handler and
-ResourceWarnings, as the connection handlers of handler_steps end or fail."""
+ResourceWarnings, as the watched handlers of handler_steps.py end or fail."""
 
 import asyncio
 import warnings
@@ -8,10 +8,8 @@ from behave import given, then
 
 from asyncio_server_spec.reference.handlers import HandlerFailure
 
-import step_types
 
-
-# -- the loop's exception handler and warnings ------------------------------------------
+# -- the loop's exception handler -------------------------------------------------------
 @given("the loop's exception handler is captured")
 def step_capture_exception_handler(context):
     """Every report to the loop's exception handler is kept in ``world.loop_reports``."""
@@ -19,17 +17,6 @@ def step_capture_exception_handler(context):
     world.loop_reports = []
     # the report is the last argument (rloop passes only the report, not the loop)
     world.loop.set_exception_handler(lambda *args: world.loop_reports.append(args[-1]))
-
-
-@given("ResourceWarnings are recorded")
-def step_record_warnings(context):
-    """Every ResourceWarning from now on is kept in ``world.warnings_seen``,
-    until the scenario's cleanup restores the warning filters."""
-    world = context.world
-    catcher = warnings.catch_warnings(record=True)
-    world.warnings_seen = catcher.__enter__()
-    warnings.simplefilter("always", ResourceWarning)
-    world.on_cleanup(lambda: catcher.__exit__(None, None, None))
 
 
 def _reports(world):
@@ -42,37 +29,60 @@ def _reported_once(world, matches):
     assert len(matching) == 1, f"reports: {_reports(world)}"
 
 
-#: What each report the loop's exception handler can have been told looks like.
-LOOP_REPORTS = {
-    "the task's exception was never retrieved": lambda world, r: (
+@then("the loop's exception handler was told nothing")
+def step_told_nothing(context):
+    """The loop's exception handler got no report at all."""
+    world = context.world
+    assert not world.loop_reports, f"reports: {_reports(world)}"
+
+
+@then("the loop's exception handler was told the task's exception was never retrieved")
+def step_told_never_retrieved(context):
+    """Exactly one report says a task's exception (the handler's failure) was never retrieved."""
+    _reported_once(context.world, lambda r: (
         r.get("message") == "Task exception was never retrieved"
-        and isinstance(r.get("exception"), HandlerFailure)),
-    "of an unhandled exception in the handler": lambda world, r: (
+        and isinstance(r.get("exception"), HandlerFailure)))
+
+
+@then("the loop's exception handler was told of an unhandled exception in the handler")
+def step_told_unhandled(context):
+    """Exactly one report names the handler's failure as unhandled in
+    client_connected_cb, for the handler's own connection."""
+    world = context.world
+    _reported_once(world, lambda r: (
         r.get("message") == "Unhandled exception in client_connected_cb"
         and isinstance(r.get("exception"), HandlerFailure)
-        and r.get("transport") is world.handler_transport),
-    # the report the loop's callback runner makes for any callback that raises:
-    # it names the callback (``handle``), not the connection (``transport``)
-    "of the handler's exception as an error in a callback": lambda world, r: (
+        and r.get("transport") is world.watch.transport))
+
+
+@then("the loop's exception handler was told of the handler's exception as an error in a callback")
+def step_told_callback_error(context):
+    """Exactly one report is the loop's report for any callback that raises:
+    it names the callback (``handle``), not the connection (``transport``)."""
+    _reported_once(context.world, lambda r: (
         isinstance(r.get("exception"), HandlerFailure)
         and r.get("handle") is not None
-        and "transport" not in r),
-    "of a CancelledError raised in a callback": lambda world, r: (
+        and "transport" not in r))
+
+
+@then("the loop's exception handler was told of a CancelledError raised in a callback")
+def step_told_cancelled_in_callback(context):
+    """Exactly one report is a callback that raised CancelledError."""
+    _reported_once(context.world, lambda r: (
         str(r.get("message", "")).startswith("Exception in callback")
-        and isinstance(r.get("exception"), asyncio.CancelledError)),
-}
-assert set(LOOP_REPORTS) | {"nothing"} == set(step_types.LOOP_REPORTS)
+        and isinstance(r.get("exception"), asyncio.CancelledError)))
 
 
-@then("the loop's exception handler was told {report:LoopReport}")
-def step_loop_was_told(context, report):
-    """Exactly one report to the loop's exception handler is of that kind --
-    or, "nothing", it got no report at all."""
+# -- ResourceWarnings ---------------------------------------------------------------------
+@given("ResourceWarnings are recorded")
+def step_record_warnings(context):
+    """Every ResourceWarning from now on is kept in ``world.warnings_seen``,
+    until the scenario's cleanup restores the warning filters."""
     world = context.world
-    if report == "nothing":
-        assert not world.loop_reports, f"reports: {_reports(world)}"
-    else:
-        _reported_once(world, lambda r: LOOP_REPORTS[report](world, r))
+    catcher = warnings.catch_warnings(record=True)
+    world.warnings_seen = catcher.__enter__()
+    warnings.simplefilter("always", ResourceWarning)
+    world.on_cleanup(lambda: catcher.__exit__(None, None, None))
 
 
 def _unclosed_writer_warnings(world):
@@ -82,13 +92,16 @@ def _unclosed_writer_warnings(world):
     ]
 
 
-@then("{one:OneOrNo} ResourceWarning named an unclosed StreamWriter")
-def step_resource_warning(context, one):
-    """Exactly one ResourceWarning named an unclosed StreamWriter -- or none
-    named a StreamWriter."""
+@then("a ResourceWarning named an unclosed StreamWriter")
+def step_one_resource_warning(context):
+    """Exactly one ResourceWarning named an unclosed StreamWriter."""
     world = context.world
     found = _unclosed_writer_warnings(world)
-    if one:
-        assert len(found) == 1, f"warnings: {[str(w.message) for w in world.warnings_seen]}"
-    else:
-        assert not found, f"warnings: {[str(w.message) for w in found]}"
+    assert len(found) == 1, f"warnings: {[str(w.message) for w in world.warnings_seen]}"
+
+
+@then("no ResourceWarning named an unclosed StreamWriter")
+def step_no_resource_warning(context):
+    """No ResourceWarning named a StreamWriter."""
+    found = _unclosed_writer_warnings(context.world)
+    assert not found, f"warnings: {[str(w.message) for w in found]}"

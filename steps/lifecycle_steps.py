@@ -1,6 +1,6 @@
-"""Steps for the server object's lifecycle: get_loop, close timing, wait_closed
-before close, serve_forever endings, async with exit, and waiting for any of them
-(close_clients/abort_clients: close_clients_steps.py).
+"""Steps for the server object's lifecycle: get_loop, close timing, async
+with, and waiting for something a scenario started -- a serve_forever()
+task, a wait_closed(), leaving an async with block -- to finish (or not).
 
 "Has (not) finished while a client is served" is observed with an echo round
 trip: it runs the event loop through many iterations, so anything that was
@@ -14,7 +14,7 @@ from behave import then, when
 from asyncio_server_spec.reference.probes import blocking_probe
 from asyncio_server_spec.reference.waiting import promptly, settle, within
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
 PROMPT = 1.0
@@ -86,105 +86,82 @@ class BlockFailure(Exception):
     """Raised on purpose inside an async with block."""
 
 
-@when("the server is used in an async with block {raises:BlockRaises}")
-async def step_async_with(context, raises):
-    """``async with server:`` around nothing, noting whether it served inside;
-    or whose body raises -- what comes out of the statement is kept as the outcome."""
-    server = context.world.server
+def _use_in_block(world, raises):
+    """``async with server:`` around nothing, noting whether it served inside
+    (``world.serving_inside_block``); *raises*: the body raises BlockFailure."""
+    server = world.server
 
     async def use():
         async with server:
-            context.world.serving_inside_block = server.is_serving()
+            world.serving_inside_block = server.is_serving()
             if raises:
                 raise BlockFailure("raised inside the async with block on purpose")
 
-    if raises:
-        await context.world.attempt(use(), "the async with block to end")
-    else:
-        await within(use(), "the async with block to end")
+    return use()
 
 
-# -- waiting for something to finish ---------------------------------------------------
-class _Awaited:
-    """How to observe one thing a scenario waits for (see step_types.AWAITED)."""
-
-    def __init__(self, attribute, finish, running, still, late, finish_timeout, checks_result):
-        self.attribute = attribute  # the task on the world
-        self.finish = finish  # what a wait for it to finish says
-        self.running = running  # the message when it finished too early
-        self.still = still  # the message when it has not finished yet
-        self.late = late  # the echo it uses to run the loop (None: _round_trip)
-        self.finish_timeout = finish_timeout
-        self.checks_result = checks_result  # re-raise what went wrong in it
+@when("the server is used in an async with block that then ends")
+async def step_async_with(context):
+    """``async with server:`` around nothing, bounded."""
+    await within(_use_in_block(context.world, raises=False), "the async with block to end")
 
 
-AWAITED = {
-    "the serve_forever() task": _Awaited(
-        "serve_forever_task", None, "serve_forever() finished while a client was connected: {task!r}",
-        "serve_forever() is still running", None, None, False),
-    "leaving the block": _Awaited(
-        "leave_task", "leaving async with to finish",
-        "leaving async with finished while a client was connected",
-        "leaving async with is still waiting", None, PROMPT, True),
-    "wait_closed()": _Awaited(
-        "wait_closed_task", "wait_closed() to return",
-        "wait_closed() returned while a client was connected", None, b"still here", None, True),
-}
+@when("the server is used in an async with block whose body raises BlockFailure")
+async def step_async_with_raising(context):
+    """``async with server:`` whose body raises; what comes out of the
+    statement is kept as the outcome."""
+    world = context.world
+    await world.attempt(_use_in_block(world, raises=True), "the async with block to end")
 
 
-async def _not_finished_while_served(context, what):
-    """After an echo round trip of the connected client, *what* is still not done."""
-    world, awaited = context.world, AWAITED[what]
-    task = getattr(world, awaited.attribute)
-    if awaited.late is None:
-        await _round_trip(world.client)
-    else:  # a full echo round trip runs the loop through many iterations
-        assert await world.client.echo(awaited.late) == awaited.late
-    assert not task.done(), awaited.running.format(task=task)
+@then("the server was serving inside the block")
+def step_served_inside(context):
+    """is_serving() was True inside the async with block."""
+    assert context.world.serving_inside_block is True, "is_serving() was False inside the block"
 
 
-async def _finished_after_round_trip(context, what):
-    """After an echo round trip of the connected client, *what* is done."""
-    world, awaited = context.world, AWAITED[what]
-    await _round_trip(world.client)
-    task = getattr(world, awaited.attribute)
-    assert task.done(), awaited.still
-    if awaited.checks_result:
-        task.result()  # re-raise whatever went wrong in it
+@then("the server was not serving inside the block")
+def step_not_served_inside(context):
+    """is_serving() was False inside the async with block."""
+    assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
 
 
-async def _finishes(context, what):
-    """*what* ends (bounded wait) without an exception."""
-    awaited = AWAITED[what]
-    task = getattr(context.world, awaited.attribute)
-    if awaited.finish_timeout is None:
-        await promptly(task, awaited.finish)
-    else:
-        await _finished(task, awaited.finish, awaited.finish_timeout)
+# -- waiting for something a scenario started ---------------------------------------------
+@then("{what:Awaited} finishes")
+async def step_finishes(context, what):
+    """*what* ends, promptly; what went wrong in it fails the step."""
+    task = what.task(context.world)
+    await _finished(task, f"{what.name} to finish")
+    if what.raises_on_failure:
         task.result()
 
 
-async def _not_finished_while_serving(context, what):
+@then("{what:Awaited} has finished by the time the client is echoed")
+async def step_finished_after_round_trip(context, what):
+    """After an echo round trip of the connected client, *what* is done
+    (and, unless it is serve_forever(), without an exception)."""
+    world = context.world
+    await _round_trip(world.client)
+    task = what.task(world)
+    assert task.done(), f"{what.name} is still running after the client was echoed"
+    if what.raises_on_failure:
+        task.result()
+
+
+@then("{what:Awaited} has not finished while the client is served")
+async def step_not_finished_while_served(context, what):
+    """After an echo round trip of the connected client, *what* is still not done."""
+    world = context.world
+    await _round_trip(world.client)
+    task = what.task(world)
+    assert not task.done(), f"{what.name} finished while a client was connected: {task!r}"
+
+
+@then("wait_closed() has not finished while the server goes on serving")
+async def step_wait_closed_not_finished_while_serving(context):
     """A new client is echoed, and the wait_closed() task is still not done."""
-    assert what == "wait_closed()", f"{what} is not observed while the server serves"
     world = context.world
     probe = await world.connect()
     await _round_trip(probe)
     await probe.close()
     assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
-
-
-_OUTCOMES = {
-    "finishes": _finishes,
-    "has finished by the time the client is echoed": _finished_after_round_trip,
-    "has not finished while the client is served": _not_finished_while_served,
-    "has not finished while the server goes on serving": _not_finished_while_serving,
-}
-
-
-@then("{what:Awaited} {outcome:AwaitedOutcome}")
-async def step_awaited_outcome(context, what, outcome):
-    """What became of *what*: it finishes (bounded wait, no exception); it is
-    done after an echo round trip of the connected client; it is still not
-    done after one; wait_closed() is still not done while a new client is echoed."""
-    await _OUTCOMES[outcome](context, what)

@@ -11,8 +11,6 @@ by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 
 from behave import then, when
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
-
 #: Connections opened together, below the default backlog (100); each wave
 #: waits until the server has accepted the one before, so the kernel's accept
 #: queue never overflows (an overflow delays a connect by a whole second: the
@@ -73,11 +71,18 @@ async def _load_one_after_another(context):
         world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n)))
 
 
-@when("as many clients as the load size connect{one_by_one:LoadWay}")
-async def step_load(context, one_by_one):
-    """As many clients as the load size, one after another, or all connected
-    at the same time (see the two helpers above)."""
-    await (_load_one_after_another if one_by_one else _load_at_once)(context)
+@when("as many clients as the load size connect, all staying connected, "
+      "and then each sends a message at the same time")
+async def step_load_at_once(context):
+    """Connect N clients in waves, all staying connected, then each sends its message."""
+    await _load_at_once(context)
+
+
+@when("as many clients as the load size connect one after another, "
+      "each sending a message and leaving after its echo")
+async def step_load_one_after_another(context):
+    """N clients, one at a time: connect, send, read the echo, close."""
+    await _load_one_after_another(context)
 
 
 # -- observing ------------------------------------------------------------------------------
@@ -91,17 +96,20 @@ def _check_echoes(echoes, n):
                              f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}")
 
 
-@then("each of them {now:IsOrWas} echoed its own message in full")
-async def step_load_echoed(context, now):
-    """"Is": read every connected client's echo, all at the same time; "was":
-    the echoes the clients read one after another were their own messages."""
+@then("each of them is echoed its own message in full")
+async def step_load_echoed_now(context):
+    """Every connected client reads its echo; each is its own message."""
     world = context.world
-    if now:
-        echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
-                                                                load_timeout(world.load_clients)))
-    else:
-        echoes = world.load_echoes
+    echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
+                                                            load_timeout(world.load_clients)))
     _check_echoes(echoes, world.load_clients)
+
+
+@then("each of them was echoed its own message in full")
+def step_load_was_echoed(context):
+    """The echoes the clients read one after another were their own messages."""
+    world = context.world
+    _check_echoes(world.load_echoes, world.load_clients)
 
 
 @then("the server has accepted exactly one connection per client")

@@ -1,73 +1,47 @@
 """Steps for start_server's (and start_unix_server's) reader limit: handlers
-that read a line, or read once, and report to the client what they got."""
+that read a line, or read once, and report to the client what they got
+(reference/handlers.py: ``reporting_handler``)."""
 
 from behave import given, then, when
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+from asyncio_server_spec.reference.handlers import line_read, reporting_handler, single_read
+
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
 
-def _reporting_handler(read, record):
-    """A stream handler that awaits ``read(reader)`` -- which returns the
-    report of what it got, as text -- and sends the client that report as one
-    line (or what the read failed with); it then reads on to the end of the
-    connection (so that closing it never discards unread input)."""
-
-    async def handler(reader, writer):
-        record.transports.append(writer.transport)  # for cleanup
-        try:
-            report = await read(reader)
-        except Exception as exc:  # the failure *is* the report
-            report = f"failed with {type(exc).__name__}"
-        writer.write(report.encode() + b"\n")
-        try:
-            while await reader.read(65536):
-                pass
-        except (ConnectionError, OSError):
-            pass
-        writer.close()
-
-    return handler
+async def _start_reporting(world, api, read, limit=None):
+    """A server made by *api* whose handler reports what ``read(reader)`` got,
+    given the reader limit *limit* (None: no limit given)."""
+    kwargs = {} if limit is None else {"limit": limit}
+    await world.start(api, reporting_handler(read, world.record), **kwargs)
 
 
-def _line_handler(method, record):
-    """A handler that reads one line with *method* (readline or readuntil)
-    and reports how long it was, or what the call failed with."""
-
-    async def read_line(reader):
-        try:
-            if method == "readline":
-                line = await reader.readline()
-            else:
-                line = await reader.readuntil(b"\n")
-        except Exception as exc:
-            return f"{method}() failed with {type(exc).__name__}"
-        return f"{method}() returned a line of {len(line)} bytes"
-
-    return _reporting_handler(read_line, record)
+@given("a server started with a reader limit of {limit:d} bytes "
+       "whose handler reads one line with {method:LineMethod}()")
+async def step_limit_line(context, limit, method):
+    """A start_server server given *limit*, whose handler reads one line with
+    *method* and reports how long it was, or what the call failed with."""
+    await _start_reporting(context.world, "start_server", line_read(method), limit)
 
 
-def _read_once_handler(n, record):
-    """A handler that calls read(*n*) once and reports how many bytes it got."""
-
-    async def read_once(reader):
-        data = await reader.read(n)
-        return f"read({n}) returned {len(data)} bytes"
-
-    return _reporting_handler(read_once, record)
+@given("a server started with start_unix_server and a reader limit of {limit:d} bytes "
+       "whose handler reads one line with {method:LineMethod}()")
+async def step_unix_limit_line(context, limit, method):
+    """As the start_server one, for start_unix_server at a socket file in the temp dir."""
+    await _start_reporting(context.world, "start_unix_server", line_read(method), limit)
 
 
-# -- servers on chosen addresses ---------------------------------------------------
-# -- start_server's reader limit ---------------------------------------------------
-@given("a server started {started:ReaderLimit} whose handler {reads:HandlerRead}")
-async def step_server_with_limit(context, started, reads):
-    """A server (start_server on loopback, or start_unix_server at a socket file
-    in the temp dir) given the reader limit, or none, whose handler reads one
-    line with readline()/readuntil(), or makes one read(n) call, and reports
-    what it got."""
-    world = context.world
-    (api, limit), (method, n) = started, reads
-    handler = _read_once_handler(n, world.record) if method == "read" else _line_handler(method, world.record)
-    await world.start(api, handler, **({} if limit is None else {"limit": limit}))
+@given("a server started without a reader limit whose handler reads one line with {method:LineMethod}()")
+async def step_default_limit_line(context, method):
+    """A start_server server given no limit, whose handler reads one line with *method*."""
+    await _start_reporting(context.world, "start_server", line_read(method))
+
+
+@given("a server started with a reader limit of {limit:d} bytes whose handler reads once with read({n:d})")
+async def step_limit_read_once(context, limit, n):
+    """A start_server server given *limit*, whose handler calls read(*n*) once
+    and reports how many bytes it returned."""
+    await _start_reporting(context.world, "start_server", single_read(n), limit)
 
 
 @when("a client sends a line of {n:d} bytes")

@@ -6,125 +6,165 @@ from behave import given, then, when
 
 from asyncio_server_spec.reference.waiting import promptly, settle
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
 #: Seconds to give something that must finish promptly (or hang, if broken).
 PROMPT = 1.0
 
 
 # -- creating -----------------------------------------------------------------
-@given("a server {start:ServerStart}")
-async def step_server_started(context, start):
-    """A server made by an API (start_server if none is named) with a named
-    handler (the echo handler if none is named), on loopback (or at a socket
-    file in the temp dir for the Unix APIs), serving at once unless
-    "with start_serving off"; it becomes *the* server."""
-    api, handler, start_serving = start
-    if start_serving:
-        await context.world.start(api, handler)
-    else:
-        await context.world.start(api, handler, start_serving=False)
+# A server is made on loopback, or at a socket file in the temp dir for the
+# Unix APIs; it becomes *the* server.
+@given("a server started with {api:Api}")
+async def step_server_started(context, api):
+    """A server made by *api* whose handler echoes; it serves at once."""
+    await context.world.start(api)
 
 
-@given("{another:WhichServer} asked to listen on {host} port 0")
-async def step_server_on_host(context, another, host):
-    """A start_server server given *host* and port 0.  "A server": the host
-    asked for is kept; "another server": the first is kept as
-    ``world.first_server`` / ``world.first_address``."""
+@given("a server started with {api:Api} with start_serving off")
+async def step_server_not_serving(context, api):
+    """A server made by *api* with start_serving=False."""
+    await context.world.start(api, start_serving=False)
+
+
+@given("a server whose handler {handler:Handler}")
+async def step_server_with_handler(context, handler):
+    """A start_server server whose handler is one of the named handlers."""
+    await context.world.start("start_server", handler)
+
+
+@given("a server started with {api:Api} whose handler {handler:Handler}")
+async def step_api_server_with_handler(context, api, handler):
+    """A server made by *api* whose handler is one of the named handlers."""
+    await context.world.start(api, handler)
+
+
+@given("a server asked to listen on {host} port 0")
+async def step_server_on_host(context, host):
+    """A start_server server given *host* and port 0; the host asked for is kept."""
     world = context.world
-    if another:
-        world.first_server, world.first_address = world.server, world.address
-    else:
-        world.asked_host = host
+    world.asked_host = host
+    await world.start("start_server", host=host, port=0)
+
+
+@given("another server asked to listen on {host} port 0")
+async def step_another_server_on_host(context, host):
+    """A second start_server server given *host* and port 0; the first
+    server's address is kept (``world.first_address``)."""
+    world = context.world
+    world.first_address = world.address
     await world.start("start_server", host=host, port=0)
 
 
 # -- acting on the server --------------------------------------------------------
-@when("the {first:First}server is closed")
-def step_close(context, first):
-    """server.close(), called from a step (no await after it); "the first
-    server": the first server this scenario started (not *the* server, the latest)."""
-    (context.world.servers[0] if first else context.world.server).close()
+@when("the server is closed")
+def step_close(context):
+    """server.close(), called from a step (no await after it)."""
+    context.world.server.close()
 
 
-@when("start_serving() is awaited{closed:OnTheClosedServer}")
-async def step_start_serving(context, closed):
-    """await server.start_serving(), bounded; "on the closed server": bounded
-    by a short wait, and the outcome is kept."""
-    if closed:
-        await context.world.attempt(
-            context.world.server.start_serving(), "start_serving() to return", PROMPT
-        )
-    else:
-        await promptly(context.world.server.start_serving(), "start_serving() to return")
+@when("the first server is closed")
+def step_close_first(context):
+    """close() on the first server this scenario started (not *the* server, the latest)."""
+    context.world.servers[0].close()
 
 
-@when("serve_forever() runs in a task{in_block:InsideAsyncWith}")
-async def step_serve_forever_task(context, in_block):
-    """server.serve_forever() in a task of its own (``world.serve_forever_task``),
-    or inside ``async with server:`` in that task."""
+@when("start_serving() is awaited")
+async def step_start_serving(context):
+    """await server.start_serving(), promptly."""
+    await promptly(context.world.server.start_serving(), "start_serving() to return")
+
+
+@when("start_serving() is awaited on the closed server")
+async def step_start_serving_closed(context):
+    """await server.start_serving(), bounded by a short wait; the outcome is kept."""
     world = context.world
-    server = world.server
+    await world.attempt(world.server.start_serving(), "start_serving() to return", PROMPT)
+
+
+async def _serve_forever_task(world, coro):
+    """Run *coro* in a task of its own (``world.serve_forever_task``) and let it
+    reach its first suspension point."""
+    world.serve_forever_task = world.track_task(coro)
+    await asyncio.sleep(0)
+
+
+@when("serve_forever() runs in a task")
+async def step_serve_forever_task(context):
+    """server.serve_forever() in a task of its own."""
+    await _serve_forever_task(context.world, context.world.server.serve_forever())
+
+
+@when("serve_forever() runs in a task inside an async with block")
+async def step_serve_forever_in_block(context):
+    """``async with server: await server.serve_forever()`` in a task of its own."""
+    server = context.world.server
 
     async def serve_in_block():
         async with server:
             await server.serve_forever()
 
-    world.serve_forever_task = world.track_task(
-        serve_in_block() if in_block else server.serve_forever())
-    await asyncio.sleep(0)  # let the task reach its first suspension point (in the block)
+    await _serve_forever_task(context.world, serve_in_block())
 
 
-@when("the serve_forever() task is cancelled{nowait:WithoutWaiting}")
-async def step_cancel_serve_forever(context, nowait):
-    """Cancel the serve_forever() task and wait (bounded) for it to end, or
-    "without waiting for it": just let the loop settle."""
+@when("the serve_forever() task is cancelled")
+async def step_cancel_serve_forever(context):
+    """Cancel the serve_forever() task and wait (bounded) for it to end."""
     task = context.world.serve_forever_task
     task.cancel()
-    if nowait:
-        await settle()
-    else:
-        await context.world.attempt(task, "the cancelled serve_forever() task to finish")
+    await context.world.attempt(task, "the cancelled serve_forever() task to finish")
 
 
-@when("serve_forever() is awaited{again:ASecondTime}")
-async def step_serve_forever_awaited(context, again):
-    """await server.serve_forever(), bounded by a short wait; or, "a second
-    time", while one runs (the usual bound); the outcome is kept."""
-    if again:
-        await context.world.attempt(
-            context.world.server.serve_forever(), "a second serve_forever() to give up",
-            prompt=True)
-    else:
-        await context.world.attempt(
-            context.world.server.serve_forever(), "serve_forever() to give up", PROMPT, prompt=True
-        )
+@when("the serve_forever() task is cancelled without waiting for it")
+async def step_cancel_serve_forever_nowait(context):
+    """Cancel the serve_forever() task and just let the loop settle."""
+    context.world.serve_forever_task.cancel()
+    await settle()
 
 
-@when("wait_closed() is {in_task:InATask}")
-async def step_wait_closed(context, in_task):
-    """await server.wait_closed(), bounded; or, "started in a task", in a task
-    of its own (``world.wait_closed_task``)."""
+@when("serve_forever() is awaited")
+async def step_serve_forever_awaited(context):
+    """await server.serve_forever(), ended early if it neither returns nor
+    fails at once; the outcome is kept."""
     world = context.world
-    if in_task:
-        world.wait_closed_task = world.track_task(world.server.wait_closed())
-        await asyncio.sleep(0)
-    else:
-        await promptly(world.server.wait_closed(), "wait_closed() to return")
+    await world.attempt(world.server.serve_forever(), "serve_forever() to give up", PROMPT,
+                        prompt=True)
+
+
+@when("serve_forever() is awaited a second time")
+async def step_serve_forever_again(context):
+    """A second await server.serve_forever() while one runs, ended early if it
+    does not give up at once; the outcome is kept."""
+    world = context.world
+    await world.attempt(world.server.serve_forever(), "a second serve_forever() to give up",
+                        prompt=True)
+
+
+@when("wait_closed() is awaited")
+async def step_wait_closed(context):
+    """await server.wait_closed(), promptly."""
+    await promptly(context.world.server.wait_closed(), "wait_closed() to return")
+
+
+@when("wait_closed() is started in a task")
+async def step_wait_closed_task(context):
+    """server.wait_closed() in a task of its own (``world.wait_closed_task``)."""
+    world = context.world
+    world.wait_closed_task = world.track_task(world.server.wait_closed())
+    await asyncio.sleep(0)
 
 
 # -- observing the server ------------------------------------------------------
-@then("the server {state:ServingState}")
-def step_is_serving(context, state):
-    """server.is_serving() is True ("is serving") or False ("is not serving")
-    now -- or was, "inside the block" (what the async with block noted)."""
-    when, serving = state
-    if when == "now":
-        assert context.world.server.is_serving() is serving, f"is_serving() is not {serving}"
-    elif serving:
-        assert context.world.serving_inside_block is True
-    else:
-        assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
+@then("the server is serving")
+def step_is_serving(context):
+    """server.is_serving() is True."""
+    assert context.world.server.is_serving() is True, "is_serving() is not True"
+
+
+@then("the server is not serving")
+def step_is_not_serving(context):
+    """server.is_serving() is False."""
+    assert context.world.server.is_serving() is False, "is_serving() is not False"
 
 
 @then("it failed with {name}")

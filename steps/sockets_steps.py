@@ -4,14 +4,28 @@ from behave import then
 
 from asyncio_server_spec.reference.servers import listening_addresses
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+
+def _holds(world, n):
+    sockets = world.server.sockets
+    assert len(sockets) == n, f"expected {n} listening socket(s) in server.sockets; it is {sockets!r}"
 
 
-@then("server.sockets holds {n:ListeningSockets}")
+@then("server.sockets holds no listening sockets")
+def step_sockets_none(context):
+    """server.sockets is empty."""
+    _holds(context.world, 0)
+
+
+@then("server.sockets holds 1 listening socket")
+def step_sockets_one(context):
+    """server.sockets has exactly one entry."""
+    _holds(context.world, 1)
+
+
+@then("server.sockets holds {n:d} listening sockets")
 def step_sockets_count(context, n):
-    """server.sockets has *n* entries ("no listening sockets", "1 listening socket", ...)."""
-    sockets = context.world.server.sockets
-    assert len(sockets) == n, f"server.sockets is {sockets!r}"
+    """server.sockets has exactly *n* entries."""
+    _holds(context.world, n)
 
 
 @then("the server listens on the host asked for, on a port the system picked")
@@ -22,18 +36,25 @@ def step_listens_on_host(context):
     assert port != 0, "the port is still 0"
 
 
-@then("repr(server) lists the listening socket with family and type as {style}")
-def step_repr_style(context, style):
-    """repr(server) names the listening socket's family and type as *style* (enum names or numbers)."""
-    text = repr(context.world.server)
-    host, port = context.world.address
-    expected = {
-        "enum names": "family=AddressFamily.AF_INET, type=SocketKind.SOCK_STREAM",
-        "numbers": "family=2, type=1",
-    }[style]
+def _repr_lists_socket(world, family_and_type):
+    """repr(server) lists the listening socket, its family and type written as *family_and_type*."""
+    text = repr(world.server)
+    host, port = world.address
     assert text.startswith("<Server sockets=("), text
-    assert expected in text, f"{expected!r} not in {text}"
+    assert family_and_type in text, f"{family_and_type!r} not in {text}"
     assert f"laddr=('{host}', {port})" in text, text
+
+
+@then("repr(server) lists the listening socket with family and type as enum names")
+def step_repr_enum_names(context):
+    """repr(server) names the listening socket's family and type by their enum names."""
+    _repr_lists_socket(context.world, "family=AddressFamily.AF_INET, type=SocketKind.SOCK_STREAM")
+
+
+@then("repr(server) lists the listening socket with family and type as numbers")
+def step_repr_numbers(context):
+    """repr(server) shows the listening socket's family and type as plain numbers."""
+    _repr_lists_socket(context.world, "family=2, type=1")
 
 
 @then("repr(server) lists no sockets")

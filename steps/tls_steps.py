@@ -7,10 +7,11 @@ import time
 
 from behave import given, then, when
 
-from asyncio_server_spec.reference import sockets, tls
+from asyncio_server_spec.reference import tls
+from asyncio_server_spec.reference.handlers import bulk_writer
 from asyncio_server_spec.reference.waiting import promptly
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
 PING = b"ping over tls\n"
 HOST = tls.HOST
@@ -18,6 +19,7 @@ HOST = tls.HOST
 GRACE = 1.5
 #: A timer may fire up to the loop's clock resolution early; allow a little more.
 EARLY = 0.02
+MIB = 1024 * 1024
 
 def _start_timeout_clock(world):
     """The moment a TLS timeout can start counting, on the loop under test's
@@ -34,38 +36,39 @@ async def step_tls_server(context, api):
     await context.world.start(api, ssl=tls.contexts()["server"])
 
 
-@given("a TLS server {closing:ShutdownTimeout} of {seconds:g} seconds")
-async def step_tls_server_timeout(context, closing, seconds):
-    """A TLS start_server server given ssl_handshake_timeout=*seconds*, or one
-    that closes each connection, given ssl_shutdown_timeout=*seconds*."""
+@given("a TLS server started with an SSL handshake timeout of {seconds:g} seconds")
+async def step_tls_server_handshake_timeout(context, seconds):
+    """A TLS start_server server whose handler echoes, given ssl_handshake_timeout=*seconds*."""
     context.world.tls_timeout = seconds
-    if closing:
-        await context.world.start(
-            "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
-        )
-    else:
-        await context.world.start(
-            "start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds
-        )
+    await context.world.start("start_server", ssl=tls.contexts()["server"],
+                              ssl_handshake_timeout=seconds)
 
 
-@when("start_server is called {attempt:TimeoutAttempt}")
-async def step_timeout_attempt(context, attempt):
-    """Try start_server with ssl_handshake_timeout but without ssl, or with ssl
-    and ssl_shutdown_timeout; the outcome is kept."""
-    name, seconds = attempt
-    if name == "ssl_handshake_timeout":
-        await context.world.attempt(
-            context.world.start("start_server", ssl_handshake_timeout=seconds),
-            "start_server() with ssl_handshake_timeout and no ssl",
-        )
-    else:
-        await context.world.attempt(
-            context.world.start(
-                "start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
-            ),
-            "start_server() with ssl_shutdown_timeout",
-        )
+@given("a TLS server that closes each connection at once, "
+       "with an SSL shutdown timeout of {seconds:g} seconds")
+async def step_tls_server_shutdown_timeout(context, seconds):
+    """A TLS start_server server whose handler closes each connection, given
+    ssl_shutdown_timeout=*seconds*."""
+    context.world.tls_timeout = seconds
+    await context.world.start("start_server", "close", ssl=tls.contexts()["server"],
+                              ssl_shutdown_timeout=seconds)
+
+
+@when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
+async def step_handshake_timeout_without_ssl(context, seconds):
+    """Try start_server with ssl_handshake_timeout and no ssl; the outcome is kept."""
+    world = context.world
+    await world.attempt(world.start("start_server", ssl_handshake_timeout=seconds),
+                        "start_server() with ssl_handshake_timeout and no ssl")
+
+
+@when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
+async def step_shutdown_timeout_attempt(context, seconds):
+    """Try start_server with ssl and ssl_shutdown_timeout; the outcome is kept."""
+    world = context.world
+    await world.attempt(world.start("start_server", ssl=tls.contexts()["server"],
+                                    ssl_shutdown_timeout=seconds),
+                        "start_server() with ssl_shutdown_timeout")
 
 
 # -- clients ---------------------------------------------------------------------
@@ -100,26 +103,10 @@ async def step_tls_bulk_writer(context, n, seconds):
     """A TLS server whose handler queues *n* MiB, waits for the client's EOF and
     then for its own side of the connection to end (noted in ``world.server_side_ended``)."""
     world = context.world
-    record = world.record
     world.tls_timeout = seconds
     world.server_side_ended = ended = world.loop.create_future()
-
-    async def handler(reader, writer):
-        record.writers.append(writer)
-        sockets.shrink_send_buffer(writer)
-        writer.write(b"x" * (n * 1024 * 1024))  # no drain: the client does not read
-        record.count("accepted")
-        try:
-            await reader.read()  # until the client half-closes
-            await writer.wait_closed()  # until the server's side of the connection is gone
-        except (ConnectionError, OSError):  # TimeoutError('SSL shutdown timed out') included
-            pass
-        finally:
-            if not ended.done():
-                ended.set_result(world.loop.time())
-
-    await world.start("start_server", handler, ssl=tls.contexts()["server"],
-                      ssl_shutdown_timeout=seconds)
+    await world.start("start_server", bulk_writer(world.record, n * MIB, ended),
+                      ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds)
 
 
 async def _handshake_by_hand(world):
@@ -192,23 +179,36 @@ async def step_client_receives_tls_close(context):
             continue
 
 
-@then("the server ends {own_side:ItsSide}, not before {seconds:g} seconds have passed")
-async def step_server_ends_after(context, own_side, seconds):
-    """The client sees the end of the connection -- or the server's side of it
-    ends -- and not before the TLS timeout."""
-    world = context.world
-    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
-    # due at once when the timeout has passed
-    if own_side:
-        ended_at = await promptly(asyncio.shield(world.server_side_ended),
-                                  "the server to end its side of the connection", seconds + GRACE,
-                                  not_before=seconds)
-        elapsed = ended_at - world.tls_clock_start
-    else:  # timed where the client read the end, not where this step got to hear of it
-        assert await world.client.sees_eof(timeout=seconds + GRACE, not_before=seconds)
-        elapsed = world.client.ended_at - world.tls_client_clock_start
+def _not_early(world, seconds, elapsed):
     assert elapsed >= seconds - EARLY, (
         f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
+
+
+def _same_timeout(world, seconds):
+    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
+
+
+@then("the server ends the connection, not before {seconds:g} seconds have passed")
+async def step_server_ends_connection_after(context, seconds):
+    """The client sees the end of the connection, due at once when the TLS
+    timeout has passed, and not before; timed where the client read the end,
+    not where this step got to hear of it."""
+    world = context.world
+    _same_timeout(world, seconds)
+    assert await world.client.sees_eof(timeout=seconds + GRACE, not_before=seconds)
+    _not_early(world, seconds, world.client.ended_at - world.tls_client_clock_start)
+
+
+@then("the server ends its side of the connection, not before {seconds:g} seconds have passed")
+async def step_server_ends_its_side_after(context, seconds):
+    """The server's side of the connection ends, due at once when the TLS
+    timeout has passed, and not before (timed on the loop under test)."""
+    world = context.world
+    _same_timeout(world, seconds)
+    ended_at = await promptly(asyncio.shield(world.server_side_ended),
+                              "the server to end its side of the connection", seconds + GRACE,
+                              not_before=seconds)
+    _not_early(world, seconds, ended_at - world.tls_clock_start)
 
 
 @then("the server's side of the connection is still open {seconds:g} seconds later")

@@ -9,8 +9,6 @@ from behave import given, then, when
 from asyncio_server_spec.reference import servers, sockets
 from asyncio_server_spec.reference.waiting import within
 
-import step_types
-
 CONTENT = b"not a socket\n"
 
 
@@ -59,27 +57,38 @@ def step_regular_file(context):
 
 
 # -- starting servers -------------------------------------------------------------------
-@given("a server started with start_unix_server {where:UnixStart}")
-async def step_unix_server(context, where):
-    """start_unix_server on the caller's socket (sock=), at the path the
-    scenario prepared, at a Linux abstract socket name (a leading NUL byte),
-    or at a temp path with cleanup_socket=False; it becomes the server."""
+@given("a server started with start_unix_server on that socket")
+async def step_unix_server_on_socket(context):
+    """start_unix_server with sock= the caller's socket; its address is the caller's path."""
     world = context.world
-    if where == "on that socket":
-        server = await within(
-            servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
-            "the server to be created",
-        )
-        world.adopt(server, world.unix_path)
-    elif where == "at that path":
-        await world.start("start_unix_server", path=world.unix_path)
-    elif where == "at an abstract socket name":
-        # unique per scenario; the part after the NUL byte also names a path that
-        # must stay free of files
-        world.abstract_name = "\0" + world.temp_path("abstract.sock")
-        await world.start("start_unix_server", path=world.abstract_name)
-    else:
-        await world.start("start_unix_server", cleanup_socket=False)
+    server = await within(
+        servers.create("start_unix_server", "echo", world.record, sock=world.caller_sock),
+        "the server to be created",
+    )
+    world.adopt(server, world.unix_path)
+
+
+@given("a server started with start_unix_server at that path")
+async def step_unix_server_at_path(context):
+    """start_unix_server at the path the scenario prepared."""
+    world = context.world
+    await world.start("start_unix_server", path=world.unix_path)
+
+
+@given("a server started with start_unix_server at an abstract socket name")
+async def step_unix_server_abstract(context):
+    """start_unix_server at a Linux abstract socket name (a leading NUL byte)."""
+    world = context.world
+    # unique per scenario; the part after the NUL byte also names a path that
+    # must stay free of files
+    world.abstract_name = "\0" + world.temp_path("abstract.sock")
+    await world.start("start_unix_server", path=world.abstract_name)
+
+
+@given("a server started with start_unix_server with cleanup_socket off")
+async def step_unix_server_no_cleanup(context):
+    """start_unix_server at a temp path with cleanup_socket=False."""
+    await context.world.start("start_unix_server", cleanup_socket=False)
 
 
 @given("another server, which echoes what it receives, started with start_unix_server "
@@ -105,34 +114,50 @@ def step_replace_socket_file(context):
     assert os.lstat(path).st_ino != before, "precondition: the new file got the old inode number"
 
 
-#: What each way of calling start_unix_server passes, and what its wait is called.
-UNIX_ATTEMPTS = {
-    "with cleanup_socket off": (
-        lambda world: {"cleanup_socket": False}, "start_unix_server() with cleanup_socket=False"),
-    "at that path": (
-        lambda world: {"path": world.unix_path}, "start_unix_server() at a path that is taken"),
-    "with both a path and that socket": (
-        lambda world: {"path": world.temp_path("other.sock"), "sock": world.caller_sock},
-        "start_unix_server() with both path and sock"),
-}
-assert set(UNIX_ATTEMPTS) == set(step_types.UNIX_ATTEMPTS)
+async def _attempt_unix_server(world, what, **kwargs):
+    """Try start_unix_server with *kwargs*; the outcome is kept."""
+    await world.attempt(world.start("start_unix_server", **kwargs), what)
 
 
-@when("start_unix_server is called {how:UnixAttempt}")
-async def step_attempt_unix_server(context, how):
-    """Try start_unix_server with those arguments; the outcome is kept."""
+@when("start_unix_server is called with cleanup_socket off")
+async def step_attempt_no_cleanup(context):
+    """Try start_unix_server with cleanup_socket=False; the outcome is kept."""
+    await _attempt_unix_server(context.world, "start_unix_server() with cleanup_socket=False",
+                               cleanup_socket=False)
+
+
+@when("start_unix_server is called at that path")
+async def step_attempt_at_path(context):
+    """Try start_unix_server at the path the scenario prepared; the outcome is kept."""
     world = context.world
-    arguments, what = UNIX_ATTEMPTS[how]
-    await world.attempt(world.start("start_unix_server", **arguments(world)), what)
+    await _attempt_unix_server(world, "start_unix_server() at a path that is taken",
+                               path=world.unix_path)
+
+
+@when("start_unix_server is called with both a path and that socket")
+async def step_attempt_path_and_sock(context):
+    """Try start_unix_server with a path and the caller's socket; the outcome is kept."""
+    world = context.world
+    await _attempt_unix_server(world, "start_unix_server() with both path and sock",
+                               path=world.temp_path("other.sock"), sock=world.caller_sock)
 
 
 # -- observations ------------------------------------------------------------------------
-@then("{socket_file:PathHolds} at the server's path")
-def step_server_path_holds(context, socket_file):
-    """The server's path holds a socket file -- or nothing any more."""
-    path = context.world.address
-    wanted = "a socket file" if socket_file else "nothing"
-    assert _kind(path) == wanted, f"at {path} there is {_kind(path)}"
+def _path_holds(world, wanted):
+    path = world.address
+    assert _kind(path) == wanted, f"expected {wanted} at {path}; there is {_kind(path)}"
+
+
+@then("a socket file exists at the server's path")
+def step_socket_file_at_path(context):
+    """The server's path holds a socket file."""
+    _path_holds(context.world, "a socket file")
+
+
+@then("nothing exists at the server's path")
+def step_nothing_at_path(context):
+    """Nothing is at the server's path any more."""
+    _path_holds(context.world, "nothing")
 
 
 @then("no file was made for the abstract name")

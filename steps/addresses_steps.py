@@ -1,18 +1,16 @@
-"""Steps for the TCP-specific arguments of start_server / loop.create_server:
-host (string, sequence, None, ''), port, family, sock, backlog, reuse_address,
-reuse_port, keep_alive, and start_server's reader limit."""
+"""Steps for where a TCP server listens: the host (a string, a sequence,
+None, ''), port, family and sock arguments of start_server /
+loop.create_server."""
 
-import ast
 import asyncio
-import errno
 import socket
 
 from behave import given, then, when
 
-from asyncio_server_spec.reference import kernel, servers, sockets
-from asyncio_server_spec.reference.scenario import is_server
+from asyncio_server_spec.reference import sockets
+from asyncio_server_spec.reference.handlers import stream_handler
 
-import step_types  # noqa: F401 -- registers the step vocabulary's types
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
 PING = b"ping\n"
 
@@ -23,11 +21,6 @@ LOOPBACK_FOR = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
 # -- helpers ---------------------------------------------------------------------
-def _value(text):
-    """A step's literal argument: 0, None, True, False, 3 ..."""
-    return ast.literal_eval(text)
-
-
 def _hosts(text):
     """'127.0.0.1' -> '127.0.0.1'; '127.0.0.1 and ::1' -> ['127.0.0.1', '::1']."""
     parts = text.split(" and ")
@@ -49,35 +42,40 @@ def _bound(server):
     )
 
 
-@given("a server started with {api:Api} on {hosts} at port {port}")
+@given("a server started with {api:Api} on {hosts} at port {port:Literal}")
 async def step_server_on_hosts(context, api, hosts, port):
     """A server made by *api* with host *hosts* (one, or several joined by 'and') and port *port*."""
     world = context.world
-    kwargs = dict(host=_hosts(hosts), port=_value(port))
+    kwargs = dict(host=_hosts(hosts), port=port)
     world.asked_host = kwargs["host"]
     world.tcp_creation = (api, kwargs)
     await world.start(api, **kwargs)
 
 
-@given("a server started with start_server {asked:EveryInterface}")
-async def step_server_everywhere(context, asked):
-    """start_server with port 0 on every interface: by host None or '', or
-    host None restricted to a family, or host None with getaddrinfo flags."""
-    kwargs = dict(asked)
-    if "family" in kwargs:
-        kwargs["family"] = getattr(socket, kwargs["family"])
-    await context.world.start("start_server", port=0, **kwargs)
+@given("a server started with start_server on every interface, by host {host:Literal}")
+async def step_server_everywhere(context, host):
+    """start_server with port 0 and a host that means every interface (None or '')."""
+    await context.world.start("start_server", host=host, port=0)
+
+
+@given("a server started with start_server on every interface, but with family {family:Family}")
+async def step_server_everywhere_family(context, family):
+    """start_server with host None and port 0, restricted to *family*."""
+    await context.world.start("start_server", host=None, port=0, family=family)
+
+
+@given("a server started with start_server with host None and getaddrinfo flags {flags:d}")
+async def step_server_with_flags(context, flags):
+    """start_server with host None and port 0, passing *flags* on to getaddrinfo()."""
+    await context.world.start("start_server", host=None, port=0, flags=flags)
 
 
 @when("a server is created with start_server without host, port or sock")
 async def step_server_without_address(context):
     """Try asyncio.start_server with no host, port or sock; the outcome is kept."""
     world = context.world
-
-    async def noop(reader, writer):
-        writer.close()
-
-    await world.attempt_server(asyncio.start_server(noop), "start_server() without an address")
+    await world.attempt_server(asyncio.start_server(stream_handler("close", world.record)),
+                               "start_server() without an address")
 
 
 @then("the server listens exactly on {addresses}")
@@ -136,15 +134,22 @@ async def step_server_on_socket(context, api):
     await context.world.start(api, sock=context.world.caller_socket)
 
 
-@when("a server is created with start_server on that socket and also {what}")
-async def step_server_on_socket_and(context, what):
-    """Try start_server with sock= and one more address argument; the outcome is kept."""
-    world = context.world
-    name, _, value = what.partition(" ")
-    extra = {name: value if name == "host" else _value(value)}
-    await world.attempt_server(world.start("start_server", sock=world.caller_socket, **extra),
-        f"start_server() with sock and {what}",
-    )
+async def _server_on_socket_and(world, name, value):
+    """Try start_server with sock= and *name*=*value*; the outcome is kept."""
+    await world.attempt_server(world.start("start_server", sock=world.caller_socket, **{name: value}),
+                               f"start_server() with sock and {name}={value!r}")
+
+
+@when("a server is created with start_server on that socket and also host {host}")
+async def step_server_on_socket_and_host(context, host):
+    """Try start_server with sock= and a host as well; the outcome is kept."""
+    await _server_on_socket_and(context.world, "host", host)
+
+
+@when("a server is created with start_server on that socket and also port {port:d}")
+async def step_server_on_socket_and_port(context, port):
+    """Try start_server with sock= and a port as well; the outcome is kept."""
+    await _server_on_socket_and(context.world, "port", port)
 
 
 @then("the server listens on the caller's socket")
@@ -166,64 +171,3 @@ def step_caller_socket_closed(context):
     """The caller's socket object has been closed (fileno() is -1)."""
     sock = context.world.caller_socket
     assert sock.fileno() == -1, f"the caller's socket is still open: {sock!r}"
-
-
-# -- two servers on one port -------------------------------------------------------
-@given("a server that has ended a client connection and then been closed")
-async def step_server_left_time_wait(context):
-    # The server closes the connection first, so its end of it stays in the
-    # kernel (FIN_WAIT/TIME_WAIT) for a minute, bound to the server's port.
-    """A server closed after it ended a connection first (its side lingers in TIME_WAIT)."""
-    world = context.world
-    await world.start("start_server", "close")
-    client = await world.connect()
-    assert await client.sees_eof()
-    await client.close()
-    world.server.close()
-
-
-@when("another server is created on the same port{option:OptionGiven}")
-async def step_another_server_same_port(context, option):
-    """Try a second server on the first one's port (with one socket option
-    given as name=value, if any); the outcome is kept."""
-    await _another_on_same_port(context.world, {option[0]: _value(option[1])} if option else {})
-
-
-async def _another_on_same_port(world, options):
-    # world.start() would make the new server *the* server; the first one stays it
-    host, port = world.address[:2]
-    world.first_port = port
-    await world.attempt_server(
-        servers.create("start_server", "echo", world.record, host=host, port=port, **options),
-        f"a second server on port {port}",
-    )
-
-
-@then("the error is EADDRINUSE (address already in use)")
-def step_error_addr_in_use(context):
-    """The kept outcome is an OSError with errno EADDRINUSE."""
-    outcome = context.world.outcome
-    assert isinstance(outcome, OSError), f"expected an OSError, got {outcome!r}"
-    assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
-
-
-@then("{both:SamePort} on the same port")
-def step_same_port(context, both):
-    """The second server was created, listens on the first one's port and
-    serves; "both servers": and the first server still serves too."""
-    world = context.world
-    second = world.outcome
-    if not is_server(second):
-        taken = kernel.listener_owner((world.address[0], world.first_port)) == "other process"
-        raise AssertionError(
-            f"expected a second server on port {world.first_port}; it was not created: {second!r}"
-            + (" -- another process listens on that port now, so this run cannot tell"
-               if taken else ""))
-    ports = [sock.getsockname()[1] for sock in second.sockets]
-    assert ports == [world.first_port], (
-        f"expected the second server on port {world.first_port}; it listens on {ports}")
-    assert second.is_serving(), "the second server is not serving"
-    if both:
-        assert world.server.is_serving(), "the first server is not serving"
-
-
