@@ -15,7 +15,7 @@ Feature: Ending the client connections of a server
   server has acted; whatever the kernel has not taken stays in the
   transport, and the client then counts what arrives.
 
-  @use.with_python.max_version=3.12 @id:clients.no-<method>-before-3-13
+  @use.with_python=..3.12 @id:clients.no-<method>-before-3-13
   Scenario Outline: Before 3.13, a server has no <method>()
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
@@ -31,7 +31,7 @@ Feature: Ending the client connections of a server
       | close_clients |
       | abort_clients |
 
-  @use.with_python.min_version=3.13 @id:clients.close-clients-flushes
+  @use.with_python=3.13.. @id:clients.close-clients-flushes
   Scenario: From 3.13, close_clients() lets unsent data reach the client, then ends the connection
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
     CPython: gh-113538
@@ -42,7 +42,7 @@ Feature: Ending the client connections of a server
     Then the call returned normally
     And the client receives everything the handler wrote, then the end of the connection
 
-  @use.with_python.min_version=3.13 @id:clients.abort-clients-drops-unsent
+  @use.with_python=3.13.. @id:clients.abort-clients-drops-unsent
   Scenario: From 3.13, abort_clients() ends the connection at once, dropping unsent data
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
     CPython: gh-113538
@@ -55,7 +55,7 @@ Feature: Ending the client connections of a server
     Then the call returned normally
     And the client receives less than the handler wrote, then the end of the connection
 
-  @use.with_python.min_version=3.13 @id:clients.<method>-keeps-serving
+  @use.with_python=3.13.. @id:clients.<method>-keeps-serving
   Scenario Outline: From 3.13, <method>() without close() ends the connections but the server goes on serving
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients

@@ -4,18 +4,7 @@ Feature: Closing a server
 
   close() stops listening: new connections are refused at once, while
   connections already accepted stay open.  wait_closed() is where the
-  versions differ: up to 3.11 it returns as soon as the server is closed,
-  even with clients still connected; from 3.12.1 on it waits until every
-  client connection has ended (gh-79033).  On every version, a wait_closed()
-  that was already waiting when close() was called waits for the clients too.
-  3.12.0 had a third behaviour of its own (wait_closed() gave up whenever no
-  connection was active, even on a server that was still open); it is not
-  installed here and not covered.
-
-  What the docs say changed over time: the 3.8-era text only promised that
-  wait_closed() waits for close() to complete; today's text says it also
-  waits for the active connections to finish, with no versionchanged note
-  (gh-120866 asks for one).  close() is documented as completing
+  versions differ (the rule below).  close() is documented as completing
   asynchronously, yet the listening sockets are closed before it returns.
 
   @id:closing.stops-new-connections
@@ -61,46 +50,58 @@ Feature: Closing a server
     And wait_closed() is awaited
     Then a client cannot connect
 
-  @use.with_python.max_version=3.11 @id:closing.wait-closed-returns-with-client
-  Scenario: Up to 3.11, wait_closed() returns while a client is still connected
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And the server is closed
-    And wait_closed() is awaited
-    Then the connected client is still echoed
+  Rule: wait_closed() with a client still connected
+    Up to 3.11 wait_closed() returns as soon as the server is closed, even
+    with clients still connected; from 3.12.1 on it waits until every client
+    connection has ended (gh-79033).  On every version, a wait_closed() that
+    was already waiting when close() was called waits for the clients too.
+    3.12.0 had a behaviour of its own (wait_closed() gave up whenever no
+    connection was active, even on a server still open); it is not covered.
 
-  @use.with_python.min_version=3.12.1 @id:closing.wait-closed-waits-for-client
-  Scenario: From 3.12.1, wait_closed() waits until connected clients have gone
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And the server is closed
-    And wait_closed() is started in a task
-    Then wait_closed() has not finished while the client is served
-    When the client disconnects
-    Then wait_closed() finishes
+    The docs followed: the 3.8-era text only promised that wait_closed()
+    waits for close() to complete; the 3.12 docs add that it waits for the
+    active connections to finish too, and the 3.14 and 3.15 docs carry a
+    "changed in version 3.12" note about it (gh-120866).
 
-  @id:closing.wait-closed-before-close-waits-for-close
-  Scenario: wait_closed() awaited before close() does not return while the server is open
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (3.12.0 returned at once here; fixed in 3.12.1 by gh-111336)
-    Given a server whose handler echoes what it receives
-    When wait_closed() is started in a task
-    Then wait_closed() has not finished while the server goes on serving
-    When the server is closed
-    Then wait_closed() finishes
+    Background:
+      Given a server whose handler echoes what it receives
 
-  @id:closing.wait-closed-before-close-waits-for-clients
-  Scenario: wait_closed() awaited before close() also waits for connected clients, on every version
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (up to 3.11 only a wait started after close() skips the clients)
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And wait_closed() is started in a task
-    And the server is closed
-    Then wait_closed() has not finished while the client is served
-    When the client disconnects
-    Then wait_closed() finishes
+    @use.with_python=..3.11 @id:closing.wait-closed-returns-with-client
+    Scenario: Up to 3.11, wait_closed() returns while a client is still connected
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033
+      When a client connects
+      And the server is closed
+      And wait_closed() is awaited
+      Then the connected client is still echoed
+
+    @use.with_python=3.12.1.. @id:closing.wait-closed-waits-for-client
+    Scenario: From 3.12.1, wait_closed() waits until connected clients have gone
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033
+      When a client connects
+      And the server is closed
+      And wait_closed() is started in a task
+      Then wait_closed() has not finished while the client is served
+      When the client disconnects
+      Then wait_closed() finishes
+
+    @id:closing.wait-closed-before-close-waits-for-close
+    Scenario: wait_closed() awaited before close() does not return while the server is open
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (3.12.0 returned at once here; fixed in 3.12.1 by gh-111336)
+      When wait_closed() is started in a task
+      Then wait_closed() has not finished while the server goes on serving
+      When the server is closed
+      Then wait_closed() finishes
+
+    @id:closing.wait-closed-before-close-waits-for-clients
+    Scenario: wait_closed() awaited before close() also waits for connected clients, on every version
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (up to 3.11 only a wait started after close() skips the clients)
+      When a client connects
+      And wait_closed() is started in a task
+      And the server is closed
+      Then wait_closed() has not finished while the client is served
+      When the client disconnects
+      Then wait_closed() finishes

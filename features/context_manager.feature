@@ -7,11 +7,6 @@ Feature: Using a server in async with
   statement): after it, the server neither serves nor accepts connections.
   Entering the block does not start a server created with start_serving off.
 
-  Leaving the block closes the server and then awaits wait_closed(), so it
-  follows wait_closed() across versions: up to 3.11 it returns at once even
-  with clients connected; from 3.12.1 on it waits until the last client
-  has gone (gh-79033).  3.12.0 is not installed here and not covered.
-
   @id:async-with.exit-closes
   Scenario: Leaving async with closes the server
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
@@ -48,27 +43,34 @@ Feature: Using a server in async with
     Then the server was not serving inside the block
     And a client cannot connect
 
-  @use.with_python.max_version=3.11 @id:async-with.exit-returns-with-client
-  Scenario: Up to 3.11, leaving async with returns at once while a client is still connected
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    CPython: gh-79033 (wait_closed() after close() did not wait for clients)
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And an async with block on the server ends while the client is connected
-    Then leaving the block has finished by the time the client is echoed
-    And a client cannot connect
+  Rule: Leaving the block while a client is connected
+    Leaving the block closes the server and then awaits wait_closed(), so it
+    follows wait_closed() across versions: up to 3.11 it returns at once even
+    with clients connected; from 3.12.1 on it waits until the last client
+    has gone (gh-79033).  3.12.0 is not covered.
 
-  @use.with_python.min_version=3.12.1 @id:async-with.exit-waits-for-client
-  Scenario: From 3.12.1, leaving async with waits until the connected client has gone
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (fixed in 3.12.1 by gh-111336)
-    Note: the docs promise only that the server is closed after the block;
-          it is, at once, but the block is not left until the client goes.
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And an async with block on the server ends while the client is connected
-    Then leaving the block has not finished while the client is served
-    And a client cannot connect
-    When the client disconnects
-    Then leaving the block finishes
+    Background:
+      Given a server whose handler echoes what it receives
+
+    @use.with_python=..3.11 @id:async-with.exit-returns-with-client
+    Scenario: Up to 3.11, leaving async with returns at once while a client is still connected
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      CPython: gh-79033 (wait_closed() after close() did not wait for clients)
+      When a client connects
+      And an async with block on the server ends while the client is connected
+      Then leaving the block has finished by the time the client is echoed
+      And a client cannot connect
+
+    @use.with_python=3.12.1.. @id:async-with.exit-waits-for-client
+    Scenario: From 3.12.1, leaving async with waits until the connected client has gone
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (fixed in 3.12.1 by gh-111336)
+      Note: the docs promise only that the server is closed after the block;
+            it is, at once, but the block is not left until the client goes.
+      When a client connects
+      And an async with block on the server ends while the client is connected
+      Then leaving the block has not finished while the client is served
+      And a client cannot connect
+      When the client disconnects
+      Then leaving the block finishes

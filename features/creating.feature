@@ -55,20 +55,6 @@ Feature: Creating a server
     Then the two servers listen on different ports
     And each server echoes its own client
 
-  @use.with_python.max_version=3.10 @id:creating.repr-enum-names
-  Scenario: Up to 3.10, repr(server) names the socket family and type by their enum names
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    CPython: gh-84247 (enum str/format change in 3.11)
-    Given a server asked to listen on 127.0.0.1 port 0
-    Then repr(server) lists the listening socket with family and type as enum names
-
-  @use.with_python.min_version=3.11 @id:creating.repr-numbers
-  Scenario: From 3.11, repr(server) shows the socket family and type as plain numbers
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    CPython: gh-84247 (enum str/format change in 3.11)
-    Given a server asked to listen on 127.0.0.1 port 0
-    Then repr(server) lists the listening socket with family and type as numbers
-
   @id:creating.limit-readline
   Scenario: A line longer than start_server's limit makes readline() fail with ValueError
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
@@ -140,3 +126,23 @@ Feature: Creating a server
     And the client disconnects after sending "forty bytes, four times the reader limit"
     And the handler has ended
     Then the handler read "forty bytes, four times the reader limit" and then the end of the stream
+
+  Rule: repr(server) names the listening sockets
+    repr(server) lists the listening sockets with their family and type.
+    Up to 3.10 those show as enum names, from 3.11 as plain numbers: 3.11
+    changed how the enums of the socket module format themselves (gh-84247).
+
+    Background:
+      Given a server asked to listen on 127.0.0.1 port 0
+
+    @use.with_python=..3.10 @id:creating.repr-enum-names
+    Scenario: Up to 3.10, repr(server) names the socket family and type by their enum names
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      CPython: gh-84247 (enum str/format change in 3.11)
+      Then repr(server) lists the listening socket with family and type as enum names
+
+    @use.with_python=3.11.. @id:creating.repr-numbers
+    Scenario: From 3.11, repr(server) shows the socket family and type as plain numbers
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      CPython: gh-84247 (enum str/format change in 3.11)
+      Then repr(server) lists the listening socket with family and type as numbers

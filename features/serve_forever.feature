@@ -7,27 +7,8 @@ Feature: Serving forever
 
   Not in the docs: a closed server cannot serve forever (RuntimeError), and
   close() called from elsewhere ends a running serve_forever() as if it had
-  been cancelled.  Versions differ once the task is cancelled while clients
-  are connected, in three steps:
-
-  - up to 3.11 it closes the server and ends at once, leaving the clients
-    connected;
-  - 3.12 made it wait, like wait_closed(), until the last client has gone:
-    wait_closed() began waiting for clients in 3.12.0 (gh-79033), and 3.12.1
-    changed it once more (PR #111336).  This holds for every 3.12.x, for
-    3.13.0 to 3.13.14 and for 3.14.0 to 3.14.6;
-  - from 3.13.15, 3.14.7 and 3.15.0 it also closes the connected clients
-    (close_clients()), so it ends promptly and each client sees the end of
-    the stream (gh-123720).
-
-  Also not in the docs: the context (contextvars) connection handlers run
-  in.  Up to 3.14 it is the context of the task that started serving; from
-  3.15 it is the one the server was created in (gh-140947).
-
-  3.12.0 is not installed here and not covered: the waiting scenario starts
-  at 3.12.1.  Run on 3.11.2/3.11.7 (at once), 3.12.1 and 3.13.0 (waits),
-  3.13.18, 3.14.10 and 3.15.2 (closes the clients); the bounds 3.13.14/15
-  and 3.14.6/7 come from CPython's changelog.
+  been cancelled.  What a cancellation does to connected clients, and the
+  context the handlers run in, changed between versions (the rules below).
 
   @id:serve-forever.accepts
   Scenario: serve_forever() accepts connections while it runs
@@ -87,66 +68,83 @@ Feature: Serving forever
     Then the serve_forever() task finishes cancelled
     And a client cannot connect
 
-  @use.with_python=..3.11 @id:serve-forever.cancel-with-client-ends-at-once
-  Scenario: Up to 3.11, cancelling serve_forever() ends it at once though a client is connected
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    CPython: gh-79033 (wait_closed() did not wait for connected clients before 3.12)
-    CPython: gh-123720 (from 3.12 the cancellation waited for the clients)
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task has finished by the time the client is echoed
-    And the serve_forever() task finishes cancelled
-    And a client cannot connect
+  Rule: Cancelling serve_forever() while a client is connected
+    Versions differ in three steps.  Up to 3.11 the cancellation closes the
+    server and ends at once, leaving the clients connected.  3.12 made it
+    wait, like wait_closed(), until the last client has gone: wait_closed()
+    began waiting for clients in 3.12.0 (gh-79033) and 3.12.1 changed it
+    once more (PR #111336); this holds for every 3.12.x, for 3.13.0 to
+    3.13.14 and for 3.14.0 to 3.14.6.  From 3.13.15, 3.14.7 and 3.15.0 it
+    also closes the connected clients (close_clients()), so it ends promptly
+    and each client sees the end of the stream (gh-123720).  3.12.0 is not
+    covered: the waiting scenario starts at 3.12.1.
 
-  @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
-  @id:serve-forever.cancel-waits-for-client
-  Scenario: From 3.12.1 to 3.13.14 and 3.14.6, a cancelled serve_forever() stops listening but ends only when the last client has gone
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)
-    CPython: gh-123720 (the cancellation hangs on connected clients; fixed in 3.13.15, 3.14.7, 3.15.0a8)
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task has not finished while the client is served
-    And a client cannot connect
-    When the client disconnects
-    Then the serve_forever() task finishes cancelled
+    Background:
+      Given a server whose handler echoes what it receives
 
-  @use.with_python=3.13.15..3.13 @use.with_python=3.14.7..3.14 @use.with_python=3.15..
-  @id:serve-forever.cancel-closes-clients
-  Scenario: From 3.13.15, 3.14.7 and 3.15, a cancelled serve_forever() closes the connected clients and ends
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-    CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
-    Note: the docs say only that cancelling the task closes the server.
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task finishes cancelled
-    And the client sees the connection closed
-    And a client cannot connect
+    @use.with_python=..3.11 @id:serve-forever.cancel-with-client-ends-at-once
+    Scenario: Up to 3.11, cancelling serve_forever() ends it at once though a client is connected
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      CPython: gh-79033 (wait_closed() did not wait for connected clients before 3.12)
+      CPython: gh-123720 (from 3.12 the cancellation waited for the clients)
+      When serve_forever() runs in a task
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task has finished by the time the client is echoed
+      And the serve_forever() task finishes cancelled
+      And a client cannot connect
 
-  @use.with_python=..3.14 @id:serve-forever.handler-context-from-serving-task
-  Scenario: Up to 3.14, handlers run in the context of the task that started serving
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
-    CPython: gh-140947 (server tasks took the context of whoever started serving; the server's own from 3.15.0a8)
-    Note: the docs do not say which context a connection handler runs in.
-    Given a server started with start_serving off while a context variable holds "at creation"
-    When serve_forever() runs in a task that sets the context variable to "in the serving task"
-    Then a client is told the context variable holds "in the serving task"
+    @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
+    @id:serve-forever.cancel-waits-for-client
+    Scenario: From 3.12.1 to 3.13.14 and 3.14.6, a cancelled serve_forever() stops listening but ends only when the last client has gone
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)
+      CPython: gh-123720 (the cancellation hangs on connected clients; fixed in 3.13.15, 3.14.7, 3.15.0a8)
+      When serve_forever() runs in a task
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task has not finished while the client is served
+      And a client cannot connect
+      When the client disconnects
+      Then the serve_forever() task finishes cancelled
 
-  @use.with_python=3.15.. @id:serve-forever.handler-context-from-creation
-  Scenario: From 3.15, handlers run in the context the server was created in
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
-    CPython: gh-140947 (the server copies the context when it is created and starts its tasks in it)
-    Note: the docs do not say which context a connection handler runs in.
-    Given a server started with start_serving off while a context variable holds "at creation"
-    When serve_forever() runs in a task that sets the context variable to "in the serving task"
-    Then a client is told the context variable holds "at creation"
+    @use.with_python=3.13.15..3.13 @use.with_python=3.14.7..3.14 @use.with_python=3.15..
+    @id:serve-forever.cancel-closes-clients
+    Scenario: From 3.13.15, 3.14.7 and 3.15, a cancelled serve_forever() closes the connected clients and ends
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+      CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
+      Note: the docs say only that cancelling the task closes the server.
+      When serve_forever() runs in a task
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task finishes cancelled
+      And the client sees the connection closed
+      And a client cannot connect
+
+  Rule: The context connection handlers run in
+    Not in the docs: up to 3.14 handlers run in the context (contextvars)
+    of the task that started serving; from 3.15 in the one the server was
+    created in (gh-140947).
+
+    Background:
+      Given a server started with start_serving off while a context variable holds "at creation"
+
+    @use.with_python=..3.14 @id:serve-forever.handler-context-from-serving-task
+    Scenario: Up to 3.14, handlers run in the context of the task that started serving
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
+      CPython: gh-140947 (server tasks took the context of whoever started serving; the server's own from 3.15.0a8)
+      Note: the docs do not say which context a connection handler runs in.
+      When serve_forever() runs in a task that sets the context variable to "in the serving task"
+      Then a client is told the context variable holds "in the serving task"
+
+    @use.with_python=3.15.. @id:serve-forever.handler-context-from-creation
+    Scenario: From 3.15, handlers run in the context the server was created in
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      Docs: https://docs.python.org/3/library/contextvars.html#asyncio-support
+      CPython: gh-140947 (the server copies the context when it is created and starts its tasks in it)
+      Note: the docs do not say which context a connection handler runs in.
+      When serve_forever() runs in a task that sets the context variable to "in the serving task"
+      Then a client is told the context variable holds "at creation"

@@ -8,8 +8,8 @@ Feature: Socket options of a TCP server
   on by default on Unix, lets a new server bind a port whose old connections
   still linger in TIME_WAIT.  reuse_port lets several servers listen on one
   port, provided every one of them asks for it.  keep_alive, new in 3.13,
-  turns TCP keep-alive on for the accepted connections; before 3.13 the
-  argument does not exist.  Accepted connections have TCP_NODELAY set.
+  turns TCP keep-alive on for the accepted connections (the rule at the
+  end).  Accepted connections have TCP_NODELAY set.
 
   Options are read from the kernel: the accept-queue cap through Linux
   sock_diag (what `ss -lt` shows as Send-Q), the rest with getsockopt().
@@ -65,21 +65,6 @@ Feature: Socket options of a TCP server
     Then it failed with OSError
     And the error is EADDRINUSE (address already in use)
 
-  @use.with_python.min_version=3.13 @id:socket-options.keep-alive-on
-  Scenario: From 3.13, keep_alive=True turns keep-alive on for accepted connections
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
-    Given a server started with keep_alive=True
-    When a client connects
-    Then the accepted connection has SO_KEEPALIVE on
-
-  @use.with_python.max_version=3.12 @id:socket-options.keep-alive-unknown
-  Scenario: Up to 3.12, keep_alive is not an argument and is refused with TypeError
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
-    When a server is created with keep_alive=True
-    Then it failed with TypeError
-
   @id:socket-options.keep-alive-off-by-default
   Scenario: Without keep_alive, accepted connections have keep-alive off
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
@@ -94,3 +79,22 @@ Feature: Socket options of a TCP server
     Given a server started with start_server
     When a client connects
     Then the accepted connection has TCP_NODELAY on
+
+  Rule: keep_alive, new in 3.13
+    From 3.13 keep_alive=True turns TCP keep-alive on for every accepted
+    connection (gh-101336); up to 3.12 the argument does not exist.
+
+    @use.with_python=3.13.. @id:socket-options.keep-alive-on
+    Scenario: From 3.13, keep_alive=True turns keep-alive on for accepted connections
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+      CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
+      Given a server started with keep_alive=True
+      When a client connects
+      Then the accepted connection has SO_KEEPALIVE on
+
+    @use.with_python=..3.12 @id:socket-options.keep-alive-unknown
+    Scenario: Up to 3.12, keep_alive is not an argument and is refused with TypeError
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+      CPython: gh-101336 (keep_alive added to create_server and start_server in 3.13)
+      When a server is created with keep_alive=True
+      Then it failed with TypeError

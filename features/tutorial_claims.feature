@@ -123,55 +123,6 @@ Feature: What an asyncio server tutorial claims, checked
     Then a client cannot connect
     And the connected client is still echoed
 
-  @use.with_python.max_version=3.11 @id:tutorial.wait-closed-returns-with-clients
-  Scenario: Up to 3.11, wait_closed() returns while clients are still connected
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.0, refined in 3.12.1)
-    Note: tutorial says once wait_closed() returns, every client connection
-          is closed.  False up to 3.11: after close() it returns at once.
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And the server is closed
-    And wait_closed() is awaited
-    Then the connected client is still echoed
-
-  @use.with_python.min_version=3.12.1 @id:tutorial.wait-closed-waits-for-clients
-  Scenario: From 3.12.1, wait_closed() returns only once the clients have gone
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
-    CPython: gh-79033 (PR #111424)
-    Note: tutorial says once wait_closed() returns, every client connection
-          is closed.  Holds from 3.12.1 on.
-    Given a server whose handler echoes what it receives
-    When a client connects
-    And the server is closed
-    And wait_closed() is started in a task
-    Then wait_closed() has not finished while the client is served
-    When the client disconnects
-    Then wait_closed() finishes
-
-  @use.with_python.min_version=3.11 @id:tutorial.repr-numbers
-  Scenario: From 3.11, printing a server shows family=2, type=1, as the tutorial's output does
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    CPython: gh-84247 (enum str/format change in 3.11)
-    Note: tutorial says printing a server shows the socket family and type as
-          numbers (family=2, type=1), and an empty tuple once closed.  Holds
-          from 3.11 on.
-    Given a server asked to listen on 127.0.0.1 port 0
-    Then repr(server) lists the listening socket with family and type as numbers
-    When the server is closed
-    Then repr(server) lists no sockets
-
-  @use.with_python.max_version=3.10 @id:tutorial.repr-enum-names
-  Scenario: Up to 3.10, printing a server shows the family and type by enum name
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
-    CPython: gh-84247 (enum str/format change in 3.11)
-    Note: tutorial says printing a server shows family=2, type=1.  Not up to
-          3.10: there it reads AddressFamily.AF_INET, SocketKind.SOCK_STREAM.
-    Given a server asked to listen on 127.0.0.1 port 0
-    Then repr(server) lists the listening socket with family and type as enum names
-    When the server is closed
-    Then repr(server) lists no sockets
-
   @id:tutorial.no-host-every-interface
   Scenario: start_server with a port but no host listens on every interface
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
@@ -207,53 +158,6 @@ Feature: What an asyncio server tutorial claims, checked
     And the server is not serving
     And a client cannot connect
 
-  @use.with_python=..3.11 @id:tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once
-  Scenario: Up to 3.11, that cancellation ends at once though a client is connected
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    CPython: gh-123720 (from 3.12 the cancellation waited for the clients)
-    Note: tutorial says to stop its serve_forever() example with Control-C,
-          which cancels the task; with a client connected that ends at once.
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task inside an async with block
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task has finished by the time the client is echoed
-    And the serve_forever() task finishes cancelled
-    And a client cannot connect
-
-  @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
-  @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
-  Scenario: From 3.12.1 to 3.13.14 and 3.14.6, that cancellation stops listening but ends only when the last client has gone
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)
-    CPython: gh-123720 (the cancellation hangs on connected clients; fixed in 3.13.15, 3.14.7, 3.15.0a8)
-    Note: tutorial says to stop its serve_forever() example with Control-C;
-          on these versions the program then waits for every client to hang up.
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task inside an async with block
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task has not finished while the client is served
-    And a client cannot connect
-    When the client disconnects
-    Then the serve_forever() task finishes cancelled
-
-  @use.with_python=3.13.15..3.13 @use.with_python=3.14.7..3.14 @use.with_python=3.15..
-  @id:tutorial.async-with-serve-forever-cancelled-closes-clients
-  Scenario: From 3.13.15, 3.14.7 and 3.15, that cancellation closes the connected clients and ends
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
-    CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
-    Note: tutorial says to stop its serve_forever() example with Control-C;
-          on these versions each connected client then sees the end of the stream.
-    Given a server whose handler echoes what it receives
-    When serve_forever() runs in a task inside an async with block
-    And a client connects
-    And the serve_forever() task is cancelled without waiting for it
-    Then the serve_forever() task finishes cancelled
-    And the client sees the connection closed
-    And a client cannot connect
-
   @id:tutorial.handler-may-be-plain-function
   Scenario: The handler gets a reader and a writer, and need not be a coroutine
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
@@ -265,26 +169,143 @@ Feature: What an asyncio server tutorial claims, checked
     And the client sees the connection closed
     And the handler was given a StreamReader and a StreamWriter, in that order
 
-  @use.with_python.max_version=3.12 @id:tutorial.pass-handler-leaves-client-connected
-  Scenario: Up to 3.12, the tutorial's do-nothing handler leaves each client connected
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    CPython: gh-114914 (up to 3.12 the protocol keeps the writer alive)
-    Note: tutorial says nothing of closing: its handler's body is just pass.
-          The server never closes those connections; only the client can.
-    Given a server whose coroutine handler does nothing
-    When a client connects
-    And the handler has ended
-    And garbage is collected
-    Then the client's connection is still open
+  Rule: Claim: once wait_closed() returns, every client connection is closed
+    It holds from 3.12.1 only; up to 3.11 wait_closed() returns as soon as
+    the server is closed (gh-79033).
 
-  @use.with_python.min_version=3.13 @id:tutorial.pass-handler-connection-closed
-  Scenario: From 3.13, the tutorial's do-nothing handler has its connection closed once it returns
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
-    CPython: gh-114914 (PR #115661: a dropped writer closes its connection, with a ResourceWarning)
-    Note: tutorial says nothing of closing: its handler's body is just pass.
-          From 3.13 the dropped writer closes the connection.
-    Given a server whose coroutine handler does nothing
-    When a client connects
-    And the handler has ended
-    And garbage is collected
-    Then the client sees the connection closed
+    Background:
+      Given a server whose handler echoes what it receives
+
+    @use.with_python=..3.11 @id:tutorial.wait-closed-returns-with-clients
+    Scenario: Up to 3.11, wait_closed() returns while clients are still connected
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (wait_closed() did not wait for connections; fixed in 3.12.0, refined in 3.12.1)
+      Note: tutorial says once wait_closed() returns, every client connection
+            is closed.  False up to 3.11: after close() it returns at once.
+      When a client connects
+      And the server is closed
+      And wait_closed() is awaited
+      Then the connected client is still echoed
+
+    @use.with_python=3.12.1.. @id:tutorial.wait-closed-waits-for-clients
+    Scenario: From 3.12.1, wait_closed() returns only once the clients have gone
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed
+      CPython: gh-79033 (PR #111424)
+      Note: tutorial says once wait_closed() returns, every client connection
+            is closed.  Holds from 3.12.1 on.
+      When a client connects
+      And the server is closed
+      And wait_closed() is started in a task
+      Then wait_closed() has not finished while the client is served
+      When the client disconnects
+      Then wait_closed() finishes
+
+  Rule: Claim: printing a server shows family=2, type=1
+    It holds from 3.11; up to 3.10 the family and type print as enum names
+    (gh-84247).
+
+    Background:
+      Given a server asked to listen on 127.0.0.1 port 0
+
+    @use.with_python=3.11.. @id:tutorial.repr-numbers
+    Scenario: From 3.11, printing a server shows family=2, type=1, as the tutorial's output does
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      CPython: gh-84247 (enum str/format change in 3.11)
+      Note: tutorial says printing a server shows the socket family and type as
+            numbers (family=2, type=1), and an empty tuple once closed.  Holds
+            from 3.11 on.
+      Then repr(server) lists the listening socket with family and type as numbers
+      When the server is closed
+      Then repr(server) lists no sockets
+
+    @use.with_python=..3.10 @id:tutorial.repr-enum-names
+    Scenario: Up to 3.10, printing a server shows the family and type by enum name
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#server-objects
+      CPython: gh-84247 (enum str/format change in 3.11)
+      Note: tutorial says printing a server shows family=2, type=1.  Not up to
+            3.10: there it reads AddressFamily.AF_INET, SocketKind.SOCK_STREAM.
+      Then repr(server) lists the listening socket with family and type as enum names
+      When the server is closed
+      Then repr(server) lists no sockets
+
+  Rule: Claim: Control-C stops the serve_forever() example
+    Control-C cancels the task that runs serve_forever() inside async with.
+    With a client connected, what that does depends on the version
+    (gh-79033, gh-123720).
+
+    Background:
+      Given a server whose handler echoes what it receives
+
+    @use.with_python=..3.11 @id:tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once
+    Scenario: Up to 3.11, that cancellation ends at once though a client is connected
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      CPython: gh-123720 (from 3.12 the cancellation waited for the clients)
+      Note: tutorial says to stop its serve_forever() example with Control-C,
+            which cancels the task; with a client connected that ends at once.
+      When serve_forever() runs in a task inside an async with block
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task has finished by the time the client is echoed
+      And the serve_forever() task finishes cancelled
+      And a client cannot connect
+
+    @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
+    @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
+    Scenario: From 3.12.1 to 3.13.14 and 3.14.6, that cancellation stops listening but ends only when the last client has gone
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)
+      CPython: gh-123720 (the cancellation hangs on connected clients; fixed in 3.13.15, 3.14.7, 3.15.0a8)
+      Note: tutorial says to stop its serve_forever() example with Control-C;
+            on these versions the program then waits for every client to hang up.
+      When serve_forever() runs in a task inside an async with block
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task has not finished while the client is served
+      And a client cannot connect
+      When the client disconnects
+      Then the serve_forever() task finishes cancelled
+
+    @use.with_python=3.13.15..3.13 @use.with_python=3.14.7..3.14 @use.with_python=3.15..
+    @id:tutorial.async-with-serve-forever-cancelled-closes-clients
+    Scenario: From 3.13.15, 3.14.7 and 3.15, that cancellation closes the connected clients and ends
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+      CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
+      Note: tutorial says to stop its serve_forever() example with Control-C;
+            on these versions each connected client then sees the end of the stream.
+      When serve_forever() runs in a task inside an async with block
+      And a client connects
+      And the serve_forever() task is cancelled without waiting for it
+      Then the serve_forever() task finishes cancelled
+      And the client sees the connection closed
+      And a client cannot connect
+
+  Rule: Claim: a handler whose body is just pass
+    The tutorial says nothing of closing.  Up to 3.12 such a handler leaves
+    each client connected until the client hangs up; from 3.13 the writer it
+    drops closes the connection (gh-114914).
+
+    Background:
+      Given a server whose coroutine handler does nothing
+
+    @use.with_python=..3.12 @id:tutorial.pass-handler-leaves-client-connected
+    Scenario: Up to 3.12, the tutorial's do-nothing handler leaves each client connected
+      Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+      CPython: gh-114914 (up to 3.12 the protocol keeps the writer alive)
+      Note: tutorial says nothing of closing: its handler's body is just pass.
+            The server never closes those connections; only the client can.
+      When a client connects
+      And the handler has ended
+      And garbage is collected
+      Then the client's connection is still open
+
+    @use.with_python=3.13.. @id:tutorial.pass-handler-connection-closed
+    Scenario: From 3.13, the tutorial's do-nothing handler has its connection closed once it returns
+      Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
+      CPython: gh-114914 (PR #115661: a dropped writer closes its connection, with a ResourceWarning)
+      Note: tutorial says nothing of closing: its handler's body is just pass.
+            From 3.13 the dropped writer closes the connection.
+      When a client connects
+      And the handler has ended
+      And garbage is collected
+      Then the client sees the connection closed

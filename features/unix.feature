@@ -7,10 +7,9 @@ Feature: Unix socket servers
   bound in the abstract namespace instead, where no file is made.  Before
   binding, a socket file already at the path is removed; any other kind of
   file makes creation fail.  What happens to the socket file when the server
-  closes changed in 3.13: up to 3.12 it stays behind, from 3.13 on the
-  server removes it unless cleanup_socket=False (a new argument in 3.13).
-  Either way, a file that has taken the socket file's place since the
-  server started -- a regular file, another server's socket -- is left alone.
+  closes changed in 3.13 (the rules at the end); either way, a file that has
+  taken the socket file's place since the server started -- a regular file,
+  another server's socket -- is left alone.
 
   @id:unix.path-makes-socket-file
   Scenario: start_unix_server makes a socket file at the path and serves through it
@@ -37,64 +36,10 @@ Feature: Unix socket servers
   Scenario: On Linux, a name starting with a NUL byte is bound in the abstract namespace, with no file
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
     Docs: https://docs.python.org/3/library/socket.html#socket-families
-    Note: the os active tag is ignored until environment.py provides an os value.
     Given a server started with start_unix_server at an abstract socket name
     Then no file was made for the abstract name
     And the listening socket reports the abstract name, as bytes
     And a client can connect and is echoed
-
-  @use.with_python.max_version=3.12 @id:unix.file-stays-after-close
-  Scenario: Up to 3.12, the socket file stays behind when the server is closed
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    CPython: gh-111246 (removal on close came in 3.13)
-    Given a server started with start_unix_server
-    When the server is closed
-    Then a socket file exists at the server's path
-    And a client cannot connect
-
-  @use.with_python.min_version=3.13 @id:unix.file-removed-on-close
-  Scenario: From 3.13, closing the server removes its socket file
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    CPython: gh-111246 (removal on close came in 3.13)
-    Given a server started with start_unix_server
-    When the server is closed
-    Then nothing exists at the server's path
-    And a client cannot connect
-
-  @use.with_python.min_version=3.13 @id:unix.cleanup-socket-off-keeps-file
-  Scenario: From 3.13, cleanup_socket=False keeps the socket file after close
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    CPython: gh-111246
-    Given a server started with start_unix_server with cleanup_socket off
-    When the server is closed
-    Then a socket file exists at the server's path
-    And a client cannot connect
-
-  @use.with_python.max_version=3.12 @id:unix.cleanup-socket-type-error
-  Scenario: Up to 3.12, cleanup_socket is rejected with TypeError
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    Note: the argument does not exist before 3.13.
-    When start_unix_server is called with cleanup_socket off
-    Then it failed with TypeError
-
-  @use.with_python.max_version=3.12 @id:unix.caller-socket-file-stays-after-close
-  Scenario: Up to 3.12, closing a server on a caller's socket leaves the socket file
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    Given a Unix socket bound by the caller at a path
-    And a server started with start_unix_server on that socket
-    When the server is closed
-    Then a socket file exists at the server's path
-    And a client cannot connect
-
-  @use.with_python.min_version=3.13 @id:unix.caller-socket-file-removed-on-close
-  Scenario: From 3.13, closing removes the socket file even when the caller bound the socket
-    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
-    CPython: gh-133354 (open: asks not to remove a socket the caller passed in)
-    Given a Unix socket bound by the caller at a path
-    And a server started with start_unix_server on that socket
-    When the server is closed
-    Then nothing exists at the server's path
-    And a client cannot connect
 
   @id:unix.stale-socket-file-replaced
   Scenario: A socket file left behind by a server that has gone is replaced
@@ -143,3 +88,65 @@ Feature: Unix socket servers
     When the first server is closed
     Then a socket file exists at the server's path
     And a client can connect and is echoed
+
+  Rule: Closing the server and its socket file
+    Up to 3.12 the socket file stays behind when the server closes; from
+    3.13 on the server removes it (gh-111246), even when the caller bound
+    the socket and handed it over (gh-133354 asks not to).
+
+    @use.with_python=..3.12 @id:unix.file-stays-after-close
+    Scenario: Up to 3.12, the socket file stays behind when the server is closed
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      CPython: gh-111246 (removal on close came in 3.13)
+      Given a server started with start_unix_server
+      When the server is closed
+      Then a socket file exists at the server's path
+      And a client cannot connect
+
+    @use.with_python=3.13.. @id:unix.file-removed-on-close
+    Scenario: From 3.13, closing the server removes its socket file
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      CPython: gh-111246 (removal on close came in 3.13)
+      Given a server started with start_unix_server
+      When the server is closed
+      Then nothing exists at the server's path
+      And a client cannot connect
+
+    @use.with_python=..3.12 @id:unix.caller-socket-file-stays-after-close
+    Scenario: Up to 3.12, closing a server on a caller's socket leaves the socket file
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      Given a Unix socket bound by the caller at a path
+      And a server started with start_unix_server on that socket
+      When the server is closed
+      Then a socket file exists at the server's path
+      And a client cannot connect
+
+    @use.with_python=3.13.. @id:unix.caller-socket-file-removed-on-close
+    Scenario: From 3.13, closing removes the socket file even when the caller bound the socket
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      CPython: gh-133354 (open: asks not to remove a socket the caller passed in)
+      Given a Unix socket bound by the caller at a path
+      And a server started with start_unix_server on that socket
+      When the server is closed
+      Then nothing exists at the server's path
+      And a client cannot connect
+
+  Rule: cleanup_socket, new in 3.13
+    cleanup_socket=False keeps the socket file when the server closes; up to
+    3.12 the argument does not exist.
+
+    @use.with_python=3.13.. @id:unix.cleanup-socket-off-keeps-file
+    Scenario: From 3.13, cleanup_socket=False keeps the socket file after close
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      CPython: gh-111246
+      Given a server started with start_unix_server with cleanup_socket off
+      When the server is closed
+      Then a socket file exists at the server's path
+      And a client cannot connect
+
+    @use.with_python=..3.12 @id:unix.cleanup-socket-type-error
+    Scenario: Up to 3.12, cleanup_socket is rejected with TypeError
+      Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_unix_server
+      Note: the argument does not exist before 3.13.
+      When start_unix_server is called with cleanup_socket off
+      Then it failed with TypeError
