@@ -15,16 +15,21 @@ plain blocking sockets) and :mod:`.probes` (is anything accepting
 connections at an address?).
 """
 
+from __future__ import annotations
+
 import asyncio
 import os
 import selectors
 import threading
 import time
+from typing import Any, Coroutine, Union
 
 from .waiting import DEFAULT_TIMEOUT, promptly, within
 
+Address = Union[str, bytes, tuple]
 
-def describe(address):
+
+def describe(address: Address) -> str:
     if isinstance(address, (str, bytes)):
         return f"unix:{address!r}"
     return f"{address[0]}:{address[1]}"
@@ -61,21 +66,22 @@ class ClientThread:
             cls._instance = cls()
         return cls._instance
 
-    async def call(self, coro):
+    async def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
         """Run *coro* on the client thread; await its result from the calling loop."""
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         return await asyncio.wrap_future(future)
 
-    def run(self, coro, timeout):
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float) -> Any:
         """Run *coro* on the client thread and block the caller until it ends."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
 
-def client_thread():
+def client_thread() -> ClientThread:
     return ClientThread.get()
 
 
-async def open_connection(address, timeout, **kwargs):
+async def open_connection(address: Address, timeout: float, **kwargs: Any
+                          ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     if isinstance(address, (str, bytes)):
         coro = asyncio.open_unix_connection(address, **kwargs)
     else:
@@ -103,7 +109,7 @@ class Client:
         self.ended_at = None
 
     @classmethod
-    async def connect(cls, address, timeout=DEFAULT_TIMEOUT, **kwargs):
+    async def connect(cls, address: Address, timeout: float = DEFAULT_TIMEOUT, **kwargs: Any) -> Client:
         side = client_thread()
         try:
             reader, writer = await side.call(open_connection(address, timeout, **kwargs))
@@ -122,13 +128,13 @@ class Client:
         return await promptly(self._side.call(coro), prompt, max(timeout, DEFAULT_TIMEOUT),
                               not_before=not_before)
 
-    async def send(self, data):
+    async def send(self, data: bytes) -> None:
         async def send():
             self._writer.write(data)
             await within(self._writer.drain(), f"sending {len(data)} bytes")
         await self._on_client(send())
 
-    async def receive_exactly(self, n, timeout=DEFAULT_TIMEOUT):
+    async def receive_exactly(self, n: int, timeout: float = DEFAULT_TIMEOUT) -> bytes:
         async def receive():
             try:
                 return await within(
@@ -143,20 +149,21 @@ class Client:
                     f"reading: {exc!r}") from None
         return await self._on_client(receive(), prompt=f"{n} bytes from the server")
 
-    async def echo(self, data, timeout=DEFAULT_TIMEOUT):
+    async def echo(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> bytes:
         """Send *data* and return what comes back (as many bytes as were sent)."""
         await self.send(data)
         return await self.receive_exactly(len(data), timeout)
 
-    async def read(self, n=65536, what="data from the server", timeout=DEFAULT_TIMEOUT):
+    async def read(self, n: int = 65536, what: str = "data from the server",
+                   timeout: float = DEFAULT_TIMEOUT) -> bytes:
         """One read of at most *n* bytes (b'' at the end of the connection)."""
         return await self._on_client(within(self._reader.read(n), what, timeout), prompt=what)
 
-    async def readline(self, what="a line from the server", timeout=DEFAULT_TIMEOUT):
+    async def readline(self, what: str = "a line from the server", timeout: float = DEFAULT_TIMEOUT) -> bytes:
         return await self._on_client(within(self._reader.readline(), what, timeout), prompt=what)
 
-    async def read_to_end(self, what="the end of the connection", timeout=DEFAULT_TIMEOUT,
-                          prompt=False, not_before=0.0):
+    async def read_to_end(self, what: str = "the end of the connection", timeout: float = DEFAULT_TIMEOUT,
+                          prompt: bool = False, not_before: float = 0.0) -> tuple[int, str]:
         """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``;
         *prompt*: the end should come at once, from *not_before* seconds on
         (see :meth:`_on_client`)."""
@@ -176,7 +183,8 @@ class Client:
                                      prompt=what if prompt else None, not_before=not_before,
                                      timeout=timeout)
 
-    async def sees_eof(self, timeout=DEFAULT_TIMEOUT, prompt=True, not_before=0.0):
+    async def sees_eof(self, timeout: float = DEFAULT_TIMEOUT, prompt: bool = True,
+                       not_before: float = 0.0) -> bool:
         """Wait until the server ends the connection; True on EOF or reset.
         *prompt*: it should end at once, or at once from *not_before* seconds
         on (an end that comes after a timeout of the server's); False: any
@@ -187,13 +195,13 @@ class Client:
         await self.read_to_end("the server to end the connection", timeout, prompt, not_before)
         return True
 
-    async def write_eof(self):
+    async def write_eof(self) -> None:
         """Half-close: end the client's side of the stream, keep reading possible."""
         async def write_eof():
             self._writer.write_eof()
         await self._on_client(write_eof())
 
-    async def close(self):
+    async def close(self) -> None:
         async def close():
             self._writer.close()
             try:
@@ -202,12 +210,12 @@ class Client:
                 pass
         await self._on_client(close())
 
-    def abort(self):
+    def abort(self) -> None:
         """Drop the connection at once (cleanup); call it on the client thread."""
         self._writer.transport.abort()
 
 
-def abort_all(clients, timeout=DEFAULT_TIMEOUT):
+def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
     """Abort *clients* on the client thread and wait until their sockets are
     closed (blocking: for cleanup, after the loop under test has stopped)."""
     async def abort():

@@ -5,6 +5,8 @@ These let the spec observe facts the socket API does not expose, without
 trusting the loop under test to report them.
 """
 
+from __future__ import annotations
+
 import os
 import socket
 import struct
@@ -63,7 +65,7 @@ def _listeners(port):
 _WILDCARDS = ("0.0.0.0", "::")
 
 
-def listener_owner(address):
+def listener_owner(address: tuple) -> str:
     """Who listens at TCP *address* ``(host, port)``: ``"this process"``,
     ``"other process"`` or ``"unknown"`` (no /proc, or nothing listed)."""
     host, port = address[0], address[1]
@@ -75,7 +77,7 @@ def listener_owner(address):
     return "this process" if any(inode in own for inode in matching) else "other process"
 
 
-def listen_backlog(sock):
+def listen_backlog(sock: socket.socket) -> int:
     """How many connections the kernel lets wait in a listening TCP socket's
     accept queue (the value given to listen()), read with Linux sock_diag --
     the Send-Q that ``ss -l`` shows for a listening socket."""
@@ -109,7 +111,7 @@ def listen_backlog(sock):
 _LOOPBACK = {}
 
 
-def loopback_address():
+def loopback_address() -> str:
     """A loopback address of this process's own, where servers listen unless a
     scenario names another: on Linux every 127.x.y.z reaches this machine, so
     each process (each run, each isolated scenario) takes its own, and a port

@@ -1,13 +1,15 @@
 """Many clients at once: a load of connections on plain blocking sockets,
 driven by a worker thread of their own, never by the loop under test."""
 
+from __future__ import annotations
+
 import asyncio
 import concurrent.futures
 import socket
 import threading
 import time
 
-from .client import describe
+from .client import Address, describe
 from .waiting import DEFAULT_TIMEOUT, promptly
 
 
@@ -24,7 +26,7 @@ class ClientGroup:
     #: how long a blocked read waits before it looks whether the batch was given up
     SLICE = 0.05
 
-    def __init__(self, address, size):
+    def __init__(self, address: Address, size: int):
         self.address = address
         self.size = size
         self.socks = []
@@ -107,7 +109,7 @@ class ClientGroup:
         except OSError as exc:
             raise self._fail(i, f"sending {len(data)} bytes failed: {exc!r}") from None
 
-    async def connect(self, count, timeout):
+    async def connect(self, count: int, timeout: float) -> None:
         """Connect *count* more clients, one right after the other; they stay connected."""
         def work():
             for k in range(count):
@@ -117,7 +119,7 @@ class ClientGroup:
                 self.done = k + 1
         await self._batch(work, f"{count} clients: connecting", timeout)
 
-    async def send(self, messages, timeout):
+    async def send(self, messages: list[bytes], timeout: float) -> None:
         """Each connected client sends its own message."""
         def work():
             for i, data in enumerate(messages):
@@ -125,7 +127,7 @@ class ClientGroup:
                 self.done = i + 1
         await self._batch(work, f"{len(messages)} clients: sending", timeout)
 
-    async def receive(self, size, timeout):
+    async def receive(self, size: int, timeout: float) -> list[bytes]:
         """Each connected client reads *size* bytes; their replies, in order."""
         def work():
             replies = []
@@ -136,7 +138,7 @@ class ClientGroup:
         return await self._batch(work, f"{len(self.socks)} clients: {size} bytes from the server",
                                  timeout)
 
-    async def one_after_another(self, messages, timeout):
+    async def one_after_another(self, messages: list[bytes], timeout: float) -> list[bytes]:
         """Client after client: connect, send its message, read its echo, close."""
         def work():
             echoes = []
@@ -153,7 +155,7 @@ class ClientGroup:
             return echoes
         return await self._batch(work, f"{len(messages)} clients, one after another", timeout)
 
-    def close(self):
+    def close(self) -> None:
         """Close every connection at once (cleanup)."""
         for sock in self.socks:
             sock.close()

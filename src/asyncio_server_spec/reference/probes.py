@@ -5,11 +5,16 @@ against the kernel's table of listening sockets, so that a port another
 process has taken since a server closed is not charged to that server.
 """
 
+from __future__ import annotations
+
 import socket
+from typing import Union
 
 from . import kernel
 from .client import client_thread, describe, open_connection
 from .waiting import DEFAULT_TIMEOUT
+
+Address = Union[str, bytes, tuple]
 
 #: What a refused connection looks like: nobody listens on a TCP port, or a
 #: Unix socket file has no listener (refused) or is gone (not found).
@@ -26,7 +31,7 @@ async def _probe(address, timeout):
     return None
 
 
-def judge_accepted(address):
+def judge_accepted(address: Address) -> str | None:
     """A connection to *address* was accepted: by whom?  None when the socket
     listening there belongs to another process (the closed server's port was
     taken by someone else since: this process's server is not listening), else
@@ -40,7 +45,7 @@ def judge_accepted(address):
     return f"a connection to {describe(address)} was accepted by {where}"
 
 
-async def refusal_problem(address, timeout=DEFAULT_TIMEOUT):
+async def refusal_problem(address: Address, timeout: float = DEFAULT_TIMEOUT) -> str | None:
     """None if nothing *in this process* accepts connections at *address*;
     otherwise what was observed.
 
@@ -51,12 +56,12 @@ async def refusal_problem(address, timeout=DEFAULT_TIMEOUT):
     return None if refusal is not None else judge_accepted(address)
 
 
-async def is_refused(address, timeout=DEFAULT_TIMEOUT):
+async def is_refused(address: Address, timeout: float = DEFAULT_TIMEOUT) -> bool:
     """True if nothing in this process accepts connections at *address*."""
     return await refusal_problem(address, timeout) is None
 
 
-def blocking_probe(address, timeout):
+def blocking_probe(address: tuple, timeout: float) -> str:
     """Connect with a plain blocking socket -- the event loop gets no chance to
     run meanwhile -- and say what happened: ``"refused"``, or what was observed."""
     family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET

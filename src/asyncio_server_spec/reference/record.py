@@ -4,6 +4,11 @@ Handlers and protocols update a :class:`ServerRecord`; steps await conditions
 on it ("2 connections accepted") under a timeout instead of sleeping.
 """
 
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
 from .waiting import DEFAULT_TIMEOUT, promptly, within
 
 
@@ -24,26 +29,26 @@ class ServerRecord:
         self._released = []
 
     # -- updates ---------------------------------------------------------
-    def note(self, **changes):
+    def note(self, **changes: object) -> None:
         """Apply *changes* (attribute=value) and wake waiters whose condition now holds."""
         for name, value in changes.items():
             setattr(self, name, value)
         self._wake()
 
-    def count(self, name):
+    def count(self, name: str) -> None:
         """Add one to the counter *name*."""
         self.note(**{name: getattr(self, name) + 1})
 
     @property
-    def received(self):
+    def received(self) -> bytes:
         """Every byte the server side has read, in order."""
         return bytes(self._received)
 
-    def add_received(self, data):
+    def add_received(self, data: bytes) -> None:
         self._received += data  # (not bytes + bytes: a load of clients made that quadratic)
         self._wake()
 
-    def add_error(self, exc):
+    def add_error(self, exc: BaseException) -> None:
         self.errors.append(exc)
         self._wake()
 
@@ -53,12 +58,11 @@ class ServerRecord:
                 future.set_result(None)
 
     # -- conditions ------------------------------------------------------
-    async def wait_until(self, predicate, what, timeout=DEFAULT_TIMEOUT):
+    async def wait_until(self, predicate: Callable[[ServerRecord], bool], what: str,
+                         timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until ``predicate(record)`` holds, at most *timeout* seconds."""
         if predicate(self):
             return
-        import asyncio
-
         future = asyncio.get_running_loop().create_future()
         entry = (predicate, future)
         self._waiters.append(entry)
@@ -67,7 +71,7 @@ class ServerRecord:
         finally:
             self._waiters.remove(entry)
 
-    async def wait_accepted(self, n, timeout=DEFAULT_TIMEOUT):
+    async def wait_accepted(self, n: int, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until *n* connections reached a handler -- at once, since the
         client has connected: the wait ends early if the loop keeps running on
         time without it (:func:`~asyncio_server_spec.reference.waiting.promptly`)."""
@@ -75,7 +79,7 @@ class ServerRecord:
                                        f"{n} connection(s) accepted", timeout),
                        f"{n} connection(s) accepted", timeout)
 
-    async def wait_finished(self, n, timeout=DEFAULT_TIMEOUT):
+    async def wait_finished(self, n: int, timeout: float = DEFAULT_TIMEOUT) -> None:
         await self.wait_until(
             lambda r: r.handlers_finished >= n,
             f"{n} handler(s) finished",
@@ -83,22 +87,20 @@ class ServerRecord:
         )
 
     # -- holding connections open --------------------------------------------
-    def hold_token(self):
+    def hold_token(self) -> asyncio.Future:
         """A future a holding handler waits on; :meth:`release_all` resolves it."""
-        import asyncio
-
         future = asyncio.get_running_loop().create_future()
         self._released.append(future)
         return future
 
-    def forget(self):
+    def forget(self) -> None:
         """Drop the tasks, writers and transports kept (at cleanup): a load of
         clients would otherwise keep a thousand finished tasks alive for every
         later ``asyncio.all_tasks()`` to walk through."""
         for kept in (self.handler_tasks, self.writers, self.transports):
             kept.clear()
 
-    def release_all(self):
+    def release_all(self) -> None:
         """Let every holding handler finish."""
         for future in self._released:
             if not future.done():

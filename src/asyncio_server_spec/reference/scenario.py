@@ -1,11 +1,15 @@
 """What one scenario owns -- its event loop, servers, clients, tasks, temp dir --
 and the cleanup that releases all of it, even after a failed step."""
 
+from __future__ import annotations
+
 import asyncio
 import os
 import shutil
+import socket
 import tempfile
 import threading
+from typing import Any, Awaitable, Callable, Coroutine
 
 from . import kernel, servers
 from .client import Client, abort_all
@@ -25,7 +29,8 @@ class World:
     it.  Clients run on the client thread (:mod:`asyncio_server_spec.reference.client`).
     """
 
-    def __init__(self, new_loop, check_leaks=True, temp_root=None):
+    def __init__(self, new_loop: Callable[[], asyncio.AbstractEventLoop], check_leaks: bool = True,
+                 temp_root: str | None = None):
         self.check_leaks = check_leaks
         #: where the scenario makes its temp dir (None: the system's temp dir).  A
         #: run gives its own and removes it at the end, so a scenario whose process
@@ -51,18 +56,18 @@ class World:
         self._tmpdir = None
         self._cleanups = []
 
-    def on_cleanup(self, callback):
+    def on_cleanup(self, callback: Callable[[], Any]) -> Callable[[], Any]:
         """Have :meth:`close` call *callback()* -- after the servers are closed
         and the leftover tasks have ended, last registered first."""
         self._cleanups.append(callback)
         return callback
 
-    def keep(self, sock):
+    def keep(self, sock: socket.socket) -> socket.socket:
         """A socket the scenario made itself: closed at cleanup; returns *sock*."""
         self.on_cleanup(sock.close)
         return sock
 
-    def temp_path(self, name):
+    def temp_path(self, name: str) -> str:
         """A path in a private temp dir (short, so Unix socket paths fit),
         inside :attr:`temp_root` when the run gave one."""
         if self._tmpdir is None:
@@ -70,7 +75,8 @@ class World:
         return f"{self._tmpdir}/{name}"
 
     # -- servers and clients the steps act on -----------------------------------
-    async def start(self, api="start_server", handler="echo", **kwargs):
+    async def start(self, api: str = "start_server", handler: Any = "echo",
+                    **kwargs: Any) -> asyncio.AbstractServer:
         """Create a server; by default on this process's own loopback address
         (:func:`~asyncio_server_spec.reference.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
@@ -91,7 +97,7 @@ class World:
             raise
         return self.adopt(server, kwargs.get("path"))
 
-    def adopt(self, server, address=None):
+    def adopt(self, server: asyncio.AbstractServer, address: Any = None) -> asyncio.AbstractServer:
         """Track a server made elsewhere; it becomes *the* server.  Its address
         is *address*, or else the first listening socket's (host, port)."""
         if server not in self.servers:
@@ -100,13 +106,13 @@ class World:
         self.address = address or servers.listening_addresses(server)[0][:2]
         return server
 
-    async def connect(self, address=None, **kwargs):
+    async def connect(self, address: Any = None, **kwargs: Any) -> Client:
         """Connect a client (to the server's address by default) and keep it for cleanup."""
         client = await Client.connect(address or self.address, **kwargs)
         self.clients.append(client)
         return client
 
-    def client_group(self, size, address=None):
+    def client_group(self, size: int, address: Any = None) -> ClientGroup:
         """A :class:`~.load_clients.ClientGroup` of *size* clients
         (of the server's address by default), kept for cleanup."""
         group = ClientGroup(address or self.address, size)
@@ -114,12 +120,13 @@ class World:
         return group
 
     @property
-    def client(self):
+    def client(self) -> Client:
         """The most recently connected client."""
         assert self.clients, "no client has connected in this scenario"
         return self.clients[-1]
 
-    async def attempt(self, awaitable, what, timeout=DEFAULT_TIMEOUT, prompt=False):
+    async def attempt(self, awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT,
+                      prompt: bool = False) -> Any:
         """Await *awaitable* and keep what happened -- the result or the
         exception -- in :attr:`outcome` for a later step to check.  *prompt*:
         it should happen at once, so the wait ends early if it does not (see
@@ -130,7 +137,7 @@ class World:
             self.outcome = exc
         return self.outcome
 
-    async def attempt_server(self, coro, what):
+    async def attempt_server(self, coro: Awaitable[Any], what: str) -> Any:
         """:meth:`attempt` to create a server; a server that was made after all
         is tracked, so cleanup closes it."""
         outcome = await self.attempt(coro, what)
@@ -138,12 +145,12 @@ class World:
             self.servers.append(outcome)
         return outcome
 
-    def track_task(self, coro):
+    def track_task(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task:
         task = self.loop.create_task(coro)
         self.tasks.append(task)
         return task
 
-    def close(self):
+    def close(self) -> list[str]:
         """Release everything (once); return the problems met, as strings."""
         if self.closed:
             return self.problems
@@ -227,12 +234,12 @@ class World:
                 self.problems.append(f"the scenario's cleanup of {callback!r} failed: {exc!r}")
 
 
-def is_server(outcome):
+def is_server(outcome: object) -> bool:
     """True if *outcome* looks like a server (it has sockets and close())."""
     return hasattr(outcome, "sockets") and hasattr(outcome, "close")
 
 
-def open_fds():
+def open_fds() -> set[int]:
     """The process's open file descriptors (empty where /proc is not available)."""
     try:
         listed = [int(fd) for fd in os.listdir("/proc/self/fd")]
@@ -250,14 +257,14 @@ def _is_open(fd):
         return False
 
 
-def describe_fd(fd):
+def describe_fd(fd: int) -> str:
     try:
         return f"{fd} -> {os.readlink(f'/proc/self/fd/{fd}')}"
     except OSError:
         return str(fd)
 
 
-def warm_up(new_loop, temp_root=None):
+def warm_up(new_loop: Callable[[], asyncio.AbstractEventLoop], temp_root: str | None = None) -> None:
     """Exercise a first loop of the kind under test -- a TCP and a Unix server,
     a client echoed, a name resolved -- and release it, before any scenario.
 

@@ -1,15 +1,20 @@
 """Creating servers the four documented ways, keyword arguments passed straight through."""
 
-import asyncio
+from __future__ import annotations
 
-from .handlers import protocol_factory, stream_handler
+import asyncio
+from typing import Any, Callable
+
+from .handlers import StreamHandler, protocol_factory, stream_handler
+from .record import ServerRecord
 
 TCP_APIS = ("start_server", "create_server")
 UNIX_APIS = ("start_unix_server", "create_unix_server")
 APIS = TCP_APIS + UNIX_APIS
 
 
-async def create(api, handler, record, **kwargs):
+async def create(api: str, handler: str | StreamHandler | Callable[..., Any],
+                 record: ServerRecord, **kwargs: Any) -> asyncio.AbstractServer:
     """Create a server with *api* whose connections run *handler*.
 
     *api* is one of :data:`APIS`.  *handler* names one of the reference
@@ -36,6 +41,6 @@ async def create(api, handler, record, **kwargs):
     raise ValueError("unknown server API {!r}; known: {}".format(api, ", ".join(APIS)))
 
 
-def listening_addresses(server):
+def listening_addresses(server: asyncio.AbstractServer) -> list:
     """The addresses the server's listening sockets are bound to (public API only)."""
     return [sock.getsockname() for sock in server.sockets or ()]

@@ -6,21 +6,27 @@ localhost, and an unrelated CA that a client can trust instead.
 Static files need no third-party package, so TLS scenarios run on every
 interpreter (PyPy included)."""
 
+from __future__ import annotations
+
 import functools
 import os
 import ssl
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .client import Client
 
 CERTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "certs")
 #: The host name the server certificate is issued for (and clients connect to).
 HOST = "127.0.0.1"
 
 
-def _cert(name):
+def _cert(name: str) -> str:
     return os.path.join(CERTS, name)
 
 
 @functools.lru_cache(maxsize=None)
-def contexts():
+def contexts() -> dict[str, ssl.SSLContext]:
     """``{"server", "trusting", "untrusting"}`` SSL contexts, made once per process."""
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server.load_cert_chain(_cert("server.pem"))
@@ -29,7 +35,7 @@ def contexts():
     return {"server": server, "trusting": trusting, "untrusting": untrusting}
 
 
-async def handshake_by_hand(client):
+async def handshake_by_hand(client: Client) -> tuple[ssl.SSLObject, ssl.MemoryBIO, ssl.MemoryBIO]:
     """Complete a TLS handshake over *client*'s plain TCP connection through
     memory BIOs, as a client trusting the test CA; returns its SSLObject and
     its incoming and outgoing BIOs (the last handshake message is still in
@@ -48,7 +54,7 @@ async def handshake_by_hand(client):
     return tls_object, incoming, outgoing
 
 
-async def flush(client, outgoing):
+async def flush(client: Client, outgoing: ssl.MemoryBIO) -> None:
     """Send what the SSLObject has written to *outgoing*, if anything."""
     pending = outgoing.read()
     if pending:

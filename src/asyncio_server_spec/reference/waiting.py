@@ -1,7 +1,10 @@
 """Bounded waiting: nothing in the spec waits without a timeout."""
 
+from __future__ import annotations
+
 import asyncio
 import time
+from typing import Any, Awaitable, Callable
 
 #: Seconds any single wait may take before the scenario fails.  Generous for
 #: loopback traffic, short enough that a hanging implementation fails fast.
@@ -46,14 +49,14 @@ class WasCancelled(AssertionError):
         self.what = what
 
 
-async def settle(iterations=3):
+async def settle(iterations: int = 3) -> None:
     """Let callbacks already scheduled run (a transport's connection_lost(),
     a task's first step) by yielding to the loop a few times -- no sleeping."""
     for _ in range(iterations):
         await asyncio.sleep(0)
 
 
-async def within(awaitable, what, timeout=DEFAULT_TIMEOUT):
+async def within(awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT) -> Any:
     """Await *awaitable*, failing with :class:`WaitTimeout` after *timeout* seconds."""
     try:
         return await asyncio.wait_for(awaitable, timeout)
@@ -73,8 +76,9 @@ TICK = 0.02
 LATE = 0.05
 
 
-async def promptly(awaitable, what, timeout=DEFAULT_TIMEOUT, patience=PATIENCE, progress=None,
-                   not_before=0.0):
+async def promptly(awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT,
+                   patience: float = PATIENCE, progress: Callable[[], Any] | None = None,
+                   not_before: float = 0.0) -> Any:
     """Await something the loop under test should do at once -- echo what a
     client sent, accept a connection the kernel has completed -- and end the
     wait at the first sign that it will not: the loop keeps running on time
