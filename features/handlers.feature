@@ -59,8 +59,7 @@ Feature: Connection handlers of start_server
     (gh-110894).
 
     Background:
-      Given the loop's exception handler is captured
-      And a server whose coroutine handler fails with an exception
+      Given a server whose coroutine handler fails with an exception
 
     @use.with_python=..3.9 @id:handlers.raise-never-retrieved
     Scenario: Up to 3.9, a failing handler is reported only as a task exception never retrieved
@@ -116,8 +115,7 @@ Feature: Connection handlers of start_server
     coroutine's and the connection is closed (gh-155941).
 
     Background:
-      Given the loop's exception handler is captured
-      And a server whose handler is a plain function that raises an exception
+      Given a server whose handler is a plain function that raises an exception
 
     @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:handlers.plain-raise-left-open
     Scenario: Up to 3.14.7 and on 3.15.0, a failing plain-function handler is reported as a failed callback and its connection stays open
@@ -150,8 +148,7 @@ Feature: Connection handlers of start_server
     on the connection is closed, quietly (gh-113538).
 
     Background:
-      Given the loop's exception handler is captured
-      And a server whose coroutine handler waits for the client to send something
+      Given a server whose coroutine handler waits for the client to send something
 
     @use.with_python=..3.11.6 @id:handlers.cancelled-left-open
     Scenario: Up to 3.11.6, cancelling a handler's task leaves its connection open, quietly

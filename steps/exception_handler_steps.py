@@ -10,30 +10,27 @@ from asyncio_server_spec.reference.handlers import HandlerFailure
 
 
 # -- the loop's exception handler -------------------------------------------------------
-@given("the loop's exception handler is captured")
-def step_capture_exception_handler(context):
-    """Every report to the loop's exception handler is kept in ``world.loop_reports``."""
-    world = context.world
-    world.loop_reports = []
-    # the report is the last argument (rloop passes only the report, not the loop)
-    world.loop.set_exception_handler(lambda *args: world.loop_reports.append(args[-1]))
-
-
+# Every scenario's World keeps what the loop reports to its exception handler;
+# a report no step expects fails the scenario once its steps are done.
 def _reports(world):
     return ["{}: {!r}".format(r.get("message"), r.get("exception")) for r in world.loop_reports]
 
 
 def _reported_once(world, matches):
-    """Exactly one report to the loop's exception handler *matches*."""
+    """Exactly one report to the loop's exception handler *matches*; from now
+    on such reports are expected (one per connection the handler fails on)."""
     matching = [report for report in world.loop_reports if matches(report)]
-    assert len(matching) == 1, f"reports: {_reports(world)}"
+    assert len(matching) == 1, (
+        f"expected one matching report to the loop's exception handler; reports: {_reports(world)}")
+    world.expect_reports(matches)
 
 
 @then("the loop's exception handler was told nothing")
 def step_told_nothing(context):
     """The loop's exception handler got no report at all."""
     world = context.world
-    assert not world.loop_reports, f"reports: {_reports(world)}"
+    assert not world.loop_reports, (
+        f"expected no report to the loop's exception handler; reports: {_reports(world)}")
 
 
 @then("the loop's exception handler was told the task's exception was never retrieved")
@@ -47,12 +44,12 @@ def step_told_never_retrieved(context):
 @then("the loop's exception handler was told of an unhandled exception in the handler")
 def step_told_unhandled(context):
     """Exactly one report names the handler's failure as unhandled in
-    client_connected_cb, for the handler's own connection."""
+    client_connected_cb, for a connection the handler was given."""
     world = context.world
     _reported_once(world, lambda r: (
         r.get("message") == "Unhandled exception in client_connected_cb"
         and isinstance(r.get("exception"), HandlerFailure)
-        and r.get("transport") is world.watch.transport))
+        and any(r.get("transport") is t for t in world.record.transports)))
 
 
 @then("the loop's exception handler was told of the handler's exception as an error in a callback")

@@ -55,6 +55,21 @@ class World:
         self.outcome = None
         self._tmpdir = None
         self._cleanups = []
+        #: every report the loop made to its exception handler, in order
+        #: (the report is the handler's last argument: rloop passes only the report)
+        self.loop_reports: list[dict] = []
+        self._expected_reports: list[Callable[[dict], bool]] = []
+        self.loop.set_exception_handler(lambda *args: self.loop_reports.append(args[-1]))
+
+    def expect_reports(self, matches: Callable[[dict], bool]) -> None:
+        """A step has stated that the loop reports what *matches* (a report
+        for each connection its handler fails on, say): such reports, before
+        or after, are expected."""
+        self._expected_reports.append(matches)
+
+    def unexpected_reports(self) -> list[dict]:
+        """The loop's reports that no step expected."""
+        return [r for r in self.loop_reports if not any(m(r) for m in self._expected_reports)]
 
     def on_cleanup(self, callback: Callable[[], Any]) -> Callable[[], Any]:
         """Have :meth:`close` call *callback()* -- after the servers are closed
