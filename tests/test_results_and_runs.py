@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.results import ResultLog, read_log, scenario_id
+from asyncio_server_spec.features import scenario_id
+from asyncio_server_spec.harness.results import ResultLog, read_log
 from asyncio_server_spec.harness.spec_run import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,6 +10,9 @@ The package has three parts, plus the tools at the top:
   Python versions and active tags, expectation files, verdicts and their
   attribution, isolation, results logs, parallel runs, behave integration;
 - :mod:`.report` -- the results site built from results logs;
+- :mod:`.features` -- the feature files, read: every scenario with its id,
+  title, tags, references, versions, feature and rule (for the tools, the
+  report and the harness);
 - :mod:`.cli` (``python -m asyncio_server_spec``), :mod:`.traceability`,
   :mod:`.benchmark`.
 """

@@ -186,14 +186,10 @@ def trace(options, out=sys.stdout):
     if not options.write:
         out.write(traceability.table(options.features))
         return 0
-    readme = os.path.join(options.features, "README.md")
     try:
-        with open(readme, encoding="utf-8") as old:
-            text = traceability.render(old.read(), options.features)
+        readme = traceability.write_readme(options.features)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot update {readme}: {exc}")
-    with open(readme, "w", encoding="utf-8") as new:
-        new.write(text)
+        raise UsageError(f"cannot update {os.path.join(options.features, 'README.md')}: {exc}")
     print("updated " + readme, file=out)
     return 0
 

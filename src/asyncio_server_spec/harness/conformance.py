@@ -17,20 +17,19 @@ import atexit
 import gc
 import os
 import platform
-import re
 import shutil
 import sys
 import tempfile
 import time
 
 from behave.model_core import Status
-from behave.parser import parse_file
 
+from ..features import rule_of, scenario_id, spec_ids, title
 from ..reference.scenario import World, warm_up
 from . import active_tags, deferred, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
-from .results import ResultLog, scenario_id
+from .results import ResultLog
 from .verdicts import EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts, decide
 
 
@@ -94,22 +93,11 @@ def load_clients(text):
     return n
 
 
-def spec_ids(features_dir):
-    """Every scenario id of the whole spec (not just the part a run selected)."""
-    return {scenario_id(s.tags)
-            for name in sorted(os.listdir(features_dir)) if name.endswith(".feature")
-            for s in parse_file(os.path.join(features_dir, name)).walk_scenarios()}
-
-
-def title(scenario):
-    """A scenario's name, without the `` -- @1.2 examples`` behave adds to outline rows."""
-    return re.sub(r"\s+-- @\d+\.\d+.*$", "", scenario.name)
-
-
 def excluding_tags(scenario):
     """The active tags that can exclude *scenario*, in the order they are
-    written (its feature's, then its own): the same words in every run."""
-    written = [*getattr(getattr(scenario, "feature", None), "tags", ()), *scenario.tags]
+    written (its feature's, its rule's, then its own): the same words in every run."""
+    rule = rule_of(scenario)
+    written = [*scenario.feature.tags, *(rule.tags if rule is not None else ()), *scenario.tags]
     active = [t for t in written if t.startswith(("use.", "not."))]
     return " ".join("@" + t for t in sorted(set(active), key=active.index))
 
@@ -234,7 +222,7 @@ class ConformanceRun:
 
     def not_applicable(self, scenario):
         sid = scenario_id(scenario.tags)
-        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario),
+        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario.name),
                           NOT_APPLICABLE, NOT_APPLICABLE,
                           message="excluded here by " + excluding_tags(scenario))
         self._record(outcome)
@@ -372,7 +360,7 @@ class ConformanceRun:
         status, verdict, message = run.decided
         expectation = ({"reason": run.expected.reason, "link": run.expected.link}
                        if run.expected is not None else None)
-        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario),
+        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario.name),
                              status, verdict, message, run.step, expectation, round(seconds, 4)))
 
     def _record(self, outcome):

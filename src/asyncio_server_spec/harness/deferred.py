@@ -33,11 +33,6 @@ def waits(scenario):
     return any(_WAITS.search(step.name) for step in scenario.all_steps)
 
 
-def waits_in(source):
-    """True if the text of a feature file has a step that waits on purpose."""
-    return _WAITS.search(source) is not None
-
-
 def judge(report, steps):
     """``(kind, message, step)`` of a scenario a child ran, from its
     :class:`~.isolation.ChildReport` and the scenario's behave *steps*:

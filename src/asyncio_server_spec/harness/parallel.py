@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 
+from ..features import read_features
 from . import deferred
 from .results import ResultLog, read_log
 from .spec_run import end_child, preload, returncode
@@ -50,16 +51,13 @@ def heaviest_first(features_dir):
     """The feature files of *features_dir* in the order the shards take
     their scenarios: first those with a scenario that waits on purpose (its
     child starts at once and waits beside everything else, see
-    :mod:`.deferred`), then the longest (a load, ``@long``, counts one each).
-    So no long scenario is left to start last while the other shards stand
-    idle."""
-    def weight(path):
-        with open(path, encoding="utf-8") as text:
-            source = text.read()
-        return deferred.waits_in(source), source.count("@long")
-    paths = sorted(os.path.join(features_dir, name) for name in os.listdir(features_dir)
-                   if name.endswith(".feature"))
-    return sorted(paths, key=weight, reverse=True)
+    :mod:`.deferred`), then those with the most long scenarios (a load,
+    ``@long``).  So no long scenario is left to start last while the other
+    shards stand idle."""
+    def weight(feature):
+        return (any(deferred.waits(s.parsed) for s in feature.scenarios),
+                sum("long" in s.tags for s in feature.scenarios))
+    return [feature.path for feature in sorted(read_features(features_dir), key=weight, reverse=True)]
 
 
 def run(args, jobs, results=None, out=sys.stdout, features=()):

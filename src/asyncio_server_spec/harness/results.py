@@ -39,14 +39,6 @@ VERDICTS = ("pass", "expected-failure", "unexpected-failure", "unexpected-pass",
             "not-applicable", "harness-error")
 
 
-def scenario_id(tags):
-    """The stable id of a scenario from its tags (``@id:...``), or None."""
-    for tag in tags:
-        if tag.startswith("id:"):
-            return tag[3:]
-    return None
-
-
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 

@@ -10,7 +10,7 @@ them; a cell no log covered is "not run".
 import re
 from collections import OrderedDict
 
-from .spec import _OUTLINE_SUFFIX
+from ..features import title
 
 
 class Category:
@@ -210,7 +210,7 @@ class UnknownScenario:
 
     def __init__(self, record):
         self.id = record["id"]
-        self.title = _OUTLINE_SUFFIX.sub("", str(record.get("name") or ""))
+        self.title = title(str(record.get("name") or ""))
         self.file = str(record.get("feature") or "")
 
 
