@@ -30,7 +30,17 @@ from . import active_tags, deferred, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .results import ResultLog
-from .verdicts import EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts, decide
+from .verdicts import (
+    CLEANUP,
+    EXPECTED_FAILURE,
+    HARNESS_ERROR,
+    NOT_APPLICABLE,
+    PASSED,
+    UNEXPECTED_PASS,
+    Outcome,
+    Verdicts,
+    decide,
+)
 
 
 class Refused(Exception):
@@ -314,7 +324,7 @@ class ConformanceRun:
         elif last:
             problems = world.close() if world is not None else replay.report.problems
             if problems:
-                run.fail(faults.CLEANUP, "cleanup: " + "; ".join(problems), "(cleanup)")
+                run.fail(CLEANUP, "cleanup: " + "; ".join(problems), "(cleanup)")
         if step.status.has_failed() or last:
             self._decide(step)
 
@@ -328,7 +338,7 @@ class ConformanceRun:
         if verdict == EXPECTED_FAILURE:
             step.status = Status.skipped
             run.scenario.skip(reason="expected failure: " + run.expected.describe())
-        elif verdict == UNEXPECTED_PASS or (status != "passed" and not step.status.has_failed()):
+        elif verdict == UNEXPECTED_PASS or (status != PASSED and not step.status.has_failed()):
             step.status = Status.failed  # an unexpected pass, or a failure cleanup found
             step.exception = AssertionError(message)
             step.error_message = message
@@ -349,7 +359,7 @@ class ConformanceRun:
         if world is not None:
             world.close()  # after a failed step; a passing one was cleaned up already
         if run.decided is None:  # no step ran (an undefined step, a hook error)
-            run.fail(faults.HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
+            run.fail(HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
                      None)
         self._record_run(run, time.monotonic() - run.started)
         self.current = None

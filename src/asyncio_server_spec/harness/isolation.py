@@ -18,7 +18,7 @@ import signal
 import tempfile
 import time
 
-from . import faults
+from .verdicts import CRASHED, DIVERGED, TIMED_OUT
 
 #: Seconds a child may take for one scenario before it is killed
 #: (``behave -D time_limit=SECONDS`` changes it).
@@ -51,7 +51,7 @@ class ChildReport:
 
     @property
     def death_kind(self):
-        return faults.TIMED_OUT if self.hung else faults.CRASHED
+        return TIMED_OUT if self.hung else CRASHED
 
     def death(self):
         """How the child ended, in words, when it did not finish its scenario."""
@@ -99,7 +99,7 @@ class Replay:
         if index < len(steps):
             step = steps[index]
             return step.get("kind"), step.get("message"), step.get("duration", 0.0)
-        kind = faults.DIVERGED if self.report.setup_failure else self.report.death_kind
+        kind = DIVERGED if self.report.setup_failure else self.report.death_kind
         return kind, self.report.death(), 0.0
 
 

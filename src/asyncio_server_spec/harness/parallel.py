@@ -33,7 +33,7 @@ from ..features import read_features
 from . import deferred
 from .results import ResultLog, read_log
 from .spec_run import end_child, preload, returncode
-from .verdicts import FAILING, Outcome, Verdicts
+from .verdicts import CRASHED, FAILING, UNEXPECTED_FAILURE, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
 SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
@@ -160,7 +160,7 @@ def _keep_to_one_cpu(number):
 def _died(sid, status, text):
     """A shard that died in (or outside) a scenario: an unexpected failure."""
     tail = " | ".join(line for line in text.splitlines()[-3:] if line.strip())
-    return Outcome(sid or "(no scenario)", "", "", "crashed", "unexpected-failure",
+    return Outcome(sid or "(no scenario)", "", "", CRASHED, UNEXPECTED_FAILURE,
                    f"the process running this shard ended with status {status}: {tail}"
                    ).record()
 

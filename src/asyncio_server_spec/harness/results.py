@@ -13,7 +13,8 @@
   finished: ``id``, ``feature``, ``name``, ``status`` (what happened: passed,
   diverged, crashed, timed-out, cleanup, harness-error, not-applicable),
   ``verdict`` (how it counts: pass, expected-failure, unexpected-failure,
-  unexpected-pass, not-applicable, harness-error), ``expectation`` (reason and
+  unexpected-pass, not-applicable, harness-error; both spelled in
+  :mod:`.verdicts`), ``expectation`` (reason and
   link, or null), ``message`` (what was expected and what was observed; for a
   not-applicable scenario, the tag that excludes it), ``step`` (the failing
   step) and ``duration`` (real seconds).
@@ -31,12 +32,6 @@ import os
 import tempfile
 
 SCHEMA = 1
-
-#: status -> what it means
-STATUSES = ("passed", "diverged", "crashed", "timed-out", "cleanup", "harness-error",
-            "not-applicable")
-VERDICTS = ("pass", "expected-failure", "unexpected-failure", "unexpected-pass",
-            "not-applicable", "harness-error")
 
 
 def now():

@@ -9,9 +9,7 @@ import tempfile
 import time
 
 from .results import read_log
-
-#: Verdicts that fail a run.
-FAILING = ("unexpected-failure", "unexpected-pass", "harness-error")
+from .verdicts import CRASHED, FAILING, PASS, UNEXPECTED_FAILURE
 
 
 class SpecRun:
@@ -26,7 +24,7 @@ class SpecRun:
         self.outcomes = {sid: r["status"] for sid, r in self.records.items()}
         self.verdicts = {sid: r["verdict"] for sid, r in self.records.items()}
         if running is not None:  # the run died inside this scenario
-            self.outcomes[running], self.verdicts[running] = "crashed", "unexpected-failure"
+            self.outcomes[running], self.verdicts[running] = CRASHED, UNEXPECTED_FAILURE
 
     def with_verdict(self, *verdicts):
         return {sid for sid, verdict in self.verdicts.items() if verdict in verdicts}
@@ -40,7 +38,7 @@ class SpecRun:
 
     @property
     def passed(self):
-        return self.with_verdict("pass")
+        return self.with_verdict(PASS)
 
 
 def run_spec(args=(), cwd=None, timeout=300, env=None):
