@@ -139,8 +139,7 @@ def _finish(started):
 
 def _verdicts(path):
     """scenario id -> (status, verdict), from a results log."""
-    _, scenarios, _, _ = read_log(path)
-    return {r["id"]: (r["status"], r["verdict"]) for r in scenarios}
+    return {r["id"]: (r["status"], r["verdict"]) for r in read_log(path).scenarios}
 
 
 def _installed_run(bin_dir, loop, cwd):

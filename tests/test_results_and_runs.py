@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from asyncio_server_spec.features import scenario_id
-from asyncio_server_spec.harness.results import ResultLog, read_log
+from asyncio_server_spec.harness.results import LogError, ResultLog, read_log
 from asyncio_server_spec.harness.spec_run import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,11 +28,11 @@ def test_the_log_says_what_ran_and_is_readable_when_cut_short(tmp_path):
     log.started("b")
     with open(path, "a") as out:
         out.write('{"record": "scenario", "id"')  # torn by a dying process
-    header, scenarios, end, running = read_log(path)
-    assert header["schema"] == 1 and header["loop"] == {"name": "asyncio"}
-    assert header["ended"] is None and end is None  # cut short
-    assert [s["id"] for s in scenarios] == ["a"]
-    assert running == "b"
+    log = read_log(path)
+    assert log.header["schema"] == 1 and log.header["loop"] == {"name": "asyncio"}
+    assert log.header["ended"] is None and log.end is None  # cut short
+    assert [s["id"] for s in log.scenarios] == ["a"]
+    assert log.running == "b" and log.torn
 
 
 def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
@@ -41,16 +41,19 @@ def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
     _scenario(log, "a", "pass")
     _scenario(log, "b", "not-applicable", "not-applicable")
     log.close()
-    header, scenarios, end, running = read_log(path)
-    assert header["ended"] == end["ended"] and running is None
-    assert end["counts"] == {"pass": 1, "not-applicable": 1}
-    assert len(scenarios) == 2
+    log = read_log(path)
+    assert log.header["ended"] == log.end["ended"] and log.running is None and not log.torn
+    assert log.end["counts"] == {"pass": 1, "not-applicable": 1}
+    assert len(log.scenarios) == 2
     with open(path) as lines:
         assert all(json.loads(line) for line in lines)
 
 
-def test_a_missing_results_file_has_nothing(tmp_path):
-    assert read_log(str(tmp_path / "none.jsonl")) == (None, [], None, None)
+def test_a_missing_results_file_has_nothing_when_that_may_be(tmp_path):
+    log = read_log(str(tmp_path / "none.jsonl"), missing_ok=True)
+    assert (log.header, log.scenarios, log.end, log.running, log.torn) == (None, [], None, None, False)
+    with pytest.raises(LogError, match=r"none\.jsonl: No such file"):
+        read_log(str(tmp_path / "none.jsonl"))
 
 
 def test_spec_run_sorts_verdicts():

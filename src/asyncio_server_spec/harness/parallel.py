@@ -91,12 +91,12 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             print(lines[-1] if lines else "the run was refused", file=sys.stderr)
             return 2
         headers, records = [], []
-        for log, code, text in outputs:
-            header, scenarios, _, running = read_log(log)
-            headers.append(header)
-            records.extend(scenarios)
-            if running is not None or code not in (0, 1):
-                records.append(_died(running, code, text))
+        for path, code, text in outputs:
+            log = read_log(path, missing_ok=True)
+            headers.append(log.header)
+            records.extend(log.scenarios)
+            if log.running is not None or code not in (0, 1):
+                records.append(_died(log.running, code, text))
     return _report(headers, records, results, jobs, time.monotonic() - started, out)
 
 

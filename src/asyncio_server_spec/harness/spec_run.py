@@ -68,8 +68,8 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     try:
-        header, scenarios, _, running = read_log(results)
-        return SpecRun(returncode, output, header, scenarios, running)
+        log = read_log(results, missing_ok=True)
+        return SpecRun(returncode, output, log.header, log.scenarios, log.running)
     finally:
         os.unlink(results)
 
@@ -182,8 +182,8 @@ def _finished(returncode, output, results, killed_after):
         printed = f"the run's process ended with status {returncode} before it started\n"
     if killed_after is not None:
         printed += f"\nkilled after {killed_after} s\n"
-    header, scenarios, _, running = read_log(results)
-    return SpecRun(returncode, printed, header, scenarios, running)
+    log = read_log(results, missing_ok=True)
+    return SpecRun(returncode, printed, log.header, log.scenarios, log.running)
 
 
 def _behave_child(args, cwd, results, output):
