@@ -30,9 +30,9 @@ import tempfile
 import time
 
 from ..features import read_features
-from . import deferred
+from . import deferred, processes
 from .results import ResultLog, read_log
-from .spec_run import end_child, preload, returncode
+from .spec_run import preload
 from .verdicts import CRASHED, FAILING, UNEXPECTED_FAILURE, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
@@ -82,7 +82,7 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             shards.append((log, output, _fork_shard(argv, output, number)))
         outputs = []
         for log, output, pid in shards:
-            status = returncode(os.waitpid(pid, 0)[1])
+            status = processes.returncode(os.waitpid(pid, 0)[1])
             with open(output, encoding="utf-8", errors="replace") as text:
                 outputs.append((log, status, text.read()))
         refused = [text for _, code, text in outputs if code == 2]
@@ -121,12 +121,6 @@ def _fork_shard(argv, output, number):
     """Fork shard *number*: a child that runs ``asyncio-server-spec`` *argv*
     with its output in the file *output*, on a CPU of its own (see
     :func:`_keep_to_one_cpu`); return its pid."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid:
-        return pid
-
     def shard():
         os.environ[SHARD] = "1"
         _keep_to_one_cpu(number)
@@ -134,7 +128,7 @@ def _fork_shard(argv, output, number):
 
         return main(argv)
 
-    end_child(output, shard)
+    return processes.start(shard, output)
 
 
 def _keep_to_one_cpu(number):

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 
+from . import processes
 from .results import read_log
 from .verdicts import CRASHED, FAILING, PASS, UNEXPECTED_FAILURE
 
@@ -138,11 +139,8 @@ def serve():
     while pending or running:
         while pending and len(running) < parallel:
             number, request = pending.pop(0)
-            sys.stdout.flush()
-            pid = os.fork()
-            if pid == 0:
-                _behave_child(request["args"], request["cwd"], request["results"],
-                              request["output"])
+            pid = _start_behave(request["args"], request["cwd"], request["results"],
+                                request["output"])
             running[pid] = (number, time.monotonic())
         pid, status = os.waitpid(-1, os.WNOHANG)
         now = time.monotonic()
@@ -154,17 +152,9 @@ def serve():
         for child, (status, killed) in ended.items():
             number, started = running.pop(child)
             print(json.dumps({"number": number, "killed": killed, "seconds": now - started,
-                              "returncode": -9 if killed else returncode(status)}), flush=True)
+                              "returncode": -9 if killed else processes.returncode(status)}), flush=True)
         if not ended:
             time.sleep(0.01)
-
-
-def returncode(status):
-    """``subprocess``'s returncode for an :func:`os.waitpid` status (negative:
-    killed by that signal)."""
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
 
 
 def _kill_group(pid):
@@ -186,10 +176,10 @@ def _finished(returncode, output, results, killed_after):
     return SpecRun(returncode, printed, log.header, log.scenarios, log.running)
 
 
-def _behave_child(args, cwd, results, output):
-    """In a child of the fork server: ``python -m behave --format progress
-    -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*;
-    it never returns."""
+def _start_behave(args, cwd, results, output):
+    """Start a child of the fork server that runs ``python -m behave --format
+    progress -D results=RESULTS ARGS`` in *cwd*, its output into the file
+    *output*; return its pid."""
     def behave():
         os.setsid()  # its own process group: a timeout ends the scenario children too
         sys.stdin.close()
@@ -199,33 +189,4 @@ def _behave_child(args, cwd, results, output):
 
         return main(["--format", "progress", "-D", "results=" + results] + args)
 
-    end_child(output, behave)
-
-
-def end_child(output, work):
-    """In a forked child: send its standard output and error to the file
-    *output*, run *work()* and exit with the status it returns (a
-    ``SystemExit``'s code; 70 and the traceback in *output* if it raises).
-    It never returns."""
-    status = 70
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-        # (whatever stood in for them -- a test's capture -- stays with the parent)
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-        status = work()
-    except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(status)
+    return processes.start(behave, output)
