@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from asyncio_server_spec.features import read_features
-from asyncio_server_spec.harness.spec_run import run_spec, run_specs
 
 from . import deviants
+from .spec_runs import run_spec, run_specs
 
 pytestmark = pytest.mark.deviants  # a spec run per deviant; depends on the Python version
 

@@ -5,7 +5,8 @@ import pytest
 
 from asyncio_server_spec.features import scenario_id
 from asyncio_server_spec.harness.results import LogError, ResultLog, read_log
-from asyncio_server_spec.harness.spec_run import SpecRun, run_spec
+
+from .spec_runs import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 

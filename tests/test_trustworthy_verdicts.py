@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.spec_run import run_spec
+from .spec_runs import run_spec
 
 pytestmark = pytest.mark.slow  # the whole spec, many times over
 

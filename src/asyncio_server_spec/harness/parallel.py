@@ -24,6 +24,7 @@ as they are.
 """
 
 import gc
+import importlib
 import os
 import sys
 import tempfile
@@ -32,11 +33,24 @@ import time
 from ..features import read_features
 from . import deferred, processes
 from .results import ResultLog, read_log
-from .spec_run import preload
 from .verdicts import CRASHED, FAILING, UNEXPECTED_FAILURE, Outcome, Verdicts
 
 #: Set in a shard's environment: a shard never starts shards of its own.
 SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
+
+
+#: What every run of the spec needs: imported once, before forking the
+#: shards (and by the tests' fork server, before forking its runs).
+PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
+           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
+           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
+
+
+def preload():
+    """Import :data:`PRELOAD`, before forking the runs that need it."""
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def usable_cpus():
@@ -66,7 +80,10 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
     the exit status (behave's meaning: 0 all held, 1 a failing verdict, 2 the
     run was refused)."""
     started = time.monotonic()
-    _preload()
+    preload()
+    # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
+    if hasattr(gc, "freeze"):  # (not on PyPy)
+        gc.freeze()
     with tempfile.TemporaryDirectory(prefix="spec-jobs-", dir=_in_memory_dir()) as scratch:
         claims = os.path.join(scratch, "claims")
         os.mkdir(claims)
@@ -107,14 +124,6 @@ def _in_memory_dir():
     took 0.04 to 0.6 ms each, in memory 0.01 ms."""
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-def _preload():
-    """Import what every shard needs, once, before forking them."""
-    preload()
-    # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
-    if hasattr(gc, "freeze"):  # (not on PyPy)
-        gc.freeze()
 
 
 def _fork_shard(argv, output, number):

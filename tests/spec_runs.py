@@ -1,4 +1,9 @@
-"""Running the behave spec in a child process and reading what each scenario did."""
+"""The tests' spec runs: the behave spec in a child process, and what each
+scenario did (from the run's results log).
+
+:func:`run_spec` starts one ``python -m behave``; :func:`run_specs` runs many
+as children of one fork server -- this file run as a script (:func:`serve`).
+"""
 
 import json
 import os
@@ -8,9 +13,10 @@ import sys
 import tempfile
 import time
 
-from . import processes
-from .results import read_log
-from .verdicts import CRASHED, FAILING, PASS, UNEXPECTED_FAILURE
+from asyncio_server_spec.harness import processes
+from asyncio_server_spec.harness.parallel import preload
+from asyncio_server_spec.harness.results import read_log
+from asyncio_server_spec.harness.verdicts import CRASHED, FAILING, PASS, UNEXPECTED_FAILURE
 
 
 class SpecRun:
@@ -75,22 +81,6 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
         os.unlink(results)
 
 
-#: What every run of the spec needs: imported once by a process that forks
-#: runs (the fork server of :func:`run_specs`, ``run --jobs``'s parent).
-PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
-           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
-           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
-
-
-def preload():
-    """Import :data:`PRELOAD`, before forking the runs that need it."""
-    import importlib
-
-    for name in PRELOAD:
-        importlib.import_module(name)
-
-
 def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
     """Run ``behave ARGS`` for each of *arg_lists* in *cwd*, *parallel* at a
     time; return their :class:`SpecRun` results, in order.
@@ -108,8 +98,7 @@ def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
                      "output": os.path.join(scratch, f"{number}.out")}
                     for number, args in enumerate(arg_lists)]
         server = subprocess.Popen(
-            [sys.executable, "-c", "from asyncio_server_spec.harness.spec_run import serve; serve()",
-             str(parallel), str(timeout)],
+            [sys.executable, os.path.abspath(__file__), str(parallel), str(timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, universal_newlines=True)
         answers, _ = server.communicate("".join(json.dumps(r) + "\n" for r in requests))
         done = {}
@@ -190,3 +179,7 @@ def _start_behave(args, cwd, results, output):
         return main(["--format", "progress", "-D", "results=" + results] + args)
 
     return processes.start(behave, output)
+
+
+if __name__ == "__main__":
+    serve()
