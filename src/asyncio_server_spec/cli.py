@@ -14,8 +14,8 @@ import signal
 import sys
 
 from . import traceability
-from .harness import behave_run, parallel
-from .harness.loops import LoopSelectionError, check_loop_in_child, checked_loop_factory
+from .harness import behave_run, parallel, runner
+from .harness.loops import LoopSelectionError, checked_loop_factory
 from .reference import servers
 from .reference.record import ServerRecord
 from .reference.waiting import WaitTimeout, within
@@ -130,53 +130,6 @@ def parse_args(argv):
     if options.command == "run":
         options.behave_args = unknown + after_dashes
     return options
-
-
-def behave_args(options):
-    """behave's command line for ``run``: its pass-through arguments, then
-    ``-D`` for each option given (so that ``--loop`` wins over a ``-D loop=``)."""
-    return list(options.behave_args) + behave_run.userdata_args(
-        loop=options.loop, expectations=options.expectations, results=options.results)
-
-
-def run_spec(options):
-    """Run the spec once, in this process, and return behave's exit status.
-
-    A loop that cannot be used is refused before behave starts.  Its module
-    may live in the current directory: behave puts that on sys.path too.
-    """
-    sharded = options.jobs > 1 and not os.environ.get(parallel.SHARD)
-    if options.loop is not None:
-        if os.getcwd() not in sys.path:
-            sys.path.insert(0, os.getcwd())
-        # sharded: never in this process, whose children must not have seen the loop
-        try:
-            (check_loop_in_child if sharded else checked_loop_factory)(options.loop)
-        except LoopSelectionError as exc:
-            raise UsageError(str(exc))
-    results = options.results
-    if options.report and not results:
-        results = os.path.join(options.report, "results.jsonl")
-        os.makedirs(options.report, exist_ok=True)
-    try:
-        if sharded:
-            args = list(options.behave_args) + behave_run.userdata_args(
-                loop=options.loop, expectations=options.expectations)
-            named = behave_run.configuration(args, behave_run.spec_root()).paths_given
-            features = () if named else parallel.heaviest_first(
-                os.path.join(behave_run.spec_root(), "features"))
-            status = parallel.run(args, options.jobs, results, features=features)
-        else:
-            options.results = results
-            status = behave_run.run(behave_args(options))
-    except behave_run.SpecError as exc:
-        raise UsageError(str(exc))
-    if options.report and status in (0, 1):
-        from .report import build_site
-
-        build_site(options.report, [results], os.path.join(behave_run.spec_root(), "features"))
-        print(f"the results site: {os.path.join(options.report, 'index.html')}")
-    return status
 
 
 def trace(options, out=sys.stdout):
@@ -298,8 +251,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         options = parse_args(argv)
-        commands = {"trace": trace, "report": report, "run": run_spec, "serve": run}
+        commands = {"trace": trace, "report": report, "run": runner.run, "serve": run}
         return commands[options.command](options)
-    except UsageError as exc:
+    except (UsageError, LoopSelectionError, behave_run.SpecError) as exc:
         print(f"asyncio_server_spec: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -1,13 +1,13 @@
 """``asyncio-server-spec run --jobs N``: the spec's scenarios in N processes
 at once, merged into one verdict and one results log.
 
-Each of the N shards is a whole ``asyncio-server-spec run`` of its own (so
-it checks the loop, warms it up and isolates scenarios exactly as a
-sequential run does) over the whole spec, writing its own results log; a
-shard runs a scenario only if it is the first to *claim* it, by creating
-the scenario's file in a shared claims directory (``-D claims=DIR``; the
-kernel lets exactly one ``O_CREAT | O_EXCL`` succeed) -- see
-:func:`~.conformance.claim`.  So the scenarios are shared out as the shards
+Each of the N shards is a whole behave run of its own (so its hooks check
+the loop, warm it up and isolate scenarios exactly as a sequential run's
+do) over the whole spec, writing its own results log; a shard runs a
+scenario only if it is the first to *claim* it, by creating the scenario's
+file in a shared claims directory (``-D claims=DIR``; the kernel lets
+exactly one ``O_CREAT | O_EXCL`` succeed) -- see
+:meth:`~.conformance.ConformanceRun.claim`.  So the scenarios are shared out as the shards
 become free, whatever each one costs, and each is run exactly once.  A
 scenario that waits on purpose runs beside the others, in a child of its
 shard (:mod:`.deferred`).
@@ -31,13 +31,9 @@ import tempfile
 import time
 
 from ..features import read_features
-from . import deferred, processes
+from . import behave_run, deferred, processes
 from .results import ResultLog, read_log
 from .verdicts import CRASHED, FAILING, UNEXPECTED_FAILURE, Outcome, Verdicts
-
-#: Set in a shard's environment: a shard never starts shards of its own.
-SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
-
 
 #: What every run of the spec needs: imported once, before forking the
 #: shards (and by the tests' fork server, before forking its runs).
@@ -91,11 +87,10 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
         for number in range(jobs):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
             output = os.path.join(scratch, f"shard-{number}.out")
-            # --jobs 1: a shard runs its scenarios itself, never shards again
             # (no output capture: nothing shows it, a shard's output is the merged verdict)
-            argv = ["run", "--jobs", "1", "--", *args, "--format", "null", "--no-capture",
-                    "--no-capture-stderr", "--no-logcapture",
-                    "-D", f"results={log}", "-D", f"jobs={jobs}", "-D", f"claims={claims}", *features]
+            argv = [*args, "--format", "null", "--no-capture", "--no-capture-stderr",
+                    "--no-logcapture", "-D", f"results={log}", "-D", f"jobs={jobs}",
+                    "-D", f"claims={claims}", *features]
             shards.append((log, output, _fork_shard(argv, output, number)))
         outputs = []
         for log, output, pid in shards:
@@ -127,15 +122,13 @@ def _in_memory_dir():
 
 
 def _fork_shard(argv, output, number):
-    """Fork shard *number*: a child that runs ``asyncio-server-spec`` *argv*
-    with its output in the file *output*, on a CPU of its own (see
+    """Fork shard *number*: a child that runs behave with the arguments
+    *argv* on the spec (:func:`.behave_run.run`, which the parent has checked
+    them with), with its output in the file *output*, on a CPU of its own (see
     :func:`_keep_to_one_cpu`); return its pid."""
     def shard():
-        os.environ[SHARD] = "1"
         _keep_to_one_cpu(number)
-        from ..cli import main
-
-        return main(argv)
+        return behave_run.run(argv)
 
     return processes.start(shard, output)
 
