@@ -5,7 +5,8 @@ The package has three parts, plus the tools at the top:
 - :mod:`.reference` -- what the spec drives and observes: servers created the
   documented ways, the named handlers, an independent loopback client, the
   server-side record, bounded waits, TLS material, kernel facts and the
-  per-scenario :class:`~.reference.scenario.World`;
+  per-scenario :class:`~.reference.scenario.World`; and the echo server of
+  ``python -m asyncio_server_spec serve``;
 - :mod:`.harness` -- running the spec against one event loop: loop selection,
   Python versions and active tags, expectation files, verdicts and their
   attribution, isolation, results logs, parallel runs, behave integration;
