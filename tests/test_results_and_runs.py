@@ -104,3 +104,18 @@ def test_a_bad_option_stops_behave_in_one_line(option, words):
     lines = [line for line in run.output.splitlines() if line.startswith("asyncio-server-spec:")]
     assert len(lines) == 1 and words in lines[0], run.output
     assert "Traceback" not in run.output and run.records == {}
+
+
+def test_the_header_names_the_specs_commit_read_from_git(tmp_path):
+    from asyncio_server_spec.harness.results import run_header, spec_commit
+
+    assert spec_commit(str(tmp_path)) is None  # not a checkout
+    git = tmp_path / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text("a" * 40 + "\n")
+    header = run_header(str(tmp_path), {"name": "asyncio"}, None, False, 2, "py311")
+    assert header["spec"]["commit"] == "a" * 40
+    assert (header["loop"], header["jobs"], header["label"]) == ({"name": "asyncio"}, 2, "py311")
+    (git / "HEAD").write_text("b" * 40 + "\n")  # a detached head
+    assert spec_commit(str(tmp_path)) == "b" * 40

@@ -103,8 +103,7 @@ def replaying(func):
 
     @functools.wraps(func)
     def step(context, *args, **kwargs):
-        current = getattr(getattr(context, "run", None), "current", None)
-        replay = getattr(current, "replay", None)
+        replay = context.run.current.replay
         if replay is None:
             return func(context, *args, **kwargs)
         return replay.next_step()

@@ -29,13 +29,53 @@ that reads up to its last whole line; a reader drops a torn last line.
 import datetime
 import json
 import os
+import platform
+import sys
 import tempfile
+
+from .. import __version__
 
 SCHEMA = 1
 
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def run_header(root, loop, expectations, isolate, jobs, label):
+    """What a run's header says besides what :class:`ResultLog` adds: this
+    Python, the *loop* (as :func:`.loops.describe` gives it), behave's
+    version, the spec's version and its git commit (of the checkout in
+    *root*), the *expectations* file, whether scenarios are isolated, the
+    *jobs*, the *label* and the platform."""
+    import behave
+
+    version = sys.version_info
+    return {
+        "python": {"implementation": sys.implementation.name,
+                   "version": f"{version[0]}.{version[1]}.{version[2]}",
+                   "build": " ".join(sys.version.split())},
+        "loop": loop,
+        "behave": getattr(behave, "__version__", None),
+        "spec": {"version": __version__, "commit": spec_commit(root)},
+        "expectations": expectations, "isolate": isolate,
+        "jobs": jobs, "label": label,
+        "platform": f"{sys.platform} {platform.machine()}",
+    }
+
+
+def spec_commit(root):
+    """The spec's git commit, read from .git without running git (None outside a checkout)."""
+    head = os.path.join(root, ".git", "HEAD")
+    try:
+        with open(head) as f:
+            ref = f.read().strip()
+        if ref.startswith("ref: "):
+            with open(os.path.join(root, ".git", ref[5:])) as f:
+                return f.read().strip()
+        return ref
+    except OSError:
+        return None
 
 
 class ResultLog:
