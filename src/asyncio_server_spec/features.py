@@ -159,9 +159,6 @@ class Scenario:
         self.references = references(parsed.description)
         self.versions = version_badges(self.tags)
 
-    def refs(self, kind):
-        return [ref for ref in self.references if ref.kind == kind]
-
     @property
     def citations(self):
         """What it checks: ``(kind, target)`` of each ``Docs:`` and ``CPython:`` reference."""

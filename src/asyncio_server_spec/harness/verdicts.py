@@ -23,7 +23,7 @@ entries are noticed); a harness error always fails the run, listed or not.
 from dataclasses import dataclass, field
 from typing import Optional
 
-# -- statuses: what happened (the ones after PASSED are the kinds of failure) --------
+# -- statuses: what happened (DIVERGED to HARNESS_ERROR: the kinds of failure) ------
 PASSED = "passed"
 DIVERGED = "diverged"
 CRASHED = "crashed"
@@ -31,14 +31,12 @@ TIMED_OUT = "timed-out"
 CLEANUP = "cleanup"
 HARNESS_ERROR = "harness-error"  # a status and a verdict
 NOT_APPLICABLE = "not-applicable"  # a status and a verdict
-STATUSES = (PASSED, DIVERGED, CRASHED, TIMED_OUT, CLEANUP, HARNESS_ERROR, NOT_APPLICABLE)
 
 # -- verdicts: how it counts --------------------------------------------------------
 PASS = "pass"
 EXPECTED_FAILURE = "expected-failure"
 UNEXPECTED_FAILURE = "unexpected-failure"
 UNEXPECTED_PASS = "unexpected-pass"
-VERDICTS = (PASS, EXPECTED_FAILURE, UNEXPECTED_FAILURE, UNEXPECTED_PASS, NOT_APPLICABLE, HARNESS_ERROR)
 
 #: verdicts that fail a run
 FAILING = (UNEXPECTED_FAILURE, UNEXPECTED_PASS, HARNESS_ERROR)
