@@ -91,22 +91,23 @@ def test_trace_refuses_a_readme_without_markers(tmp_path, capsys):
 #: Run in a process of its own: behave's step registry is global, and loading the
 #: steps here would clash with the spec runs other tests make in this process.
 _VOCABULARY = r"""
-import json, os, sys
+import glob, json, os, sys
+from behave.parser import parse_file
 from behave.runner_util import load_step_modules
 from behave.step_registry import registry
-from asyncio_server_spec.features import scenarios
 
 root = sys.argv[1]
 load_step_modules([os.path.join(root, "steps")])
 uses, unmatched = {}, []
-for scenario in scenarios(os.path.join(root, "features")):
-    for step in scenario.steps:
-        match = registry.find_match(step)
-        if match is None:
-            unmatched.append(f"{step.location}: {step.keyword} {step.name}")
-        else:
-            key = str(match.location)
-            uses[key] = uses.get(key, 0) + 1
+for path in sorted(glob.glob(os.path.join(root, "features", "*.feature"))):
+    for scenario in parse_file(path).walk_scenarios():
+        for step in scenario.all_steps:
+            match = registry.find_match(step)
+            if match is None:
+                unmatched.append(f"{step.location}: {step.keyword} {step.name}")
+            else:
+                key = str(match.location)
+                uses[key] = uses.get(key, 0) + 1
 patterns = [{"type": step_type, "pattern": matcher.pattern, "location": str(matcher.location),
              "doc": (matcher.func.__doc__ or "").strip()}
             for step_type, matchers in registry.steps.items() for matcher in matchers]
