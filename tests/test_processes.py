@@ -44,6 +44,7 @@ def test_a_child_that_exits_keeps_its_code(tmp_path):
         raise SystemExit("a message is status 1")
 
     assert _ended(words, tmp_path / "out")[0] == 1
+    assert _ended(lambda: None, tmp_path / "out")[0] == 0  # as sys.exit() says it
 
 
 @pytest.mark.parametrize("status, code, words", [

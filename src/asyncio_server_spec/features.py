@@ -50,14 +50,12 @@ def title(name):
 
 
 def rule_of(scenario):
-    """The behave ``Rule`` a behave scenario belongs to (through its outline,
-    if it is one of an outline's rows), or None."""
+    """The behave ``Rule`` a behave scenario belongs to, or None: its parent
+    is its outline (if it is one of an outline's rows), a rule or the feature."""
     node = scenario.parent
-    while node is not None and node.type != "feature":
-        if node.type == "rule":
-            return node
+    if node.type == "scenario_outline":
         node = node.parent
-    return None
+    return node if node.type == "rule" else None
 
 
 class Reference:

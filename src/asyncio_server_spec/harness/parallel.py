@@ -7,10 +7,10 @@ do) over the whole spec, writing its own results log; a shard runs a
 scenario only if it is the first to *claim* it, by creating the scenario's
 file in a shared claims directory (``-D claims=DIR``; the kernel lets
 exactly one ``O_CREAT | O_EXCL`` succeed) -- see
-:meth:`~.conformance.ConformanceRun.claim`.  So the scenarios are shared out as the shards
-become free, whatever each one costs, and each is run exactly once.  A
-scenario that waits on purpose runs beside the others, in a child of its
-shard (:mod:`.deferred`).
+:meth:`~.conformance.ConformanceRun.claim`.  So the scenarios are shared
+out as the shards become free, whatever each one costs, and each is run
+exactly once.  A scenario that waits on purpose runs beside the others, in
+a child of its shard (:mod:`.deferred`).
 
 A shard is a child forked from this process once behave and the harness
 are imported, and before the loop under test is: the loop's module is

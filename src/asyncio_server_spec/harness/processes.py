@@ -35,9 +35,11 @@ def fork(stdout=None, stderr=None):
 
 
 def start(work, output=None):
-    """Fork a child that runs *work()* and exits with the status it returns
-    (a ``SystemExit``'s code; :data:`FAILED` and the traceback on its
-    standard error if it raises); return its pid.  The child never returns.
+    """Fork a child that runs *work()* and exits with the status it returns,
+    or the ``SystemExit`` it raises, as Python's own exit does (None: 0, a
+    number: that number, anything else: 1) -- or with :data:`FAILED` and the
+    traceback on its standard error if it raises anything else; return its
+    pid.  The child never returns.
 
     With *output*, the child's standard output and error go to that file
     (created, or emptied), from its first line on.
@@ -55,9 +57,9 @@ def start(work, output=None):
             # (whatever stood in for them -- a test's capture -- stays with the parent)
             sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
             sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-        status = work()
+        status = _exit_status(work())
     except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
+        status = _exit_status(exc.code)
     except BaseException:
         import traceback
 
@@ -68,6 +70,12 @@ def start(work, output=None):
             sys.stderr.flush()
         finally:
             os._exit(status)
+
+
+def _exit_status(code):
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
 
 
 def returncode(status):

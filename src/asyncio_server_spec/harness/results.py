@@ -23,7 +23,8 @@
 - last, ``{"record": "end", "ended": ..., "counts": {verdict: n}}``.
 
 Every line is flushed as it is written, so a run that is killed leaves a log
-that reads up to its last whole line; a reader drops a torn last line.
+that reads up to its last whole line; the reader (:func:`read_log`) drops a
+torn last line.  :func:`run_header` makes what line 1 says about the run.
 """
 
 import datetime
