@@ -28,9 +28,7 @@ def fork(stdout=None, stderr=None):
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        for fd, standard in ((stdout, 1), (stderr, 2)):
-            if fd is not None:
-                os.dup2(fd, standard)
+        _send_output(stdout, stderr)
     return pid
 
 
@@ -45,14 +43,25 @@ def start(work, output=None):
     (created, or emptied), from its first line on.
     """
     pid = fork()
-    if pid:
-        return pid
+    if pid == 0:
+        _run_and_exit(work, output)
+    return pid
+
+
+# (The child's code runs in functions called after the fork, in frames of
+# their own: coverage measures a forked child from its new frames on.)
+def _send_output(stdout, stderr):
+    for fd, standard in ((stdout, 1), (stderr, 2)):
+        if fd is not None:
+            os.dup2(fd, standard)
+
+
+def _run_and_exit(work, output):
     status = FAILED
     try:
         if output is not None:
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(fd, 1)
-            os.dup2(fd, 2)
+            _send_output(fd, fd)
             os.close(fd)
             # (whatever stood in for them -- a test's capture -- stays with the parent)
             sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
