@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from asyncio_server_spec import cli
+from asyncio_server_spec.reference import echo_server
 from asyncio_server_spec.reference.client import Client
 from asyncio_server_spec.reference.probes import is_refused
 from asyncio_server_spec.reference.waiting import within
@@ -48,7 +49,8 @@ async def _serve_until_stopped(argv, talk):
     options = cli.parse_args(argv)
     stop, out = asyncio.Event(), io.StringIO()
     ready = asyncio.get_running_loop().create_future()
-    server = asyncio.ensure_future(cli.serve(options, stop, out, ready))
+    server = asyncio.ensure_future(echo_server.serve(
+        options.host, options.port, options.unix, stop=stop, out=out, ready=ready))
     await talk(await within(ready, "the server to listen"))
     stop.set()
     assert await within(server, "serve() to return") == 0
@@ -84,7 +86,7 @@ async def test_serve_echoes_over_a_unix_socket(tmp_path):
 
 
 async def test_shutdown_reports_connections_that_do_not_end(monkeypatch):
-    monkeypatch.setattr(cli, "SHUTDOWN_TIMEOUT", 0.05)
+    monkeypatch.setattr(echo_server, "SHUTDOWN_TIMEOUT", 0.05)
 
     class StuckWriter:
         def close(self):
@@ -103,7 +105,7 @@ async def test_shutdown_reports_connections_that_do_not_end(monkeypatch):
             pass
 
     out = io.StringIO()
-    await cli.shut_down(Server(), Record, out)
+    await echo_server.shut_down(Server(), Record, out)
     Record.handler_tasks[0].cancel()
     assert "shutdown incomplete: timed out after 0.05 s waiting for open connections to end" in out.getvalue()
 
@@ -111,13 +113,14 @@ async def test_shutdown_reports_connections_that_do_not_end(monkeypatch):
 def test_run_uses_a_fresh_loop_and_closes_it(monkeypatch):
     seen = []
 
-    async def fake_serve(options):
-        seen.append(asyncio.get_running_loop())
+    async def fake_serve(**where):
+        seen.append((asyncio.get_running_loop(), where))
         return 0
 
-    monkeypatch.setattr(cli, "serve", fake_serve)
-    assert cli.run(cli.parse_args(["serve"])) == 0
-    assert seen[0].is_closed()
+    monkeypatch.setattr(echo_server, "serve", fake_serve)
+    assert cli.main(["serve", "--port", "9"]) == 0
+    loop, where = seen[0]
+    assert loop.is_closed() and where == {"host": "127.0.0.1", "port": 9, "unix": None}
 
 
 # -- the real process and its signals ----------------------------------------------------

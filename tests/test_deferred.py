@@ -3,8 +3,9 @@
 
 from types import SimpleNamespace
 
-from asyncio_server_spec.harness import deferred, faults
+from asyncio_server_spec.harness import deferred
 from asyncio_server_spec.harness.isolation import ChildReport
+from asyncio_server_spec.harness.verdicts import CLEANUP, CRASHED, DIVERGED, HARNESS_ERROR, TIMED_OUT
 
 
 def _scenario(*names):
@@ -41,34 +42,34 @@ def test_a_child_whose_steps_all_passed_gives_a_pass():
 
 
 def test_the_first_failed_step_gives_its_kind_message_and_name():
-    failed = {"status": "failed", "kind": faults.DIVERGED, "message": "ended after 0.01 s"}
+    failed = {"status": "failed", "kind": DIVERGED, "message": "ended after 0.01 s"}
     assert deferred.judge(_report([PASSED, PASSED, failed]), STEPS) == (
-        faults.DIVERGED, "ended after 0.01 s",
+        DIVERGED, "ended after 0.01 s",
         "Then the server ends the connection, not before 0.1 seconds have passed")
 
 
 def test_a_child_that_died_in_a_step_blames_that_step():
     kind, message, step = deferred.judge(_report([PASSED], end=False, exit_status=6), STEPS)
-    assert kind == faults.CRASHED and step == "Then a silent client connects"
+    assert kind == CRASHED and step == "Then a silent client connects"
     assert "crashed" in message and "its last words" in message
     kind, message, _ = deferred.judge(_report([PASSED], end=False, hung=True), STEPS)
-    assert kind == faults.TIMED_OUT and "within 10 s" in message
+    assert kind == TIMED_OUT and "within 10 s" in message
 
 
 def test_a_loop_that_cannot_be_made_in_the_child_is_the_loops_divergence():
     kind, message, step = deferred.judge(
         _report([], end=False, setup="the scenario's event loop could not be made: boom"), STEPS)
-    assert (kind, step) == (faults.DIVERGED, "Then a TLS server") and message.endswith("boom")
+    assert (kind, step) == (DIVERGED, "Then a TLS server") and message.endswith("boom")
 
 
 def test_cleanup_deaths_and_problems_come_after_every_step_passed():
     kind, _, step = deferred.judge(_report([PASSED] * 3, end=False, exit_status=9), STEPS)
-    assert (kind, step) == (faults.CRASHED, "(cleanup)")
+    assert (kind, step) == (CRASHED, "(cleanup)")
     assert deferred.judge(_report([PASSED] * 3, problems=["1 fd left open"]), STEPS) == (
-        faults.CLEANUP, "cleanup: 1 fd left open", "(cleanup)")
+        CLEANUP, "cleanup: 1 fd left open", "(cleanup)")
 
 
 def test_a_step_the_child_could_not_run_is_the_specs_own_fault():
     undefined = {"status": "undefined", "kind": None, "message": None}
     kind, message, _ = deferred.judge(_report([PASSED, undefined]), STEPS)
-    assert kind == faults.HARNESS_ERROR and "undefined" in message
+    assert kind == HARNESS_ERROR and "undefined" in message

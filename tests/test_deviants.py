@@ -9,17 +9,18 @@ the feature files that hold its scenarios.
 """
 
 import importlib
+import os
 import pkgutil
-import re
 import sys
 import types
 from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.spec_run import run_spec, run_specs
+from asyncio_server_spec.features import read_features
 
 from . import deviants
+from .spec_runs import run_spec, run_specs
 
 pytestmark = pytest.mark.deviants  # a spec run per deviant; depends on the Python version
 
@@ -27,12 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: A deviant that hangs must fail the spec well within this many seconds.
 HANG_LIMIT = 60
 PARALLEL_RUNS = 4
-#: The scenario ids of each feature file, as patterns (an outline's id tag
-#: has a ``<column>`` in it, one id per row of its examples).
-FEATURE_IDS = {
-    path: [re.compile(re.sub(r"<[^>]+>", ".+", re.escape(tag).replace(r"\<", "<").replace(r"\>", ">")))
-           for tag in re.findall(r"@id:(\S+)", path.read_text(encoding="utf-8"))]
-    for path in (ROOT / "features").glob("*.feature")}
+#: The scenario ids of each feature file (an outline's rows each have their own).
+FEATURE_IDS = {feature.path: {scenario.id for scenario in feature.scenarios}
+               for feature in read_features(str(ROOT / "features"))}
 #: How long one isolated scenario may run (-D time_limit): a deviant that
 #: blocks its process is stopped after this long.
 ISOLATED_TIME_LIMIT = 3
@@ -68,8 +66,8 @@ def _arguments(module, factory, ids):
 def _features_with(ids):
     """The feature files that hold the scenarios *ids* (behave then parses
     only those: most of what a run that checks one deviant costs)."""
-    found = sorted({str(path.relative_to(ROOT)) for path, held in FEATURE_IDS.items()
-                    for sid in ids if any(pattern.fullmatch(sid) for pattern in held)})
+    found = sorted({os.path.relpath(path, str(ROOT)) for path, held in FEATURE_IDS.items()
+                    if held & set(ids)})
     assert found, f"no feature file has a scenario {sorted(ids)}"
     return found
 

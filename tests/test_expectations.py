@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from asyncio_server_spec.harness.expectations import ExpectationError, for_loop, load
-from asyncio_server_spec.harness.spec_run import run_spec
 from asyncio_server_spec.harness.versions import condition as python_condition
 
+from .spec_runs import run_spec
 from .unmeasured import unmeasured
 
 pytestmark = pytest.mark.slow  # the whole spec, many times over

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from asyncio_server_spec.harness import isolation
-from asyncio_server_spec.harness.spec_run import run_spec
+
+from .spec_runs import run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,7 +30,7 @@ from .unmeasured import unmeasured
 pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPEC_PATTERNS = ("features/*.feature", "features/README.md", "steps/*.py",
+SPEC_PATTERNS = ("features/*.feature", "features/README.md", "steps/*.py", "steps/vocabulary/*.py",
                  "environment.py", "expectations/*.toml")
 SUMMARY = re.compile(r"^(\d+) scenarios? passed, (\d+) failed, (\d+) skipped", re.MULTILINE)
 #: A config file a user may have in the directory they run from; run must ignore it.
@@ -139,8 +139,7 @@ def _finish(started):
 
 def _verdicts(path):
     """scenario id -> (status, verdict), from a results log."""
-    _, scenarios, _, _ = read_log(path)
-    return {r["id"]: (r["status"], r["verdict"]) for r in scenarios}
+    return {r["id"]: (r["status"], r["verdict"]) for r in read_log(path).scenarios}
 
 
 def _installed_run(bin_dir, loop, cwd):

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.spec_run import run_spec
-
+from .spec_runs import run_spec
 from .unmeasured import unmeasured
 
 ROOT = Path(__file__).resolve().parents[1]

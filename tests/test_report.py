@@ -13,10 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from asyncio_server_spec import cli, traceability
+from asyncio_server_spec import cli
+from asyncio_server_spec.features import scenarios, version_badges
 from asyncio_server_spec.report import build_site
 from asyncio_server_spec.report.logs import LogError, read_log, read_logs
-from asyncio_server_spec.report.spec import version_badges
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FEATURES = os.path.join(ROOT, "features")
@@ -189,7 +189,7 @@ def cells(row):
 
 
 def spec_ids():
-    return [s.id for s in traceability.scenarios(FEATURES)]
+    return [s.id for s in scenarios(FEATURES)]
 
 
 def test_the_index_lists_every_scenario_of_the_spec_exactly_once(site):

@@ -3,8 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from asyncio_server_spec.harness.results import ResultLog, read_log, scenario_id
-from asyncio_server_spec.harness.spec_run import SpecRun, run_spec
+from asyncio_server_spec.features import scenario_id
+from asyncio_server_spec.harness.results import LogError, ResultLog, read_log
+
+from .spec_runs import SpecRun, run_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,11 +29,11 @@ def test_the_log_says_what_ran_and_is_readable_when_cut_short(tmp_path):
     log.started("b")
     with open(path, "a") as out:
         out.write('{"record": "scenario", "id"')  # torn by a dying process
-    header, scenarios, end, running = read_log(path)
-    assert header["schema"] == 1 and header["loop"] == {"name": "asyncio"}
-    assert header["ended"] is None and end is None  # cut short
-    assert [s["id"] for s in scenarios] == ["a"]
-    assert running == "b"
+    log = read_log(path)
+    assert log.header["schema"] == 1 and log.header["loop"] == {"name": "asyncio"}
+    assert log.header["ended"] is None and log.end is None  # cut short
+    assert [s["id"] for s in log.scenarios] == ["a"]
+    assert log.running == "b" and log.torn
 
 
 def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
@@ -40,16 +42,19 @@ def test_a_finished_log_has_its_end_time_in_the_header(tmp_path):
     _scenario(log, "a", "pass")
     _scenario(log, "b", "not-applicable", "not-applicable")
     log.close()
-    header, scenarios, end, running = read_log(path)
-    assert header["ended"] == end["ended"] and running is None
-    assert end["counts"] == {"pass": 1, "not-applicable": 1}
-    assert len(scenarios) == 2
+    log = read_log(path)
+    assert log.header["ended"] == log.end["ended"] and log.running is None and not log.torn
+    assert log.end["counts"] == {"pass": 1, "not-applicable": 1}
+    assert len(log.scenarios) == 2
     with open(path) as lines:
         assert all(json.loads(line) for line in lines)
 
 
-def test_a_missing_results_file_has_nothing(tmp_path):
-    assert read_log(str(tmp_path / "none.jsonl")) == (None, [], None, None)
+def test_a_missing_results_file_has_nothing_when_that_may_be(tmp_path):
+    log = read_log(str(tmp_path / "none.jsonl"), missing_ok=True)
+    assert (log.header, log.scenarios, log.end, log.running, log.torn) == (None, [], None, None, False)
+    with pytest.raises(LogError, match=r"none\.jsonl: No such file"):
+        read_log(str(tmp_path / "none.jsonl"))
 
 
 def test_spec_run_sorts_verdicts():
@@ -99,3 +104,18 @@ def test_a_bad_option_stops_behave_in_one_line(option, words):
     lines = [line for line in run.output.splitlines() if line.startswith("asyncio-server-spec:")]
     assert len(lines) == 1 and words in lines[0], run.output
     assert "Traceback" not in run.output and run.records == {}
+
+
+def test_the_header_names_the_specs_commit_read_from_git(tmp_path):
+    from asyncio_server_spec.harness.results import run_header, spec_commit
+
+    assert spec_commit(str(tmp_path)) is None  # not a checkout
+    git = tmp_path / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text("a" * 40 + "\n")
+    header = run_header(str(tmp_path), {"name": "asyncio"}, None, False, 2, "py311")
+    assert header["spec"]["commit"] == "a" * 40
+    assert (header["loop"], header["jobs"], header["label"]) == ({"name": "asyncio"}, 2, "py311")
+    (git / "HEAD").write_text("b" * 40 + "\n")  # a detached head
+    assert spec_commit(str(tmp_path)) == "b" * 40

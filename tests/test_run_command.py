@@ -10,7 +10,7 @@ import pytest
 from behave.formatter import _registry
 
 from asyncio_server_spec import cli
-from asyncio_server_spec.harness import behave_run
+from asyncio_server_spec.harness import behave_run, runner
 from asyncio_server_spec.harness.formatters import DescribedPrettyFormatter
 from asyncio_server_spec.harness.loops import LoopSelectionError, checked_loop_factory
 
@@ -77,7 +77,7 @@ def test_both_commands_refuse_a_loop_that_is_no_loop(command, capsys):
      ["-D", "loop=uvloop", "-D", "loop=asyncio"]),
 ])
 def test_run_options_become_behave_arguments(argv, expected):
-    assert cli.behave_args(cli.parse_args(argv)) == expected
+    assert runner.behave_args(cli.parse_args(argv)) == expected
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -186,3 +186,11 @@ def test_the_exit_status_is_behaves(tmp_path):
                  "--tags=id:closing.stops-new-connections", "-f", "progress"], ROOT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "0 scenarios passed, 1 failed" in proc.stdout
+
+
+def test_run_builds_the_results_site_when_asked(tmp_path):
+    proc = _run(["--jobs", "1", "--report", "site", ONE_SCENARIO, "-f", "progress"], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.rstrip().endswith("the results site: " + os.path.join("site", "index.html"))
+    assert (tmp_path / "site" / "results.jsonl").is_file()  # no --results: the log goes with the site
+    assert "closing.leaves-clients-open" in (tmp_path / "site" / "features" / "closing.html").read_text()

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from asyncio_server_spec import cli
+from asyncio_server_spec.harness import runner
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKFLOWS = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
@@ -112,5 +113,5 @@ def test_the_readme_workflow_runs_a_command_the_cli_accepts():
     (command,) = re.findall(r"run: (asyncio-server-spec run .*)$", _readme_workflow(), re.MULTILINE)
     options = cli.parse_args(command.split()[1:])
     assert options.loop == "mypkg.loops:new_event_loop"
-    assert cli.behave_args(options) == [
+    assert runner.behave_args(options) == [
         "--format", "progress", "-D", "loop=mypkg.loops:new_event_loop", "-D", "results=spec.jsonl"]

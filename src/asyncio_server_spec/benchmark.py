@@ -14,7 +14,6 @@ handler must fail, and fail fast.
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import subprocess
@@ -23,6 +22,7 @@ import tempfile
 import time
 
 from .harness.parallel import usable_cpus
+from .harness.results import read_log
 
 #: Seconds a full verdict may take, per loop (issue targets on a 2-core machine).
 TARGETS = {"asyncio": 1.0, "uvloop": 6.0, "rloop": 10.0, "silent": 20.0}
@@ -58,12 +58,8 @@ def measure(loop, jobs, extra=()):
                               text=True, check=False)
         wall = time.monotonic() - started
         counts = {}
-        if os.path.exists(results):
-            with open(results, encoding="utf-8") as lines:
-                for line in lines:
-                    record = json.loads(line)
-                    if record.get("record") == "scenario":
-                        counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+        for record in read_log(results, missing_ok=True).scenarios:
+            counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
         return wall, proc.returncode, counts
 
 

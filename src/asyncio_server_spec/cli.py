@@ -1,27 +1,22 @@
-"""``python -m asyncio_server_spec serve``: an echo server that shuts down cleanly
-(``trace``: the features' traceability table; ``report``: the results logs as
-a static site; ``run``: the spec against a loop).
+"""``python -m asyncio_server_spec``: the command line, parsed and dispatched.
 
-It prints the address it listens on, serves the echo handler until SIGINT or
-SIGTERM, then closes the server, ends the open client connections and waits
-(bounded) for them, and exits 0.  Bad arguments print one line and exit 2.
+- ``serve``: the reference echo server (:mod:`.reference.echo_server`);
+- ``trace``: the features' traceability table (:mod:`.traceability`);
+- ``report``: the results logs as a static site (:mod:`.report`);
+- ``run``: the spec against a loop (:mod:`.harness.runner`).
+
+Bad arguments, and a run that cannot start, print one line and exit 2.
 """
 
 import argparse
-import asyncio
 import os
-import signal
 import sys
 
 from . import traceability
-from .harness import behave_run, parallel
-from .harness.loops import LoopSelectionError, check_loop_in_child, checked_loop_factory
-from .reference import servers
-from .reference.record import ServerRecord
-from .reference.waiting import WaitTimeout, within
+from .harness import behave_run, parallel, runner
+from .harness.loops import LoopSelectionError, checked_loop_factory
+from .reference import echo_server
 
-#: Seconds the shutdown may wait for open connections to end.
-SHUTDOWN_TIMEOUT = 5.0
 USAGE_ERROR = 2
 
 
@@ -132,53 +127,6 @@ def parse_args(argv):
     return options
 
 
-def behave_args(options):
-    """behave's command line for ``run``: its pass-through arguments, then
-    ``-D`` for each option given (so that ``--loop`` wins over a ``-D loop=``)."""
-    return list(options.behave_args) + behave_run.userdata_args(
-        loop=options.loop, expectations=options.expectations, results=options.results)
-
-
-def run_spec(options):
-    """Run the spec once, in this process, and return behave's exit status.
-
-    A loop that cannot be used is refused before behave starts.  Its module
-    may live in the current directory: behave puts that on sys.path too.
-    """
-    sharded = options.jobs > 1 and not os.environ.get(parallel.SHARD)
-    if options.loop is not None:
-        if os.getcwd() not in sys.path:
-            sys.path.insert(0, os.getcwd())
-        # sharded: never in this process, whose children must not have seen the loop
-        try:
-            (check_loop_in_child if sharded else checked_loop_factory)(options.loop)
-        except LoopSelectionError as exc:
-            raise UsageError(str(exc))
-    results = options.results
-    if options.report and not results:
-        results = os.path.join(options.report, "results.jsonl")
-        os.makedirs(options.report, exist_ok=True)
-    try:
-        if sharded:
-            args = list(options.behave_args) + behave_run.userdata_args(
-                loop=options.loop, expectations=options.expectations)
-            named = behave_run.configuration(args, behave_run.spec_root()).paths_given
-            features = () if named else parallel.heaviest_first(
-                os.path.join(behave_run.spec_root(), "features"))
-            status = parallel.run(args, options.jobs, results, features=features)
-        else:
-            options.results = results
-            status = behave_run.run(behave_args(options))
-    except behave_run.SpecError as exc:
-        raise UsageError(str(exc))
-    if options.report and status in (0, 1):
-        from .report import build_site
-
-        build_site(options.report, [results], os.path.join(behave_run.spec_root(), "features"))
-        print(f"the results site: {os.path.join(options.report, 'index.html')}")
-    return status
-
-
 def trace(options, out=sys.stdout):
     """Print the traceability table, or write it into the features' README."""
     if not os.path.isdir(options.features):
@@ -186,14 +134,10 @@ def trace(options, out=sys.stdout):
     if not options.write:
         out.write(traceability.table(options.features))
         return 0
-    readme = os.path.join(options.features, "README.md")
     try:
-        with open(readme, encoding="utf-8") as old:
-            text = traceability.render(old.read(), options.features)
+        readme = traceability.write_readme(options.features)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot update {readme}: {exc}")
-    with open(readme, "w", encoding="utf-8") as new:
-        new.write(text)
+        raise UsageError(f"cannot update {os.path.join(options.features, 'README.md')}: {exc}")
     print("updated " + readme, file=out)
     return 0
 
@@ -225,85 +169,21 @@ def loop_factory_or_usage_error(name):
         raise UsageError(str(exc))
 
 
-def describe(server, unix_path):
-    if unix_path is not None:
-        return "unix:" + unix_path
-    return ", ".join("{}:{}".format(*addr[:2]) for addr in servers.listening_addresses(server))
-
-
-async def serve(options, stop=None, out=sys.stdout, ready=None):
-    """Serve until *stop* (an :class:`asyncio.Event`) is set or a stop signal arrives.
-
-    *ready*, a future, gets the listening address once clients can connect."""
-    loop = asyncio.get_running_loop()
-    stop = stop or asyncio.Event()
-    record = ServerRecord()
+def serve(options):
+    """The reference echo server, until SIGINT or SIGTERM."""
     try:
-        if options.unix is not None:
-            server = await servers.create("start_unix_server", "echo", record, path=options.unix)
-        else:
-            server = await servers.create(
-                "start_server", "echo", record, host=options.host, port=options.port
-            )
-    except OSError as exc:
-        target = "unix:" + options.unix if options.unix is not None else f"{options.host}:{options.port}"
-        raise UsageError(f"cannot listen on {target}: {exc.strerror or exc}")
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or a loop without signal support
-    where = describe(server, options.unix)
-    print("listening on " + where, file=out, flush=True)
-    if ready is not None:
-        ready.set_result(where)
-    try:
-        await stop.wait()
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.remove_signal_handler(signum)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
-        await shut_down(server, record, out)
-    return 0
-
-
-async def shut_down(server, record, out):
-    """Stop listening, end open connections, wait for them, all bounded."""
-    server.close()
-    for writer in record.writers:
-        writer.close()  # the echo handler sees EOF and finishes by itself
-    handlers = [task for task in record.handler_tasks if not task.done()]
-    try:
-        if handlers:
-            await within(
-                asyncio.gather(*handlers, return_exceptions=True),
-                "open connections to end",
-                SHUTDOWN_TIMEOUT,
-            )
-        await within(server.wait_closed(), "the server to close", SHUTDOWN_TIMEOUT)
-    except WaitTimeout as exc:
-        print(f"shutdown incomplete: {exc}", file=out, flush=True)
-    print(f"closed ({record.accepted} connection(s) served)", file=out, flush=True)
-
-
-def run(options):
-    loop = options.new_loop()
-    try:
-        asyncio.set_event_loop(loop)
-        return loop.run_until_complete(serve(options))
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
+        return echo_server.run(options.new_loop, host=options.host, port=options.port,
+                               unix=options.unix)
+    except echo_server.CannotListen as exc:
+        raise UsageError(str(exc))
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         options = parse_args(argv)
-        commands = {"trace": trace, "report": report, "run": run_spec, "serve": run}
+        commands = {"trace": trace, "report": report, "run": runner.run, "serve": serve}
         return commands[options.command](options)
-    except UsageError as exc:
+    except (UsageError, LoopSelectionError, behave_run.SpecError) as exc:
         print(f"asyncio_server_spec: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

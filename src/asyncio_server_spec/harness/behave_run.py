@@ -1,5 +1,5 @@
-"""``asyncio-server-spec run``: the whole behave spec against one event loop,
-from any directory.
+"""behave on the spec, from any directory: what ``asyncio-server-spec run``
+(:mod:`.runner`) and each of its shards run.
 
 The spec is the repository's ``features/``, ``steps/``, ``environment.py`` and
 ``expectations/``.  A wheel carries them as ``asyncio_server_spec/spec/``; a

@@ -1,131 +1,49 @@
 """One conformance run: what environment.py's hooks do, as a class.
 
-``behave -D NAME=VALUE`` options (``userdata``):
-
-    loop=NAME            asyncio (default), uvloop, rloop or package.module:factory
-    expectations=off     the raw verdict: every divergence fails
-    expectations=FILE    another expectations file (default: expectations/NAME.toml)
-    isolate=on|off       one forked process per scenario (default: on unless asyncio)
-    time_limit=SECONDS   how long an isolated scenario may run (default 10)
-    load_clients=N       clients features/load.feature connects (default 1000)
-    results=PATH         write the results log (JSON lines) to PATH
-    label=TEXT           a label for the run in the results log (e.g. the tox env)
-    jobs=N, claims=DIR   set by ``run --jobs N`` for each of its shards (see parallel.py)
+Its options (``behave -D NAME=VALUE``) are read and checked by
+:mod:`.options`; a run that cannot start raises :class:`~.options.Refused`.
 """
 
 import atexit
 import gc
 import os
-import platform
-import re
 import shutil
 import sys
 import tempfile
 import time
 
 from behave.model_core import Status
-from behave.parser import parse_file
 
+from ..features import rule_of, scenario_id, spec_ids, title
 from ..reference.scenario import World, warm_up
 from . import active_tags, deferred, faults, isolation, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
-from .results import ResultLog, scenario_id
-from .verdicts import EXPECTED_FAILURE, NOT_APPLICABLE, UNEXPECTED_PASS, Outcome, Verdicts, decide
-
-
-class Refused(Exception):
-    """The run cannot start; the message is one line saying why."""
-
-
-def isolation_setting(setting, loop_name):
-    if setting in (None, ""):
-        return loop_name != "asyncio"
-    if setting not in ("on", "off"):
-        raise Refused(f"isolate={setting!r} is not accepted; use isolate=on or isolate=off")
-    return setting == "on"
-
-
-def seconds(text):
-    if text is None:
-        return isolation.SCENARIO_TIME_LIMIT
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise Refused(f"time_limit={text!r} is not accepted; give a positive number of seconds")
-    return value
-
+from .options import Options, Refused
+from .results import ResultLog, run_header
+from .verdicts import (
+    CLEANUP,
+    EXPECTED_FAILURE,
+    HARNESS_ERROR,
+    NOT_APPLICABLE,
+    PASSED,
+    UNEXPECTED_PASS,
+    Outcome,
+    Verdicts,
+    decide,
+)
 
 #: How many times ``-D time_limit`` an isolated ``@long`` scenario may take.
 LONG_FACTOR = 4
 
-#: Clients features/load.feature connects, unless ``-D load_clients=N`` says otherwise.
-DEFAULT_LOAD_CLIENTS = 1000
-#: File descriptors kept free besides the two per load client.
-FD_MARGIN = 64
-
-
-def load_clients(text):
-    """``-D load_clients=N``, checked against the process's file-descriptor limit
-    (clients connected at the same time need two each: theirs and the server's)."""
-    if text is None:
-        text = str(DEFAULT_LOAD_CLIENTS)
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise Refused(f"load_clients={text!r} is not accepted; give a whole number of clients, "
-                      f"1 or more (default {DEFAULT_LOAD_CLIENTS})")
-    try:
-        import resource
-    except ImportError:  # not a Unix system: no limit to check against
-        return n
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    in_use = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 16
-    needed = 2 * n + FD_MARGIN + in_use
-    if soft != resource.RLIM_INFINITY and needed > soft:
-        fits = (soft - FD_MARGIN - in_use) // 2
-        raise Refused(f"load_clients={n} needs about {needed} file descriptors (two per client), "
-                      f"but RLIMIT_NOFILE allows {soft}; give load_clients={fits} or less, or "
-                      "raise the limit (ulimit -n)")
-    return n
-
-
-def spec_ids(features_dir):
-    """Every scenario id of the whole spec (not just the part a run selected)."""
-    return {scenario_id(s.tags)
-            for name in sorted(os.listdir(features_dir)) if name.endswith(".feature")
-            for s in parse_file(os.path.join(features_dir, name)).walk_scenarios()}
-
-
-def title(scenario):
-    """A scenario's name, without the `` -- @1.2 examples`` behave adds to outline rows."""
-    return re.sub(r"\s+-- @\d+\.\d+.*$", "", scenario.name)
-
 
 def excluding_tags(scenario):
     """The active tags that can exclude *scenario*, in the order they are
-    written (its feature's, then its own): the same words in every run."""
-    written = [*getattr(getattr(scenario, "feature", None), "tags", ()), *scenario.tags]
+    written (its feature's, its rule's, then its own): the same words in every run."""
+    rule = rule_of(scenario)
+    written = [*scenario.feature.tags, *(rule.tags if rule is not None else ()), *scenario.tags]
     active = [t for t in written if t.startswith(("use.", "not."))]
     return " ".join("@" + t for t in sorted(set(active), key=active.index))
-
-
-def spec_commit(root):
-    """The spec's git commit, read from .git without running git (None outside a checkout)."""
-    head = os.path.join(root, ".git", "HEAD")
-    try:
-        with open(head) as f:
-            ref = f.read().strip()
-        if ref.startswith("ref: "):
-            with open(os.path.join(root, ".git", ref[5:])) as f:
-                return f.read().strip()
-        return ref
-    except OSError:
-        return None
 
 
 class ScenarioRun:
@@ -141,6 +59,8 @@ class ScenarioRun:
         self.decided = None
         #: the child running it beside the next scenarios (see deferred.py), or None
         self.beside = None
+        #: what its isolated child did, played back in this process (isolation.Replay), or None
+        self.replay = None
 
     def fail(self, kind, message, step):
         if self.kind is None:
@@ -159,16 +79,15 @@ class ConformanceRun:
     # -- before_all ---------------------------------------------------------------
     def setup(self, userdata, registry):
         """Check every option and the loop; raise :class:`Refused` if the run cannot start."""
-        self.loop_name = userdata.get("loop", "asyncio")
-        self.claims = userdata.get("claims")
+        options = Options(userdata)
+        self.loop_name, self.claims = options.loop, options.claims
+        self.isolate, self.time_limit = options.isolate, options.time_limit
+        self.load_clients = options.load_clients  # (the load steps read it)
         try:
-            self.isolate = isolation_setting(userdata.get("isolate"), self.loop_name)
-            self.time_limit = seconds(userdata.get("time_limit"))
-            self.load_clients = load_clients(userdata.get("load_clients"))
             self.new_loop = loops.loop_factory(self.loop_name)
             check = loops.check_factory_in_child if self.isolate else loops.check_factory
             check(self.loop_name, self.new_loop)
-            self.expectations = for_loop(self.loop_name, userdata.get("expectations"),
+            self.expectations = for_loop(self.loop_name, options.expectations,
                                          os.path.join(self.root, "expectations"))
             listed = self.expectations.ids()  # (the spec is parsed only if there are any)
             unknown = sorted(listed - spec_ids(self.features_dir)) if listed else []
@@ -187,9 +106,10 @@ class ConformanceRun:
             isolation.wrap_step_registry(registry)
         else:
             warm_up(self.new_loop, self.scratch)
-        results = userdata.get("results")
-        if results:
-            self.log = ResultLog(results, self.header(userdata))
+        if options.results:
+            self.log = ResultLog(options.results, run_header(
+                self.root, loops.describe(self.loop_name), self.expectations.source,
+                self.isolate, int(options.jobs), options.label))
         # (also if behave stops before after_all; never from a forked child)
         atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
@@ -197,22 +117,6 @@ class ConformanceRun:
         # collected" costs a scenario its own garbage only (CPython 3.7+; PyPy has no freeze)
         if hasattr(gc, "freeze"):
             gc.freeze()
-
-    def header(self, userdata):
-        import behave
-
-        version = sys.version_info
-        return {
-            "python": {"implementation": sys.implementation.name,
-                       "version": f"{version[0]}.{version[1]}.{version[2]}",
-                       "build": " ".join(sys.version.split())},
-            "loop": loops.describe(self.loop_name),
-            "behave": getattr(behave, "__version__", None),
-            "spec": {"version": _spec_version(), "commit": spec_commit(self.root)},
-            "expectations": self.expectations.source, "isolate": self.isolate,
-            "jobs": int(userdata.get("jobs", 1)), "label": userdata.get("label"),
-            "platform": f"{sys.platform} {platform.machine()}",
-        }
 
     # -- per scenario ---------------------------------------------------------------
     def claim(self, scenario):
@@ -234,7 +138,7 @@ class ConformanceRun:
 
     def not_applicable(self, scenario):
         sid = scenario_id(scenario.tags)
-        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario),
+        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario.name),
                           NOT_APPLICABLE, NOT_APPLICABLE,
                           message="excluded here by " + excluding_tags(scenario))
         self._record(outcome)
@@ -311,7 +215,7 @@ class ConformanceRun:
             channel.step(step.status.name if not step.status.has_failed() else "failed",
                          kind, message, step.duration)
             return
-        replay = getattr(run, "replay", None)
+        replay = run.replay
         if replay is not None:
             kind, message, step.duration = replay.outcome(index)
             if last or step.status.has_failed():  # the child's setup and cleanup count too
@@ -326,7 +230,7 @@ class ConformanceRun:
         elif last:
             problems = world.close() if world is not None else replay.report.problems
             if problems:
-                run.fail(faults.CLEANUP, "cleanup: " + "; ".join(problems), "(cleanup)")
+                run.fail(CLEANUP, "cleanup: " + "; ".join(problems), "(cleanup)")
         if step.status.has_failed() or last:
             self._decide(step)
 
@@ -340,7 +244,7 @@ class ConformanceRun:
         if verdict == EXPECTED_FAILURE:
             step.status = Status.skipped
             run.scenario.skip(reason="expected failure: " + run.expected.describe())
-        elif verdict == UNEXPECTED_PASS or (status != "passed" and not step.status.has_failed()):
+        elif verdict == UNEXPECTED_PASS or (status != PASSED and not step.status.has_failed()):
             step.status = Status.failed  # an unexpected pass, or a failure cleanup found
             step.exception = AssertionError(message)
             step.error_message = message
@@ -361,7 +265,7 @@ class ConformanceRun:
         if world is not None:
             world.close()  # after a failed step; a passing one was cleaned up already
         if run.decided is None:  # no step ran (an undefined step, a hook error)
-            run.fail(faults.HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
+            run.fail(HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
                      None)
         self._record_run(run, time.monotonic() - run.started)
         self.current = None
@@ -372,7 +276,7 @@ class ConformanceRun:
         status, verdict, message = run.decided
         expectation = ({"reason": run.expected.reason, "link": run.expected.link}
                        if run.expected is not None else None)
-        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario),
+        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario.name),
                              status, verdict, message, run.step, expectation, round(seconds, 4)))
 
     def _record(self, outcome):
@@ -401,10 +305,3 @@ def _remove_own(path, pid):
 
 def _sum_durations(steps):
     return sum(s.duration or 0.0 for s in steps)
-
-
-def _spec_version():
-    """The package's version (the one place it is written: pyproject.toml reads it from there)."""
-    from .. import __version__
-
-    return __version__

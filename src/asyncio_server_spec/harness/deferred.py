@@ -21,7 +21,7 @@ reports the shard's death.
 
 import re
 
-from . import faults
+from .verdicts import CLEANUP, DIVERGED, HARNESS_ERROR
 
 #: A step that waits on purpose: "... not before 0.2 seconds have passed",
 #: "... still open 0.1 seconds later".
@@ -33,11 +33,6 @@ def waits(scenario):
     return any(_WAITS.search(step.name) for step in scenario.all_steps)
 
 
-def waits_in(source):
-    """True if the text of a feature file has a step that waits on purpose."""
-    return _WAITS.search(source) is not None
-
-
 def judge(report, steps):
     """``(kind, message, step)`` of a scenario a child ran, from its
     :class:`~.isolation.ChildReport` and the scenario's behave *steps*:
@@ -45,16 +40,16 @@ def judge(report, steps):
     for index, step in enumerate(steps):
         where = f"{step.keyword} {step.name}"
         if index >= len(report.steps):  # the child never reported this step
-            kind = faults.DIVERGED if report.setup_failure else report.death_kind
+            kind = DIVERGED if report.setup_failure else report.death_kind
             return kind, report.death(), where
         seen = report.steps[index]
         if seen["status"] != "passed":
             if seen.get("kind") is None:  # not run (undefined): the spec's own fault
-                return (faults.HARNESS_ERROR, f"the step was {seen['status']} in the child "
+                return (HARNESS_ERROR, f"the step was {seen['status']} in the child "
                         "process that ran the scenario", where)
             return seen["kind"], seen.get("message"), where
     if not report.finished:
         return report.death_kind, report.death(), "(cleanup)"
     if report.problems:
-        return faults.CLEANUP, "cleanup: " + "; ".join(report.problems), "(cleanup)"
+        return CLEANUP, "cleanup: " + "; ".join(report.problems), "(cleanup)"
     return None, None, None

@@ -3,7 +3,7 @@
 A file such as ``expectations/uvloop.toml`` holds entries like::
 
     [[expected_failure]]
-    id = "serve-forever.close-from-outside-ends-task"
+    id = "serve-forever.close-ends-it"
     reason = "close() does not end a running serve_forever(); it keeps waiting"
     link = "https://github.com/MagicStack/uvloop/issues/602"
     python = ">=3.8"          # optional: only on these interpreters

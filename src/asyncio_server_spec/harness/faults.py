@@ -10,18 +10,15 @@
   the loop, and always failing the run.
 
 Crashes, timeouts and cleanup problems are told apart elsewhere (isolation
-and cleanup know when they happen); this module names them.
+and cleanup know when they happen).  The names of every kind of failure are
+:mod:`.verdicts`'s statuses.
 """
 
 import linecache
 import os
 import traceback
 
-DIVERGED = "diverged"
-CRASHED = "crashed"
-TIMED_OUT = "timed-out"
-CLEANUP = "cleanup"
-HARNESS_ERROR = "harness-error"
+from .verdicts import DIVERGED, HARNESS_ERROR
 
 #: The whole package (reference, harness and tools) is the spec's own code.
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -3,15 +3,15 @@ Scenario line: the docs links (``Docs:``), the CPython references
 (``CPython:``) and the notes (``Note:``).
 
 behave's own pretty formatter prints only the feature's description; the
-spec's pyproject.toml registers this class under the name ``pretty``, so
-``behave -f pretty`` reads as documentation.
+repository's tox.ini registers this class under the name ``pretty`` (its
+``[behave.formatters]`` section, which behave reads), and the packaged runner
+does the same (:data:`.behave_run.FORMATTERS`), so ``behave -f pretty`` and
+``asyncio-server-spec run -f pretty`` read as documentation.
 """
-
-import re
 
 from behave.formatter.pretty import PrettyFormatter
 
-_LABEL = re.compile(r"^[A-Za-z]+:")
+from ..features import is_reference
 
 
 class DescribedPrettyFormatter(PrettyFormatter):
@@ -25,6 +25,6 @@ class DescribedPrettyFormatter(PrettyFormatter):
         if statement is not None and description:
             nested = self.current_rule is not None and statement.type != "rule"
             indentation = "      " if nested else "    "
-            # a label line (Docs:, CPython:, Note:) and the lines that continue it
-            lines = [line if _LABEL.match(line) else "      " + line for line in description]
+            # a reference line (Docs:, CPython:, Note:) and the lines that continue it
+            lines = [line if is_reference(line) else "      " + line for line in description]
             self.print_description(lines, indentation)

@@ -18,7 +18,8 @@ import signal
 import tempfile
 import time
 
-from . import faults
+from . import processes
+from .verdicts import CRASHED, DIVERGED, TIMED_OUT
 
 #: Seconds a child may take for one scenario before it is killed
 #: (``behave -D time_limit=SECONDS`` changes it).
@@ -51,7 +52,7 @@ class ChildReport:
 
     @property
     def death_kind(self):
-        return faults.TIMED_OUT if self.hung else faults.CRASHED
+        return TIMED_OUT if self.hung else CRASHED
 
     def death(self):
         """How the child ended, in words, when it did not finish its scenario."""
@@ -60,15 +61,9 @@ class ChildReport:
         if self.hung:
             return (f"expected the scenario to finish within {self.time_limit:g} s; it did not, "
                     "and its process was killed")
-        if os.WIFSIGNALED(self.exit_status):
-            number = os.WTERMSIG(self.exit_status)
-            try:
-                name = signal.Signals(number).name
-            except ValueError:
-                name = f"signal {number}"
-            how = f"was killed by {name}"
-        else:
-            how = f"exited with status {os.WEXITSTATUS(self.exit_status)} before finishing it"
+        how = processes.describe(self.exit_status)
+        if processes.returncode(self.exit_status) >= 0:
+            how += " before finishing it"
         text = f"the process running the scenario crashed: it {how}"
         if self.stderr_tail:
             text += "; its last words: " + self.stderr_tail
@@ -99,7 +94,7 @@ class Replay:
         if index < len(steps):
             step = steps[index]
             return step.get("kind"), step.get("message"), step.get("duration", 0.0)
-        kind = faults.DIVERGED if self.report.setup_failure else self.report.death_kind
+        kind = DIVERGED if self.report.setup_failure else self.report.death_kind
         return kind, self.report.death(), 0.0
 
 
@@ -108,8 +103,7 @@ def replaying(func):
 
     @functools.wraps(func)
     def step(context, *args, **kwargs):
-        current = getattr(getattr(context, "run", None), "current", None)
-        replay = getattr(current, "replay", None)
+        replay = context.run.current.replay
         if replay is None:
             return func(context, *args, **kwargs)
         return replay.next_step()
@@ -176,18 +170,17 @@ def start_child(time_limit=SCENARIO_TIME_LIMIT):
     return ``(None, Child)`` at once: the child runs meanwhile."""
     read_fd, write_fd = os.pipe()
     stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes it; the Child closes it
+    devnull = os.open(os.devnull, os.O_WRONLY)
     started = time.monotonic()
-    pid = os.fork()
+    # the parent prints the replay; the child stays silent, but for its last words
+    pid = processes.fork(stdout=devnull, stderr=stderr_file.fileno())
+    os.close(devnull)
     if pid == 0:  # the child
         global _IN_CHILD
         _IN_CHILD = True
         # a dead man's switch: even an orphaned child ends soon after its time
         signal.alarm(int(time_limit) + 5)
         os.close(read_fd)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)  # the parent prints the replay; the child stays silent
-        os.dup2(stderr_file.fileno(), 2)
-        os.close(devnull)
         return ChildChannel(write_fd, started), None
     os.close(write_fd)
     return None, Child(pid, read_fd, stderr_file, started, time_limit)

@@ -9,6 +9,8 @@ import importlib
 import os
 import sys
 
+from . import processes
+
 #: Known names -> (module, factory attribute, pip extra that installs it).
 KNOWN_LOOPS = {
     "asyncio": ("asyncio", "new_event_loop", None),
@@ -105,8 +107,8 @@ def check_loop_in_child(name):
 
 def _in_child(name, check):
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
+
+    def report():
         os.close(read_fd)
         try:
             check()
@@ -116,7 +118,9 @@ def _in_child(name, check):
         except BaseException as exc:  # reported, never raised here
             message = f"loop {name!r}: checking its factory failed with {_one_line(exc)}"
         os.write(write_fd, message.encode())
-        os._exit(0)
+        return 0
+
+    pid = processes.start(report)
     os.close(write_fd)
     with os.fdopen(read_fd, "rb") as pipe:
         message = pipe.read().decode()
@@ -125,13 +129,7 @@ def _in_child(name, check):
         raise LoopSelectionError(message)
     if status != 0:
         raise LoopSelectionError(
-            f"loop {name!r}: the process that made a first loop died ({_status(status)})")
-
-
-def _status(status):
-    if os.WIFSIGNALED(status):
-        return f"killed by signal {os.WTERMSIG(status)}"
-    return f"exit status {os.WEXITSTATUS(status)}"
+            f"loop {name!r}: the process that made a first loop {processes.describe(status)}")
 
 
 def describe(name):

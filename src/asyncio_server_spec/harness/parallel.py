@@ -1,16 +1,16 @@
 """``asyncio-server-spec run --jobs N``: the spec's scenarios in N processes
 at once, merged into one verdict and one results log.
 
-Each of the N shards is a whole ``asyncio-server-spec run`` of its own (so
-it checks the loop, warms it up and isolates scenarios exactly as a
-sequential run does) over the whole spec, writing its own results log; a
-shard runs a scenario only if it is the first to *claim* it, by creating
-the scenario's file in a shared claims directory (``-D claims=DIR``; the
-kernel lets exactly one ``O_CREAT | O_EXCL`` succeed) -- see
-:func:`~.conformance.claim`.  So the scenarios are shared out as the shards
-become free, whatever each one costs, and each is run exactly once.  A
-scenario that waits on purpose runs beside the others, in a child of its
-shard (:mod:`.deferred`).
+Each of the N shards is a whole behave run of its own (so its hooks check
+the loop, warm it up and isolate scenarios exactly as a sequential run's
+do) over the whole spec, writing its own results log; a shard runs a
+scenario only if it is the first to *claim* it, by creating the scenario's
+file in a shared claims directory (``-D claims=DIR``; the kernel lets
+exactly one ``O_CREAT | O_EXCL`` succeed) -- see
+:meth:`~.conformance.ConformanceRun.claim`.  So the scenarios are shared
+out as the shards become free, whatever each one costs, and each is run
+exactly once.  A scenario that waits on purpose runs beside the others, in
+a child of its shard (:mod:`.deferred`).
 
 A shard is a child forked from this process once behave and the harness
 are imported, and before the loop under test is: the loop's module is
@@ -24,18 +24,29 @@ as they are.
 """
 
 import gc
+import importlib
 import os
 import sys
 import tempfile
 import time
 
-from . import deferred
+from ..features import read_features
+from . import behave_run, deferred, processes
 from .results import ResultLog, read_log
-from .spec_run import end_child, preload, returncode
-from .verdicts import FAILING, Outcome, Verdicts
+from .verdicts import CRASHED, UNEXPECTED_FAILURE, Outcome, Verdicts
 
-#: Set in a shard's environment: a shard never starts shards of its own.
-SHARD = "ASYNCIO_SERVER_SPEC_SHARD"
+#: What every run of the spec needs: imported once, before forking the
+#: shards (and by the tests' fork server, before forking its runs).
+PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
+           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
+           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
+           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
+
+
+def preload():
+    """Import :data:`PRELOAD`, before forking the runs that need it."""
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 def usable_cpus():
@@ -50,16 +61,13 @@ def heaviest_first(features_dir):
     """The feature files of *features_dir* in the order the shards take
     their scenarios: first those with a scenario that waits on purpose (its
     child starts at once and waits beside everything else, see
-    :mod:`.deferred`), then the longest (a load, ``@long``, counts one each).
-    So no long scenario is left to start last while the other shards stand
-    idle."""
-    def weight(path):
-        with open(path, encoding="utf-8") as text:
-            source = text.read()
-        return deferred.waits_in(source), source.count("@long")
-    paths = sorted(os.path.join(features_dir, name) for name in os.listdir(features_dir)
-                   if name.endswith(".feature"))
-    return sorted(paths, key=weight, reverse=True)
+    :mod:`.deferred`), then those with the most long scenarios (a load,
+    ``@long``).  So no long scenario is left to start last while the other
+    shards stand idle."""
+    def weight(feature):
+        return (any(deferred.waits(s.parsed) for s in feature.scenarios),
+                sum("long" in s.tags for s in feature.scenarios))
+    return [feature.path for feature in sorted(read_features(features_dir), key=weight, reverse=True)]
 
 
 def run(args, jobs, results=None, out=sys.stdout, features=()):
@@ -68,7 +76,10 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
     the exit status (behave's meaning: 0 all held, 1 a failing verdict, 2 the
     run was refused)."""
     started = time.monotonic()
-    _preload()
+    preload()
+    # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
+    if hasattr(gc, "freeze"):  # (not on PyPy)
+        gc.freeze()
     with tempfile.TemporaryDirectory(prefix="spec-jobs-", dir=_in_memory_dir()) as scratch:
         claims = os.path.join(scratch, "claims")
         os.mkdir(claims)
@@ -76,15 +87,14 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
         for number in range(jobs):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
             output = os.path.join(scratch, f"shard-{number}.out")
-            # --jobs 1: a shard runs its scenarios itself, never shards again
             # (no output capture: nothing shows it, a shard's output is the merged verdict)
-            argv = ["run", "--jobs", "1", "--", *args, "--format", "null", "--no-capture",
-                    "--no-capture-stderr", "--no-logcapture",
-                    "-D", f"results={log}", "-D", f"jobs={jobs}", "-D", f"claims={claims}", *features]
+            argv = [*args, "--format", "null", "--no-capture", "--no-capture-stderr",
+                    "--no-logcapture", "-D", f"results={log}", "-D", f"jobs={jobs}",
+                    "-D", f"claims={claims}", *features]
             shards.append((log, output, _fork_shard(argv, output, number)))
         outputs = []
         for log, output, pid in shards:
-            status = returncode(os.waitpid(pid, 0)[1])
+            status = processes.returncode(os.waitpid(pid, 0)[1])
             with open(output, encoding="utf-8", errors="replace") as text:
                 outputs.append((log, status, text.read()))
         refused = [text for _, code, text in outputs if code == 2]
@@ -93,50 +103,34 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             print(lines[-1] if lines else "the run was refused", file=sys.stderr)
             return 2
         headers, records = [], []
-        for log, code, text in outputs:
-            header, scenarios, _, running = read_log(log)
-            headers.append(header)
-            records.extend(scenarios)
-            if running is not None or code not in (0, 1):
-                records.append(_died(running, code, text))
+        for path, code, text in outputs:
+            log = read_log(path, missing_ok=True)
+            headers.append(log.header)
+            records.extend(log.scenarios)
+            if log.running is not None or code not in (0, 1):
+                records.append(_died(log.running, code, text))
     return _report(headers, records, results, jobs, time.monotonic() - started, out)
 
 
 def _in_memory_dir():
     """Where the shards' claims and logs go: a file system in memory when the
     system has one (/dev/shm on Linux), else None (the temp dir).  A shard
-    creates a claim file per scenario it runs; on this machine's disk that
-    took 0.04 to 0.6 ms each, in memory 0.01 ms."""
+    creates a claim file per scenario it runs, and appends to its log at
+    every scenario: in memory that never waits for a disk."""
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def _preload():
-    """Import what every shard needs, once, before forking them."""
-    preload()
-    # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
-    if hasattr(gc, "freeze"):  # (not on PyPy)
-        gc.freeze()
-
-
 def _fork_shard(argv, output, number):
-    """Fork shard *number*: a child that runs ``asyncio-server-spec`` *argv*
-    with its output in the file *output*, on a CPU of its own (see
+    """Fork shard *number*: a child that runs behave with the arguments
+    *argv* on the spec (:func:`.behave_run.run`, which the parent has checked
+    them with), with its output in the file *output*, on a CPU of its own (see
     :func:`_keep_to_one_cpu`); return its pid."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid:
-        return pid
-
     def shard():
-        os.environ[SHARD] = "1"
         _keep_to_one_cpu(number)
-        from ..cli import main
+        return behave_run.run(argv)
 
-        return main(argv)
-
-    end_child(output, shard)
+    return processes.start(shard, output)
 
 
 def _keep_to_one_cpu(number):
@@ -147,10 +141,9 @@ def _keep_to_one_cpu(number):
     A scenario's threads -- the loop under test, the client thread, a load's
     client workers -- hand work to each other at every step, thousands of
     times in a load.  On one CPU a hand-over is a switch between threads; on
-    two it wakes the other CPU, which costs far more on a virtual machine
-    (here: 1000 echoes one after another took 0.25 s on one CPU, 0.57 to
-    0.93 s spread over two).  With as many shards as CPUs, each still keeps
-    a CPU busy.  Where the system cannot pin (not Linux), nothing changes.
+    two it wakes the other CPU, which costs more, and far more on a virtual
+    machine.  With as many shards as CPUs, each still keeps a CPU busy.
+    Where the system cannot pin (not Linux), nothing changes.
     """
     if not hasattr(os, "sched_setaffinity"):
         return
@@ -162,7 +155,7 @@ def _keep_to_one_cpu(number):
 def _died(sid, status, text):
     """A shard that died in (or outside) a scenario: an unexpected failure."""
     tail = " | ".join(line for line in text.splitlines()[-3:] if line.strip())
-    return Outcome(sid or "(no scenario)", "", "", "crashed", "unexpected-failure",
+    return Outcome(sid or "(no scenario)", "", "", CRASHED, UNEXPECTED_FAILURE,
                    f"the process running this shard ended with status {status}: {tail}"
                    ).record()
 
@@ -190,5 +183,5 @@ def _report(headers, records, results, jobs, elapsed, out):
                f"isolation {'on' if header.get('isolate') else 'off'}, {jobs} jobs")
     print(verdicts.summary(heading), file=out)
     print(f"{len(records)} scenarios in {elapsed:.1f} s", file=out)
-    return 1 if any(r["verdict"] in FAILING for r in records) else 0
+    return 1 if verdicts.failed else 0
 

@@ -13,7 +13,8 @@
   finished: ``id``, ``feature``, ``name``, ``status`` (what happened: passed,
   diverged, crashed, timed-out, cleanup, harness-error, not-applicable),
   ``verdict`` (how it counts: pass, expected-failure, unexpected-failure,
-  unexpected-pass, not-applicable, harness-error), ``expectation`` (reason and
+  unexpected-pass, not-applicable, harness-error; both spelled in
+  :mod:`.verdicts`), ``expectation`` (reason and
   link, or null), ``message`` (what was expected and what was observed; for a
   not-applicable scenario, the tag that excludes it), ``step`` (the failing
   step) and ``duration`` (real seconds).
@@ -22,33 +23,60 @@
 - last, ``{"record": "end", "ended": ..., "counts": {verdict: n}}``.
 
 Every line is flushed as it is written, so a run that is killed leaves a log
-that reads up to its last whole line; a reader drops a torn last line.
+that reads up to its last whole line; the reader (:func:`read_log`) drops a
+torn last line.  :func:`run_header` makes what line 1 says about the run.
 """
 
 import datetime
 import json
 import os
+import platform
+import sys
 import tempfile
 
+from .. import __version__
+
 SCHEMA = 1
-
-#: status -> what it means
-STATUSES = ("passed", "diverged", "crashed", "timed-out", "cleanup", "harness-error",
-            "not-applicable")
-VERDICTS = ("pass", "expected-failure", "unexpected-failure", "unexpected-pass",
-            "not-applicable", "harness-error")
-
-
-def scenario_id(tags):
-    """The stable id of a scenario from its tags (``@id:...``), or None."""
-    for tag in tags:
-        if tag.startswith("id:"):
-            return tag[3:]
-    return None
 
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def run_header(root, loop, expectations, isolate, jobs, label):
+    """What a run's header says besides what :class:`ResultLog` adds: this
+    Python, the *loop* (as :func:`.loops.describe` gives it), behave's
+    version, the spec's version and its git commit (of the checkout in
+    *root*), the *expectations* file, whether scenarios are isolated, the
+    *jobs*, the *label* and the platform."""
+    import behave
+
+    version = sys.version_info
+    return {
+        "python": {"implementation": sys.implementation.name,
+                   "version": f"{version[0]}.{version[1]}.{version[2]}",
+                   "build": " ".join(sys.version.split())},
+        "loop": loop,
+        "behave": getattr(behave, "__version__", None),
+        "spec": {"version": __version__, "commit": spec_commit(root)},
+        "expectations": expectations, "isolate": isolate,
+        "jobs": jobs, "label": label,
+        "platform": f"{sys.platform} {platform.machine()}",
+    }
+
+
+def spec_commit(root):
+    """The spec's git commit, read from .git without running git (None outside a checkout)."""
+    head = os.path.join(root, ".git", "HEAD")
+    try:
+        with open(head) as f:
+            ref = f.read().strip()
+        if ref.startswith("ref: "):
+            with open(os.path.join(root, ".git", ref[5:])) as f:
+                return f.read().strip()
+        return ref
+    except OSError:
+        return None
 
 
 class ResultLog:
@@ -91,28 +119,72 @@ class ResultLog:
         os.replace(temporary, self.path)
 
 
-def read_log(path):
-    """``(header or None, [scenario records], end record or None, id of a
-    scenario that started and never ended or None)``; a torn last line -- the
-    writer was killed mid-line -- is dropped."""
-    header, scenarios, end, running = None, [], None, None
+class LogError(Exception):
+    """A file that is not a readable results log; the message is one line."""
+
+
+class Log:
+    """A results log as read: its header (the ``run`` record of line 1, or
+    None), its scenario records in the order they finished, its end record
+    (None if the run was cut short), the id of a scenario that started and
+    never ended, and whether its last line was torn (and dropped)."""
+
+    def __init__(self, path, records, torn):
+        self.path = path
+        #: ``(line number, record)`` of every record, in order
+        self.records = records
+        self.torn = torn
+        first = records[0] if records else (None, {})
+        self.header = first[1] if first[0] == 1 and first[1].get("record") == "run" else None
+        self.scenarios, self.end, self.running = [], None, None
+        for _, record in records:
+            kind = record.get("record")
+            if kind == "start":
+                self.running = record.get("id")
+            elif kind == "scenario":
+                self.scenarios.append(record)
+                self.running = None
+            elif kind == "end":
+                self.end = record
+            # any other record kind is a later schema's addition: ignored
+
+
+def _decode(raw, path, number, last):
+    """The JSON object on one line, or None for a torn last line."""
     try:
-        with open(path, encoding="utf-8") as lines:
-            for line in lines:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    break
-                kind = record.get("record")
-                if kind == "run":
-                    header = record
-                elif kind == "start":
-                    running = record.get("id")
-                elif kind == "scenario":
-                    scenarios.append(record)
-                    running = None
-                elif kind == "end":
-                    end = record
-    except FileNotFoundError:
-        pass
-    return header, scenarios, end, running
+        value = json.loads(raw.decode("utf-8"))
+    except ValueError:  # also UnicodeDecodeError: a write cut mid-character
+        if last:
+            return None
+        raise LogError(f"{path}: line {number} is not JSON (only the last line of a log may be torn)")
+    if not isinstance(value, dict):
+        raise LogError(f"{path}: line {number} is not a JSON object")
+    return value
+
+
+def read_log(path, missing_ok=False):
+    """The results log at *path*, as a :class:`Log`.
+
+    A torn last line (the writer was killed mid-line: no newline after it)
+    is dropped.  A file that cannot be read, or any other line that is not a
+    JSON object, is a :class:`LogError`; with *missing_ok*, a file that does
+    not exist reads as an empty log (a run that died before it wrote one).
+    """
+    try:
+        with open(path, "rb") as stream:
+            raw_lines = stream.read().split(b"\n")
+    except OSError as exc:
+        if missing_ok and isinstance(exc, FileNotFoundError):
+            return Log(path, [], False)
+        raise LogError(f"cannot read {path}: {exc.strerror or exc}")
+    final = len(raw_lines) if raw_lines[-1].strip() else None  # a line with no newline after it
+    records, torn = [], False
+    for number, raw in enumerate(raw_lines, 1):
+        if not raw.strip():
+            continue  # (a complete log ends with a newline, leaving an empty last piece)
+        value = _decode(raw, path, number, last=number == final)
+        if value is None:
+            torn = True
+        else:
+            records.append((number, value))
+    return Log(path, records, torn)

@@ -23,14 +23,20 @@ entries are noticed); a harness error always fails the run, listed or not.
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import faults
+# -- statuses: what happened (DIVERGED to HARNESS_ERROR: the kinds of failure) ------
+PASSED = "passed"
+DIVERGED = "diverged"
+CRASHED = "crashed"
+TIMED_OUT = "timed-out"
+CLEANUP = "cleanup"
+HARNESS_ERROR = "harness-error"  # a status and a verdict
+NOT_APPLICABLE = "not-applicable"  # a status and a verdict
 
+# -- verdicts: how it counts --------------------------------------------------------
 PASS = "pass"
 EXPECTED_FAILURE = "expected-failure"
 UNEXPECTED_FAILURE = "unexpected-failure"
 UNEXPECTED_PASS = "unexpected-pass"
-NOT_APPLICABLE = "not-applicable"
-HARNESS_ERROR = "harness-error"
 
 #: verdicts that fail a run
 FAILING = (UNEXPECTED_FAILURE, UNEXPECTED_PASS, HARNESS_ERROR)
@@ -69,11 +75,11 @@ def decide(kind, message, expected, source=None):
     from the expectations file *source*."""
     if kind is None:
         if expected is None:
-            return "passed", PASS, None
-        return "passed", UNEXPECTED_PASS, (
+            return PASSED, PASS, None
+        return PASSED, UNEXPECTED_PASS, (
             f"listed in {source} as failing ({expected.reason}), but it passed: "
             "remove the entry")
-    if kind == faults.HARNESS_ERROR:
+    if kind == HARNESS_ERROR:
         return kind, HARNESS_ERROR, message
     return kind, EXPECTED_FAILURE if expected is not None else UNEXPECTED_FAILURE, message
 
@@ -105,7 +111,7 @@ class Verdicts:
                  f"{self.count(NOT_APPLICABLE)} not applicable here"]
         by_status = {}
         for o in applicable:
-            if o.status != "passed":
+            if o.status != PASSED:
                 by_status[o.status] = by_status.get(o.status, 0) + 1
         if by_status:
             lines.append("  what failed: " + ", ".join(

@@ -1,7 +1,8 @@
 """The spec as pages a person reads: the version × loop matrix from results logs.
 
 ``python -m asyncio_server_spec report --out DIR LOG [LOG...]`` reads the
-results logs (:mod:`.logs`), the feature files (:mod:`.spec`), combines them
+results logs (:mod:`.logs`), the feature files (:mod:`.spec`, as
+:mod:`asyncio_server_spec.features` reads them), combines them
 (:mod:`.model`) and writes a static site (:mod:`.site`): index.html (summary
 and matrix), one page per feature and per loop, traceability.html, runs.html.
 """

@@ -1,25 +1,22 @@
-"""Reading results logs (JSON lines, schema 1) as ``behave -D results=PATH`` writes them.
+"""The results logs a report reads, checked as schema 1 and viewed as runs.
 
-The reader follows the schema and nothing else: line 1 is the run header, then
-one ``scenario`` line per scenario in the order they finished, then an ``end``
-line.  It tolerates what a killed run leaves behind -- a torn last line, a
-header whose ``ended`` is null, no ``end`` line, no scenario lines at all --
-and fields or record kinds it does not know.  Anything else that is not a
-schema-1 log is a :class:`LogError` with a one-line message.
+:func:`~asyncio_server_spec.harness.results.read_log` reads the lines; this
+module adds the report's checks and its view.  It tolerates what a killed run
+leaves behind -- a torn last line, a header whose ``ended`` is null, no
+``end`` line, no scenario lines at all -- and fields or record kinds it does
+not know.  Anything else that is not a schema-1 log is a :class:`LogError`
+with a one-line message.
 """
 
 import glob
-import json
 import os
 
-SCHEMA = 1
+from ..harness import results
+from ..harness.results import SCHEMA, LogError
+
 #: What the implementation field is shown as.
 IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 REQUIRED = ("id", "status", "verdict")
-
-
-class LogError(Exception):
-    """A file that is not a readable results log; the message is one line."""
 
 
 class RunLog:
@@ -88,21 +85,8 @@ class RunLog:
         return counted
 
 
-def _decode(raw, path, number, last):
-    """The JSON object on one line, or None for a torn last line."""
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except ValueError:  # also UnicodeDecodeError: a write cut mid-character
-        if last:
-            return None
-        raise LogError(f"{path}: line {number} is not JSON (only the last line of a log may be torn)")
-    if not isinstance(value, dict):
-        raise LogError(f"{path}: line {number} is not a JSON object")
-    return value
-
-
 def _check_header(header, path):
-    if header is None or header.get("record") != "run":
+    if header is None:
         raise LogError(f"{path}: line 1 is not a run header (record \"run\"); is this a results log?")
     if header.get("schema") != SCHEMA:
         raise LogError(f"{path}: results schema {header.get('schema')!r}; this reader reads schema {SCHEMA}")
@@ -116,35 +100,16 @@ def _check_scenario(record, path, number):
 
 def read_log(path):
     """Read one results log; raise :class:`LogError` if it is not one."""
-    try:
-        with open(path, "rb") as stream:
-            raw_lines = stream.read().split(b"\n")
-    except OSError as exc:
-        raise LogError(f"cannot read {path}: {exc.strerror or exc}")
-    # a complete log ends with a newline, leaving an empty last piece
-    numbered = [(n, raw) for n, raw in enumerate(raw_lines, 1) if raw.strip()]
-    if not numbered:
+    log = results.read_log(path)
+    if not log.records and not log.torn:
         raise LogError(f"{path} is empty; a results log starts with its run header")
-    final = len(raw_lines) if raw_lines[-1].strip() else None  # the line with no newline after it
-    records, torn = [], False
-    for number, raw in numbered:
-        value = _decode(raw, path, number, last=number == final)
-        if value is None:
-            torn = True
-        else:
-            records.append((number, value))
-    header = records[0][1] if records and records[0][0] == 1 else None
-    _check_header(header, path)
-    scenarios, end = {}, None
-    for number, record in records[1:]:
-        kind = record.get("record")
-        if kind == "scenario":
+    _check_header(log.header, path)
+    scenarios = {}
+    for number, record in log.records[1:]:
+        if record.get("record") == "scenario":
             _check_scenario(record, path, number)
             scenarios[record["id"]] = record
-        elif kind == "end":
-            end = record
-        # any other record kind is a later schema's addition: ignored
-    return RunLog(path, header, scenarios, end, torn)
+    return RunLog(path, log.header, scenarios, log.end, log.torn)
 
 
 def log_paths(arguments):

@@ -10,7 +10,19 @@ them; a cell no log covered is "not run".
 import re
 from collections import OrderedDict
 
-from .spec import _OUTLINE_SUFFIX
+from ..features import title
+from ..harness.verdicts import (
+    CLEANUP,
+    CRASHED,
+    DIVERGED,
+    EXPECTED_FAILURE,
+    HARNESS_ERROR,
+    NOT_APPLICABLE,
+    PASS,
+    TIMED_OUT,
+    UNEXPECTED_FAILURE,
+    UNEXPECTED_PASS,
+)
 
 
 class Category:
@@ -40,21 +52,22 @@ CATEGORIES = OrderedDict((c.key, c) for c in [
 UNEXPECTED = [key for key, category in CATEGORIES.items() if category.unexpected]
 #: failures an expectations file can list (a harness error is the spec's bug)
 LISTABLE = ("fail", "crash", "timeout", "cleanup")
-_FAILED_STATUS = {"diverged": "fail", "crashed": "crash", "timed-out": "timeout",
-                  "cleanup": "cleanup", "harness-error": "harness"}
+_FAILED_STATUS = {DIVERGED: "fail", CRASHED: "crash", TIMED_OUT: "timeout",
+                  CLEANUP: "cleanup", HARNESS_ERROR: "harness"}
+#: the verdicts that give a cell's category by themselves
+_BY_VERDICT = {PASS: "pass", EXPECTED_FAILURE: "xfail", UNEXPECTED_PASS: "xpass",
+               NOT_APPLICABLE: "na"}
 LOOP_ORDER = ("asyncio", "uvloop", "rloop")
 
 
 def categorize(record):
     """The category of a scenario record, from its verdict (and status)."""
     verdict, status = record.get("verdict"), record.get("status")
-    if verdict == "harness-error" or (verdict == "unexpected-failure" and status == "harness-error"):
+    if verdict == HARNESS_ERROR or (verdict == UNEXPECTED_FAILURE and status == HARNESS_ERROR):
         return "harness"
-    simple = {"pass": "pass", "expected-failure": "xfail", "unexpected-pass": "xpass",
-              "not-applicable": "na"}
-    if verdict in simple:
-        return simple[verdict]
-    if verdict == "unexpected-failure":
+    if verdict in _BY_VERDICT:
+        return _BY_VERDICT[verdict]
+    if verdict == UNEXPECTED_FAILURE:
         return _FAILED_STATUS.get(status, "fail")
     return "unknown"
 
@@ -210,7 +223,7 @@ class UnknownScenario:
 
     def __init__(self, record):
         self.id = record["id"]
-        self.title = _OUTLINE_SUFFIX.sub("", str(record.get("name") or ""))
+        self.title = title(str(record.get("name") or ""))
         self.file = str(record.get("feature") or "")
 
 

@@ -77,9 +77,8 @@ def traceability(report):
     """Documented behaviour -> scenarios: [(kind, target, [scenarios])], docs first."""
     rows = {}
     for scenario in report.scenarios:
-        for ref in scenario.references:
-            if ref.kind in ("docs", "cpython") and ref.target:
-                rows.setdefault((ref.kind, ref.target), []).append(scenario)
+        for kind, target in scenario.citations:
+            rows.setdefault((kind, target), []).append(scenario)
     ordered = sorted(rows.items(), key=lambda item: (item[0][0] != "docs", _natural(item[0][1])))
     return [(kind, target, scenarios) for (kind, target), scenarios in ordered]
 

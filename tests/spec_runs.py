@@ -1,4 +1,9 @@
-"""Running the behave spec in a child process and reading what each scenario did."""
+"""The tests' spec runs: the behave spec in a child process, and what each
+scenario did (from the run's results log).
+
+:func:`run_spec` starts one ``python -m behave``; :func:`run_specs` runs many
+as children of one fork server -- this file run as a script (:func:`serve`).
+"""
 
 import json
 import os
@@ -8,10 +13,10 @@ import sys
 import tempfile
 import time
 
-from .results import read_log
-
-#: Verdicts that fail a run.
-FAILING = ("unexpected-failure", "unexpected-pass", "harness-error")
+from asyncio_server_spec.harness import processes
+from asyncio_server_spec.harness.parallel import preload
+from asyncio_server_spec.harness.results import read_log
+from asyncio_server_spec.harness.verdicts import CRASHED, FAILING, PASS, UNEXPECTED_FAILURE
 
 
 class SpecRun:
@@ -26,7 +31,7 @@ class SpecRun:
         self.outcomes = {sid: r["status"] for sid, r in self.records.items()}
         self.verdicts = {sid: r["verdict"] for sid, r in self.records.items()}
         if running is not None:  # the run died inside this scenario
-            self.outcomes[running], self.verdicts[running] = "crashed", "unexpected-failure"
+            self.outcomes[running], self.verdicts[running] = CRASHED, UNEXPECTED_FAILURE
 
     def with_verdict(self, *verdicts):
         return {sid for sid, verdict in self.verdicts.items() if verdict in verdicts}
@@ -40,7 +45,7 @@ class SpecRun:
 
     @property
     def passed(self):
-        return self.with_verdict("pass")
+        return self.with_verdict(PASS)
 
 
 def run_spec(args=(), cwd=None, timeout=300, env=None):
@@ -70,26 +75,10 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     try:
-        header, scenarios, _, running = read_log(results)
-        return SpecRun(returncode, output, header, scenarios, running)
+        log = read_log(results, missing_ok=True)
+        return SpecRun(returncode, output, log.header, log.scenarios, log.running)
     finally:
         os.unlink(results)
-
-
-#: What every run of the spec needs: imported once by a process that forks
-#: runs (the fork server of :func:`run_specs`, ``run --jobs``'s parent).
-PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
-           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
-           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
-
-
-def preload():
-    """Import :data:`PRELOAD`, before forking the runs that need it."""
-    import importlib
-
-    for name in PRELOAD:
-        importlib.import_module(name)
 
 
 def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
@@ -109,8 +98,7 @@ def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
                      "output": os.path.join(scratch, f"{number}.out")}
                     for number, args in enumerate(arg_lists)]
         server = subprocess.Popen(
-            [sys.executable, "-c", "from asyncio_server_spec.harness.spec_run import serve; serve()",
-             str(parallel), str(timeout)],
+            [sys.executable, os.path.abspath(__file__), str(parallel), str(timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, universal_newlines=True)
         answers, _ = server.communicate("".join(json.dumps(r) + "\n" for r in requests))
         done = {}
@@ -140,11 +128,8 @@ def serve():
     while pending or running:
         while pending and len(running) < parallel:
             number, request = pending.pop(0)
-            sys.stdout.flush()
-            pid = os.fork()
-            if pid == 0:
-                _behave_child(request["args"], request["cwd"], request["results"],
-                              request["output"])
+            pid = _start_behave(request["args"], request["cwd"], request["results"],
+                                request["output"])
             running[pid] = (number, time.monotonic())
         pid, status = os.waitpid(-1, os.WNOHANG)
         now = time.monotonic()
@@ -156,17 +141,9 @@ def serve():
         for child, (status, killed) in ended.items():
             number, started = running.pop(child)
             print(json.dumps({"number": number, "killed": killed, "seconds": now - started,
-                              "returncode": -9 if killed else returncode(status)}), flush=True)
+                              "returncode": -9 if killed else processes.returncode(status)}), flush=True)
         if not ended:
             time.sleep(0.01)
-
-
-def returncode(status):
-    """``subprocess``'s returncode for an :func:`os.waitpid` status (negative:
-    killed by that signal)."""
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
 
 
 def _kill_group(pid):
@@ -184,14 +161,14 @@ def _finished(returncode, output, results, killed_after):
         printed = f"the run's process ended with status {returncode} before it started\n"
     if killed_after is not None:
         printed += f"\nkilled after {killed_after} s\n"
-    header, scenarios, _, running = read_log(results)
-    return SpecRun(returncode, printed, header, scenarios, running)
+    log = read_log(results, missing_ok=True)
+    return SpecRun(returncode, printed, log.header, log.scenarios, log.running)
 
 
-def _behave_child(args, cwd, results, output):
-    """In a child of the fork server: ``python -m behave --format progress
-    -D results=RESULTS ARGS`` run in *cwd*, its output into the file *output*;
-    it never returns."""
+def _start_behave(args, cwd, results, output):
+    """Start a child of the fork server that runs ``python -m behave --format
+    progress -D results=RESULTS ARGS`` in *cwd*, its output into the file
+    *output*; return its pid."""
     def behave():
         os.setsid()  # its own process group: a timeout ends the scenario children too
         sys.stdin.close()
@@ -201,33 +178,8 @@ def _behave_child(args, cwd, results, output):
 
         return main(["--format", "progress", "-D", "results=" + results] + args)
 
-    end_child(output, behave)
+    return processes.start(behave, output)
 
 
-def end_child(output, work):
-    """In a forked child: send its standard output and error to the file
-    *output*, run *work()* and exit with the status it returns (a
-    ``SystemExit``'s code; 70 and the traceback in *output* if it raises).
-    It never returns."""
-    status = 70
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-        # (whatever stood in for them -- a test's capture -- stays with the parent)
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-        status = work()
-    except SystemExit as exc:
-        status = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(status)
+if __name__ == "__main__":
+    serve()

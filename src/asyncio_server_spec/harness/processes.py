@@ -1,0 +1,109 @@
+"""Forked processes: starting a child, sending its output to a file, and
+reading how it ended.
+
+Every process the harness forks starts here: a scenario's child
+(:mod:`.isolation`), a loop checked in a child (:mod:`.loops`) and the shards
+of ``run --jobs`` (:mod:`.parallel`).  Forking keeps what the parent has
+imported -- behave, the harness, the parsed spec -- so a child costs what
+its work costs, not a Python start-up.
+"""
+
+import os
+import signal
+import sys
+
+#: The exit status of a child whose work raised (BSD's EX_SOFTWARE).
+FAILED = 70
+
+
+def fork(stdout=None, stderr=None):
+    """Fork: return the child's pid in the parent, 0 in the child.
+
+    In the child, standard output and error go to the file descriptors
+    *stdout* and *stderr* (None: where the parent's go).  What this process
+    has buffered is written out first, so that the child cannot write it a
+    second time.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        _send_output(stdout, stderr)
+    return pid
+
+
+def start(work, output=None):
+    """Fork a child that runs *work()* and exits with the status it returns,
+    or the ``SystemExit`` it raises, as Python's own exit does (None: 0, a
+    number: that number, anything else: 1) -- or with :data:`FAILED` and the
+    traceback on its standard error if it raises anything else; return its
+    pid.  The child never returns.
+
+    With *output*, the child's standard output and error go to that file
+    (created, or emptied), from its first line on.
+    """
+    pid = fork()
+    if pid == 0:
+        _run_and_exit(work, output)
+    return pid
+
+
+# (The child's code runs in functions called after the fork, in frames of
+# their own: coverage measures a forked child from its new frames on.)
+def _send_output(stdout, stderr):
+    for fd, standard in ((stdout, 1), (stderr, 2)):
+        if fd is not None:
+            os.dup2(fd, standard)
+
+
+def _run_and_exit(work, output):
+    status = FAILED
+    try:
+        if output is not None:
+            fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            _send_output(fd, fd)
+            os.close(fd)
+            # (whatever stood in for them -- a test's capture -- stays with the parent)
+            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        status = _exit_status(work())
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+
+def _exit_status(code):
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def returncode(status):
+    """``subprocess``'s returncode for an :func:`os.waitpid` status (negative:
+    killed by that signal)."""
+    if os.WIFSIGNALED(status):
+        return -os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def describe(status):
+    """How a process ended, in words, from its :func:`os.waitpid` status:
+    ``was killed by SIGABRT`` (``by signal 77`` for a number without a
+    name) or ``exited with status 3``."""
+    code = returncode(status)
+    if code >= 0:
+        return f"exited with status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return f"was killed by {name}"

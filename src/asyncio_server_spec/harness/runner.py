@@ -1,0 +1,60 @@
+"""``asyncio-server-spec run``: the spec against one loop, in this process or
+in shards (``--jobs N``), with its results log and, if asked, the results site.
+
+:mod:`asyncio_server_spec.cli` parses the command line into *options* --
+``loop``, ``expectations``, ``results``, ``jobs``, ``report`` (each None when
+not given, ``jobs`` a number) and ``behave_args`` (what goes to behave
+unchanged) -- and hands them to :func:`run`.  A run that cannot start raises
+:class:`~.loops.LoopSelectionError` or :class:`~.behave_run.SpecError`, whose
+message is one line.
+"""
+
+import os
+import sys
+
+from . import behave_run, parallel
+from .loops import check_loop_in_child, checked_loop_factory
+
+
+def behave_args(options, results=None):
+    """behave's command line for a run in this process: the pass-through
+    arguments, then ``-D`` for each option given (so that ``--loop`` wins over
+    a ``-D loop=``).  *results*: the results log (default ``options.results``)."""
+    return list(options.behave_args) + behave_run.userdata_args(
+        loop=options.loop, expectations=options.expectations,
+        results=options.results if results is None else results)
+
+
+def run(options):
+    """Run the spec as *options* say; return behave's exit status (0 every
+    scenario held, 1 a failing verdict, 2 the run was refused).
+
+    The loop is checked before behave starts -- in a child when the run is
+    sharded, so that this process, whose children the shards are, never sees
+    it.  Its module may live in the current directory: behave puts that on
+    sys.path too.
+    """
+    sharded = options.jobs > 1
+    if options.loop is not None:
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        (check_loop_in_child if sharded else checked_loop_factory)(options.loop)
+    results = options.results
+    if options.report and not results:
+        results = os.path.join(options.report, "results.jsonl")
+        os.makedirs(options.report, exist_ok=True)
+    root = behave_run.spec_root()
+    if sharded:
+        args = list(options.behave_args) + behave_run.userdata_args(
+            loop=options.loop, expectations=options.expectations)
+        named = behave_run.configuration(args, root).paths_given
+        features = () if named else parallel.heaviest_first(os.path.join(root, "features"))
+        status = parallel.run(args, options.jobs, results, features=features)
+    else:
+        status = behave_run.run(behave_args(options, results))
+    if options.report and status in (0, 1):
+        from ..report import build_site  # jinja2 is needed only here
+
+        build_site(options.report, [results], os.path.join(root, "features"))
+        print(f"the results site: {os.path.join(options.report, 'index.html')}")
+    return status
