@@ -1,7 +1,8 @@
 """behave hooks: wiring only.  What they do -- the loop under test, a fresh
 event loop per scenario, active tags, expected failures, crash isolation,
 cleanup, the verdict and the results log -- is
-src/asyncio_server_spec/conformance.py; its options are listed there:
+src/asyncio_server_spec/harness/conformance.py; its options are checked in
+src/asyncio_server_spec/harness/options.py:
 
     behave -D loop=NAME -D expectations=off|FILE -D isolate=on|off
            -D time_limit=SECONDS -D results=PATH -D label=TEXT

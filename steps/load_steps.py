@@ -2,7 +2,7 @@
 many one after another, each echoed in full.
 
 The number of clients is ``behave -D load_clients=N`` (default
-:data:`asyncio_server_spec.harness.conformance.DEFAULT_LOAD_CLIENTS`).  Clients connected
+:data:`asyncio_server_spec.harness.options.DEFAULT_LOAD_CLIENTS`).  Clients connected
 at the same time need two file descriptors each (the client's socket and the server's), so N must leave
 room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
@@ -22,7 +22,7 @@ MESSAGE_SIZE = 256
 
 def load_size(context):
     """The number of clients asked for with ``-D load_clients=N`` (checked
-    before any scenario: see :func:`asyncio_server_spec.harness.conformance.load_clients`)."""
+    before any scenario: see :func:`asyncio_server_spec.harness.options.load_clients`)."""
     return context.run.load_clients
 
 

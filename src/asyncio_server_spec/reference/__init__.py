@@ -10,5 +10,6 @@
 - :mod:`.sockets`      -- sockets a scenario makes itself (a caller's socket, a small send buffer);
 - :mod:`.kernel`       -- facts read from the kernel (who listens on a port, the accept-queue limit);
 - :mod:`.tls`          -- the test certificates in ``certs/`` and SSL contexts;
-- :mod:`.scenario`     -- the per-scenario :class:`~.scenario.World` and its cleanup.
+- :mod:`.scenario`     -- the per-scenario :class:`~.scenario.World` and its cleanup;
+- :mod:`.echo_server`  -- the echo server of ``python -m asyncio_server_spec serve``.
 """
