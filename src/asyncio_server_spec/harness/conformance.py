@@ -209,6 +209,8 @@ class ConformanceRun:
         run = self.current
         index = next((i for i, s in enumerate(run.steps) if s is step), len(run.steps) - 1)
         last = index == len(run.steps) - 1
+        if last and world is not None and not step.status.has_failed():
+            _fail_on_unexpected_reports(step, world)
         if channel is not None:  # the child reports what it saw
             kind, message = (faults.classify(step.exception) if step.exception is not None
                              else (None, None))
@@ -301,6 +303,20 @@ class ConformanceRun:
 def _remove_own(path, pid):
     if os.getpid() == pid:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _fail_on_unexpected_reports(step, world):
+    """Fail the scenario's last step (a divergence) if the loop reported
+    something to its exception handler that no step expected."""
+    unexpected = world.unexpected_reports()
+    if not unexpected:
+        return
+    told = "; ".join("{}: {!r}".format(r.get("message"), r.get("exception")) for r in unexpected)
+    message = (f"after the last step: expected the loop to report nothing to its exception "
+               f"handler that no step expected; it reported {told}")
+    step.status = Status.failed
+    step.exception = AssertionError(message)
+    step.error_message = message
 
 
 def _sum_durations(steps):
