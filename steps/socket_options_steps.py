@@ -8,6 +8,7 @@ from behave import given, then, when
 
 from asyncio_server_spec.reference import kernel, servers
 from asyncio_server_spec.reference.scenario import is_server
+from asyncio_server_spec.reference.sockets import usable
 
 import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
@@ -32,7 +33,7 @@ def step_backlog(context, n):
     """The kernel lets at most *n* connections wait on the one listening socket."""
     sockets = context.world.server.sockets
     assert len(sockets) == 1, f"server.sockets is {sockets!r}"
-    backlog = kernel.listen_backlog(sockets[0])
+    backlog = kernel.listen_backlog(usable(sockets[0], "server.sockets[0]"))
     assert backlog == n, f"the kernel lets {backlog} connections wait, not {n}"
 
 
@@ -40,7 +41,8 @@ def _accepted_option(world, option):
     """*option*'s value on the latest accepted connection's socket."""
     writers = world.record.writers
     assert writers, "no connection was accepted"
-    return writers[-1].get_extra_info("socket").getsockopt(option.level, option.option)
+    sock = usable(writers[-1].get_extra_info("socket"), 'the connection\'s "socket" extra info')
+    return sock.getsockopt(option.level, option.option)
 
 
 @then("the accepted connection has {option:SocketOption} on")

@@ -62,9 +62,8 @@ def classify(exc, roots=None):
             message = f"the check `{line}` did not hold" if line else "a check did not hold"
         return DIVERGED, message
     frame = _innermost(exc)
-    prefix = getattr(exc, "spec_context", None)
-    text = f"{prefix}: {_exception_text(exc)}" if prefix else _exception_text(exc)
+    text = _exception_text(exc)
     if frame is not None and is_spec_code(frame.filename, roots):
         where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         return HARNESS_ERROR, f"the spec's own code failed at {where} ({frame.line}): {text}"
-    return DIVERGED, text if prefix else f"the loop raised {text}"
+    return DIVERGED, f"the loop raised {text}"

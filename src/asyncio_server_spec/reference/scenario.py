@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Coroutine
 from . import kernel, servers
 from .client import Client, abort_all
 from .load_clients import ClientGroup
+from .loop_errors import calling, unwrapped
 from .record import ServerRecord
 from .waiting import DEFAULT_TIMEOUT, WaitTimeout, promptly, settle, within
 
@@ -96,20 +97,18 @@ class World:
         (:func:`~asyncio_server_spec.reference.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
 
-        An exception from the loop is re-raised, marked so that a verdict says
-        no server could be created."""
+        What the loop raises is a divergence that says no server could be
+        created (:class:`~.loop_errors.LoopRaised`; :meth:`attempt` keeps
+        the loop's own exception)."""
         if api in servers.UNIX_APIS:
             kwargs.setdefault("path", self.temp_path("server.sock"))
         elif "sock" not in kwargs:
             kwargs.setdefault("host", kernel.loopback_address())
             kwargs.setdefault("port", 0)
-        try:
+        with calling(f"no server could be created with {api}()"):
             server = await within(
                 servers.create(api, handler, self.record, **kwargs), "the server to be created"
             )
-        except Exception as exc:
-            exc.spec_context = f"no server could be created with {api}()"
-            raise
         return self.adopt(server, kwargs.get("path"))
 
     def adopt(self, server: asyncio.AbstractServer, address: Any = None) -> asyncio.AbstractServer:
@@ -118,7 +117,13 @@ class World:
         if server not in self.servers:
             self.servers.append(server)
         self.server = server
-        self.address = address or servers.listening_addresses(server)[0][:2]
+        if address is None:
+            with calling("expected server.sockets to list sockets with an address"):
+                listening = servers.listening_addresses(server)
+            assert listening, (f"expected a new server to listen on a socket; its sockets are "
+                               f"{server.sockets!r}")
+            address = listening[0][:2]
+        self.address = address
         return server
 
     async def connect(self, address: Any = None, **kwargs: Any) -> Client:
@@ -149,7 +154,7 @@ class World:
         try:
             self.outcome = await (promptly if prompt else within)(awaitable, what, timeout)
         except Exception as exc:  # the outcome *is* the observation
-            self.outcome = exc
+            self.outcome = unwrapped(exc)
         return self.outcome
 
     async def attempt_server(self, coro: Awaitable[Any], what: str) -> Any:

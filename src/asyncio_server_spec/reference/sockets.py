@@ -12,6 +12,8 @@ import asyncio
 import socket
 from typing import TYPE_CHECKING
 
+from .loop_errors import calling
+
 if TYPE_CHECKING:
     from .scenario import World
 
@@ -41,3 +43,16 @@ def is_listening(sock: socket.socket) -> bool:
 def shrink_send_buffer(writer: asyncio.StreamWriter, size: int = SMALL_SNDBUF) -> None:
     """Give the socket under a StreamWriter a small kernel send buffer."""
     writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+
+
+def usable(sock: object, what: str) -> socket.socket:
+    """*sock*, a socket the loop under test handed out (*what*: "server.sockets[0]",
+    the connection's "socket" extra info), checked before the spec's own code
+    uses it: one with a file descriptor.  Anything else is the loop's
+    divergence, said in words, never a failure of the spec's code."""
+    with calling(f"expected {what} to be a socket with a file descriptor; fileno() raised"):
+        fd = sock.fileno()
+    assert isinstance(fd, int) and fd >= 0, (
+        f"expected {what} to be a socket with a file descriptor; it is a {type(sock).__name__} "
+        f"whose fileno() gave " + ("a negative number" if isinstance(fd, int) else f"a {type(fd).__name__}"))
+    return sock
