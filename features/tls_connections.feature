@@ -3,6 +3,7 @@ Feature: What a TLS server's connections tell their handler
           https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.get_extra_info
           https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseTransport.get_extra_info
           https://docs.python.org/3/library/ssl.html#ssl.SSLSocket.getpeercert
+          https://docs.python.org/3/library/ssl.html#ssl.SSLContext.verify_mode
           https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
 
   A handler learns about the TLS side of its connection by asking the writer
@@ -59,6 +60,7 @@ Feature: What a TLS server's connections tell their handler
   Scenario Outline: A server made with <api> that requires client certificates accepts a client whose certificate it trusts, and its handler sees that certificate
     Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseTransport.get_extra_info
     Docs: https://docs.python.org/3/library/ssl.html#ssl.SSLSocket.getpeercert
+    Docs: https://docs.python.org/3/library/ssl.html#ssl.SSLContext.verify_mode
     Note: "peercert" is getpeercert()'s dictionary; the server's context has
           verify_mode CERT_REQUIRED and trusts the client CA.
     Given a TLS server started with <api> that requires client certificates from the client CA, whose handler notes what its connection tells about TLS
@@ -74,7 +76,7 @@ Feature: What a TLS server's connections tell their handler
   @id:tls-connections.client-without-cert-refused
   Scenario: A server that requires client certificates turns away a client without one before its handler runs
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    Docs: https://docs.python.org/3/library/ssl.html#ssl.SSLSocket.getpeercert
+    Docs: https://docs.python.org/3/library/ssl.html#ssl.SSLContext.verify_mode
     Note: with TLS 1.3 the client has finished its part of the handshake before
           the server checks for a certificate, so the client may see its
           connection made and then ended rather than a failed handshake; either
