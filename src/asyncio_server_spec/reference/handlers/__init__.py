@@ -42,3 +42,24 @@ __all__ = [
     "read_everything", "reporting_handler", "single_read", "stream_handler",
     "tell_whether_in_task", "wait_for_client", "watched_handler",
 ]
+
+# == Added for issue 18 (TLS on the connections a server hands out) ========================
+# :mod:`.tls` -- handlers that note what a TLS connection tells them, and that
+# switch a plain connection to TLS part way through.
+from .tls import (
+    GO_AHEAD,
+    OVER_TLS,
+    STARTTLS,
+    TlsNotes,
+    switching_handler,
+    switching_protocol,
+    switching_reading_handler,
+    tls_noting_handler,
+    tls_noting_protocol,
+)
+
+__all__ += [
+    "GO_AHEAD", "OVER_TLS", "STARTTLS", "TlsNotes", "switching_handler", "switching_protocol",
+    "switching_reading_handler", "tls_noting_handler", "tls_noting_protocol",
+]
+# == end of the issue 18 (TLS) block =======================================================
