@@ -225,3 +225,17 @@ def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
             await asyncio.sleep(0)
     if clients:
         clients[0]._side.run(abort(), timeout)
+
+
+# -- issue 18: the connections a server hands out (protocols) -------------------------------
+async def reset_connection(client: Client) -> None:
+    """The client resets its connection: SO_LINGER with a timeout of 0, then
+    its socket is closed, so the server gets an RST instead of an end of stream."""
+    from . import sockets
+
+    async def reset():
+        sockets.set_linger_zero(client._writer.get_extra_info("socket"))
+        client._writer.transport.abort()
+        await asyncio.sleep(0)  # the transport's connection_lost() closes the socket
+        await asyncio.sleep(0)
+    await client._on_client(reset())

@@ -42,3 +42,9 @@ __all__ = [
     "read_everything", "reporting_handler", "single_read", "stream_handler",
     "tell_whether_in_task", "wait_for_client", "watched_handler",
 ]
+
+# -- issue 18: protocols that note every callback (loop.create_server's protocol path) -------
+from . import protocols
+from .protocols import NotingBufferedProtocol, NotingProtocol, ProtocolLog
+
+__all__ += ["NotingBufferedProtocol", "NotingProtocol", "ProtocolLog", "protocols"]
