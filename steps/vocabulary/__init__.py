@@ -144,3 +144,21 @@ register_type(
     Literal=python_literal,
     Family=code_table({"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}),
 )
+
+
+# -- issue 18: the protocol path of loop.create_server ------------------------------------------
+from asyncio_server_spec.reference.handlers import protocols  # noqa: E402
+
+#: The protocols of reference/handlers/protocols.py, by what the features say they do.
+PROTOCOLS = {
+    "echoes what it receives": protocols.echoing,
+    "keeps the connection open after the client's end of stream": protocols.half_open,
+    "closes its transport when writing resumes": protocols.closing_on_resume,
+    "answers with writelines() ending in an empty chunk, then closes": protocols.answering_with_writelines,
+    "is a BufferedProtocol with a small buffer of its own": protocols.buffered,
+}
+
+register_type(
+    ProtocolApi=names_of_code("create_server", "create_unix_server"),
+    Protocol=phrases(PROTOCOLS),
+)
