@@ -184,17 +184,19 @@ async def step_server_everywhere_fixed_port(context):
     """start_server with host None at a port a bind probe found free on 0.0.0.0
     and ::.  A failure to bind while the port is taken by another process
     (probed again after it) means another port is tried; a failure while
-    the port is still free is the server's own."""
+    the port is still free, or held by sockets of this process, is the server's own."""
     world = context.world
     for _ in range(COLLISIONS):
         port = sockets.port_free_on_every_interface()
         try:
             await world.start("start_server", host=None, port=port)
         except OSError as exc:
-            if sockets.is_free_on_every_interface(port):
+            own = sockets.own_sockets_on_port(port)
+            if own or sockets.is_free_on_every_interface(port):
+                held = f"it left sockets of its own on {own}" if own else "the port is free on both"
                 raise AssertionError(
                     f"expected start_server(host=None, port={port}) to listen on IPv4 and IPv6; "
-                    f"the port is free on both, but creating the server failed: {exc!r}") from None
+                    f"creating the server failed with {exc!r}, and {held}") from None
             continue  # another process took the port meanwhile
         world.asked_port = port
         return

@@ -100,7 +100,11 @@ def step_socket_is_connection(context):
     object itself both have the client as their peer, the server's address as their own."""
     world = context.world
     sock, client = _socket(world), world.client
-    local, peer = sockets.addresses_of_fd(sock.fileno())
+    try:
+        local, peer = sockets.addresses_of_fd(sock.fileno())
+    except OSError as exc:
+        raise AssertionError("expected the connection's socket to be connected to the client; "
+                             f"its descriptor {sock.fileno()} is not: {exc!r}") from None
     wanted = (tuple(world.address[:2]), tuple(client.sockname[:2]))
     assert (tuple(local[:2]), tuple(peer[:2])) == wanted, (
         f"expected the connection's descriptor to be between {wanted[0]} and the client "

@@ -76,7 +76,7 @@ async def step_bytes_wait_unread(context):
     protocol, sent = _first(world), world.sent_while_paused
 
     async def arrived():
-        while sockets.unread_bytes(protocol.transport) < len(sent) and not protocol.received:
+        while _unread(protocol) < len(sent) and not protocol.received:
             await asyncio.sleep(0)
     await promptly(arrived(), "the first client's bytes to reach the server's socket")
     line = b"round trip\n"
@@ -84,8 +84,17 @@ async def step_bytes_wait_unread(context):
     assert reply == line, f"expected the second client to be echoed {line!r}; it got {reply!r}"
     assert protocol.received == b"", (
         f"expected no data_received() while reading is paused; it got {protocol.received!r}")
-    unread = sockets.unread_bytes(protocol.transport)
+    unread = _unread(protocol)
     assert unread == len(sent), f"expected {len(sent)} bytes waiting unread in the socket; {unread} are"
+
+
+def _unread(protocol):
+    """The bytes waiting unread in the connection's socket (the transport's 'socket')."""
+    try:
+        return sockets.unread_bytes(protocol.transport)
+    except (OSError, AttributeError) as exc:
+        raise AssertionError("expected get_extra_info('socket') to be the connection's socket; "
+                             f"asking it for its unread bytes failed: {exc!r}") from None
 
 
 @then('the first client\'s protocol receives "{text}"')

@@ -138,3 +138,32 @@ def port_free_on_every_interface(tries: int = 50) -> int:
         if is_free_on_every_interface(port):
             return port
     raise RuntimeError(f"no port free on both 0.0.0.0 and :: in {tries} tries")
+
+
+def own_sockets_on_port(port: int) -> list:
+    """The addresses of this process's own TCP sockets bound to *port* (read
+    through a duplicate of each socket descriptor in /proc/self/fd)."""
+    import os
+
+    found = []
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return found
+    for name in names:
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            dup = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        try:
+            if dup.family in (socket.AF_INET, socket.AF_INET6) and dup.type == socket.SOCK_STREAM:
+                address = dup.getsockname()
+                if address[1] == port:
+                    found.append(address)
+        except OSError:
+            pass
+        finally:
+            dup.close()
+    return found
