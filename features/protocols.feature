@@ -147,17 +147,18 @@ Feature: The protocol path of loop.create_server
     Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.WriteTransport.get_write_buffer_limits
     Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.WriteTransport.get_write_buffer_size
     Note: the server's socket gets a small send buffer, so what the kernel
-          does not take stays queued in the transport.
-    Given a server made with <api> whose protocol sets its write buffer limits to 64 KiB high and 16 KiB low
+          does not take stays queued in the transport.  The limits differ
+          from the defaults (64 KiB high, a quarter of it low).
+    Given a server made with <api> whose protocol sets its write buffer limits to 32 KiB high and 8 KiB low
     When a client connects
-    Then the transport's write buffer limits are 16 KiB low and 64 KiB high
+    Then the transport's write buffer limits are 8 KiB low and 32 KiB high
     When the protocol writes 16 KiB chunks until writing is paused
     And the protocol writes 2 more chunks of 16 KiB
-    Then pause_writing() was called once, when more than 64 KiB were queued
+    Then pause_writing() was called once, when more than 32 KiB were queued
     And each chunk written while data was queued added its size to get_write_buffer_size()
     When the client reads everything the protocol wrote
     Then the client received every byte written, in order
-    And resume_writing() was called once, when 16 KiB or less were queued
+    And resume_writing() was called once, when 8 KiB or less were queued
     And nothing is queued in the transport any more
 
     Examples:
