@@ -205,7 +205,7 @@ Feature: The protocol path of loop.create_server
   Rule: writelines() with an empty last chunk
     Up to 3.11 WriteTransport.writelines() joined its chunks and wrote them
     at once.  From 3.12.0 it hands them to the kernel in one sendmsg() call
-    and keeps what was not sent; an empty chunk at the end was kept for ever,
+    and keeps what was not sent (gh-91166); an empty chunk at the end was kept for ever,
     so a transport closed after it never finished closing: the client got
     the data but not the end of the stream, and connection_lost() never came
     (gh-155888; fixed in 3.14.8 and 3.15.0).
@@ -230,6 +230,7 @@ Feature: The protocol path of loop.create_server
     @id:protocols.writelines-empty-last-chunk-hangs-<api>
     Scenario Outline: From 3.12 to 3.14.7, a transport closed after writelines() with an empty last chunk never finishes closing (<api>)
       Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.WriteTransport.writelines
+      CPython: gh-91166 (from 3.12.0 writelines() writes the chunks with one sendmsg() call and keeps the rest)
       CPython: gh-155888 (the empty chunk stayed queued, so the closing transport waited for it for ever)
       Note: every 3.13.x so far behaves so; the loop goes on serving the other connections.
       Given a server made with <api> whose protocol answers with writelines() ending in an empty chunk, then closes
