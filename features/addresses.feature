@@ -62,6 +62,22 @@ Feature: Where a TCP server listens
       | None | none         |
       | ''   | empty-string |
 
+  @id:addresses.every-interface-fixed-port
+  Scenario: Host None with a fixed port listens on that one port over IPv4 and IPv6
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
+    Note: the docs do not say how two sockets share one port.  asyncio sets
+          IPV6_V6ONLY on the IPv6 socket, so that it leaves IPv4 to the other
+          one (a Linux IPv6 socket takes IPv4 too unless told not to), and
+          SO_REUSEADDR on both (reuse_address defaults to True on Unix).
+          The port is one that a bind probe found free on 0.0.0.0 and ::; if
+          another process takes it first, the step picks another.
+    Given a server started with start_server on every interface, by host None, at a port free on both IPv4 and IPv6
+    Then server.sockets holds 2 listening sockets
+    And both listening sockets are on the port asked for
+    And the IPv6 listening socket has IPV6_V6ONLY set
+    And every listening socket has SO_REUSEADDR set
+    And a client reaching each listening socket is echoed
+
   @id:addresses.family-<slug>
   Scenario Outline: family=<family> keeps only the <version> addresses
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server

@@ -72,3 +72,19 @@ Feature: Ending the client connections of a server
       | method        |
       | close_clients |
       | abort_clients |
+
+  @use.with_python=3.13.. @id:clients.<method>-ends-every-client
+  Scenario Outline: From 3.13, <method>() ends the connection of every connected client
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close_clients
+    Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.abort_clients
+    CPython: gh-113538
+    Given a server whose handler echoes what it receives
+    When 3 clients connect
+    And <method>() is called on the server
+    Then the call returned normally
+    And every client sees the connection closed
+
+    Examples:
+      | method        |
+      | close_clients |
+      | abort_clients |

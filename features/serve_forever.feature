@@ -76,7 +76,8 @@ Feature: Serving forever
     once more (PR #111336); this holds for every 3.12.x, for 3.13.0 to
     3.13.14 and for 3.14.0 to 3.14.6.  From 3.13.15, 3.14.7 and 3.15.0 it
     also closes the connected clients (close_clients()), so it ends promptly
-    and each client sees the end of the stream (gh-123720).  3.12.0 is not
+    and each client sees the end of the stream (gh-123720); that variant is
+    checked with three clients, every one of which must be closed.  3.12.0 is not
     covered: the waiting scenario starts at 3.12.1.
 
     Background:
@@ -117,10 +118,10 @@ Feature: Serving forever
       CPython: gh-123720 (cancelling serve_forever() calls close_clients() before wait_closed())
       Note: the docs say only that cancelling the task closes the server.
       When serve_forever() runs in a task
-      And a client connects
+      And 3 clients connect
       And the serve_forever() task is cancelled without waiting for it
       Then the serve_forever() task finishes cancelled
-      And the client sees the connection closed
+      And every client sees the connection closed
       And a client cannot connect
 
   Rule: The context connection handlers run in

@@ -171,3 +171,64 @@ def step_caller_socket_closed(context):
     """The caller's socket object has been closed (fileno() is -1)."""
     sock = context.world.caller_socket
     assert sock.fileno() == -1, f"the caller's socket is still open: {sock!r}"
+
+
+# -- host None at a fixed port ---------------------------------------------------------
+#: How many times a port found free may be taken by another process before the server binds it.
+COLLISIONS = 10
+
+
+@given("a server started with start_server on every interface, by host None, "
+       "at a port free on both IPv4 and IPv6")
+async def step_server_everywhere_fixed_port(context):
+    """start_server with host None at a port a bind probe found free on 0.0.0.0
+    and ::.  A failure to bind while the port is taken by another process
+    (probed again after it) means another port is tried; a failure while
+    the port is still free, or held by sockets of this process, is the server's own."""
+    world = context.world
+    for _ in range(COLLISIONS):
+        port = sockets.port_free_on_every_interface()
+        try:
+            await world.start("start_server", host=None, port=port)
+        except OSError as exc:
+            own = sockets.own_sockets_on_port(port)
+            if own or sockets.is_free_on_every_interface(port):
+                held = f"it left sockets of its own on {own}" if own else "the port is free on both"
+                raise AssertionError(
+                    f"expected start_server(host=None, port={port}) to listen on IPv4 and IPv6; "
+                    f"creating the server failed with {exc!r}, and {held}") from None
+            continue  # another process took the port meanwhile
+        world.asked_port = port
+        return
+    raise RuntimeError(f"other processes took the port {COLLISIONS} times in a row")
+
+
+@then("both listening sockets are on the port asked for")
+def step_both_on_port(context):
+    """Every listening socket's port is the one the server was asked for."""
+    world = context.world
+    ports = [port for _, _, port in _bound(world.server)]
+    assert ports and all(port == world.asked_port for port in ports), (
+        f"expected every listening socket on port {world.asked_port}; they are on {_bound(world.server)}")
+
+
+def _listening(world, family):
+    return [sock for sock in world.server.sockets if sock.family == family]
+
+
+@then("the IPv6 listening socket has IPV6_V6ONLY set")
+def step_v6only(context):
+    """getsockopt(IPPROTO_IPV6, IPV6_V6ONLY) on the IPv6 listening socket is non-zero."""
+    found = _listening(context.world, socket.AF_INET6)
+    assert len(found) == 1, f"expected one IPv6 listening socket; there are {found!r}"
+    assert sockets.option_is_set(found[0], socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), (
+        "expected IPV6_V6ONLY on the IPv6 listening socket, leaving IPv4 to the other; it is off")
+
+
+@then("every listening socket has SO_REUSEADDR set")
+def step_reuseaddr(context):
+    """getsockopt(SOL_SOCKET, SO_REUSEADDR) is non-zero on every listening socket."""
+    listening = list(context.world.server.sockets)
+    off = [sock.getsockname() for sock in listening
+           if not sockets.option_is_set(sock, socket.SOL_SOCKET, socket.SO_REUSEADDR)]
+    assert listening and not off, f"expected SO_REUSEADDR on every listening socket; it is off on {off}"

@@ -62,3 +62,16 @@ async def step_receives_less(context):
     assert total < world.bulk_size, (
         f"the client got all {total} bytes ({world.unsent_before} were still unsent when the "
         "clients were aborted)")
+
+
+@then("every client sees the connection closed")
+async def step_every_client_sees_closed(context):
+    """Each client of the scenario reads the end of its connection (EOF or a reset), at once."""
+    world = context.world
+    assert world.clients, "precondition: clients have connected"
+    for i, client in enumerate(world.clients, 1):
+        try:
+            await client.sees_eof()
+        except AssertionError as exc:
+            raise AssertionError(f"expected every one of the {len(world.clients)} clients to see its "
+                                 f"connection closed; client {i} did not: {exc}") from None

@@ -12,33 +12,21 @@ from asyncio_server_spec.reference.handlers import HandlerFailure
 # -- the loop's exception handler -------------------------------------------------------
 # Every scenario's World keeps what the loop reports to its exception handler;
 # a report no step expects fails the scenario once its steps are done.
-def _reports(world):
-    return ["{}: {!r}".format(r.get("message"), r.get("exception")) for r in world.loop_reports]
-
-
-def _reported_once(world, matches):
-    """Exactly one report to the loop's exception handler *matches*; from now
-    on such reports are expected (one per connection the handler fails on)."""
-    matching = [report for report in world.loop_reports if matches(report)]
-    assert len(matching) == 1, (
-        f"expected one matching report to the loop's exception handler; reports: {_reports(world)}")
-    world.expect_reports(matches)
-
-
 @then("the loop's exception handler was told nothing")
 def step_told_nothing(context):
     """The loop's exception handler got no report at all."""
     world = context.world
     assert not world.loop_reports, (
-        f"expected no report to the loop's exception handler; reports: {_reports(world)}")
+        f"expected no report to the loop's exception handler; reports: {world.described_reports()}")
 
 
 @then("the loop's exception handler was told the task's exception was never retrieved")
 def step_told_never_retrieved(context):
     """Exactly one report says a task's exception (the handler's failure) was never retrieved."""
-    _reported_once(context.world, lambda r: (
+    context.world.reported_once(lambda r: (
         r.get("message") == "Task exception was never retrieved"
-        and isinstance(r.get("exception"), HandlerFailure)))
+        and isinstance(r.get("exception"), HandlerFailure)),
+        "that a task's exception was never retrieved")
 
 
 @then("the loop's exception handler was told of an unhandled exception in the handler")
@@ -46,28 +34,30 @@ def step_told_unhandled(context):
     """Exactly one report names the handler's failure as unhandled in
     client_connected_cb, for a connection the handler was given."""
     world = context.world
-    _reported_once(world, lambda r: (
+    world.reported_once(lambda r: (
         r.get("message") == "Unhandled exception in client_connected_cb"
         and isinstance(r.get("exception"), HandlerFailure)
-        and any(r.get("transport") is t for t in world.record.transports)))
+        and any(r.get("transport") is t for t in world.record.transports)),
+        "of an unhandled exception in the handler")
 
 
 @then("the loop's exception handler was told of the handler's exception as an error in a callback")
 def step_told_callback_error(context):
     """Exactly one report is the loop's report for any callback that raises:
     it names the callback (``handle``), not the connection (``transport``)."""
-    _reported_once(context.world, lambda r: (
+    context.world.reported_once(lambda r: (
         isinstance(r.get("exception"), HandlerFailure)
         and r.get("handle") is not None
-        and "transport" not in r))
+        and "transport" not in r), "of the handler's exception as an error in a callback")
 
 
 @then("the loop's exception handler was told of a CancelledError raised in a callback")
 def step_told_cancelled_in_callback(context):
     """Exactly one report is a callback that raised CancelledError."""
-    _reported_once(context.world, lambda r: (
+    context.world.reported_once(lambda r: (
         str(r.get("message", "")).startswith("Exception in callback")
-        and isinstance(r.get("exception"), asyncio.CancelledError)))
+        and isinstance(r.get("exception"), asyncio.CancelledError)),
+        "of a CancelledError raised in a callback")
 
 
 # -- ResourceWarnings ---------------------------------------------------------------------

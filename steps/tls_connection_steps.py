@@ -10,7 +10,6 @@ import ssl
 from behave import given, then, when
 
 from asyncio_server_spec.reference import kernel, tls
-from asyncio_server_spec.reference.client import extra_info
 from asyncio_server_spec.reference.handlers import TlsNotes, tls_noting_handler, tls_noting_protocol
 from asyncio_server_spec.reference.servers import UNIX_APIS
 from asyncio_server_spec.reference.waiting import WaitTimeout, promptly
@@ -147,7 +146,7 @@ async def step_reports_cipher(context):
     """get_extra_info("cipher") is the (name, protocol, bits) tuple the client's own connection reports."""
     world = context.world
     cipher = (await _facts(world))["cipher"]
-    seen = await extra_info(world.client, "cipher")
+    seen = await world.client.extra_info("cipher")
     assert seen is not None, "the client's connection reports no cipher"
     assert cipher is not None and tuple(cipher) == tuple(seen), (
         f"expected get_extra_info('cipher') to be the client's {seen!r}; it is {cipher!r}")

@@ -20,6 +20,7 @@ from behave import register_type
 from parse import with_pattern
 
 from asyncio_server_spec.reference import handlers
+from asyncio_server_spec.reference.handlers import protocols
 from asyncio_server_spec.reference.servers import APIS
 
 
@@ -84,6 +85,16 @@ COROUTINE_BODIES = {
 }
 
 
+#: The protocols of reference/handlers/protocols.py, by what the features say they do.
+PROTOCOLS = {
+    "echoes what it receives": protocols.echoing,
+    "keeps the connection open after the client's end of stream": protocols.half_open,
+    "closes its transport when writing resumes": protocols.closing_on_resume,
+    "answers with writelines() ending in an empty chunk, then closes": protocols.answering_with_writelines,
+    "is a BufferedProtocol with a small buffer of its own": protocols.buffered,
+}
+
+
 class Awaited:
     """Something a scenario started and waits for: the world attribute that
     holds its task, and how a message names it."""
@@ -143,4 +154,6 @@ register_type(
     LineMethod=names_of_code("readline", "readuntil"),
     Literal=python_literal,
     Family=code_table({"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}),
+    ProtocolApi=names_of_code("create_server", "create_unix_server"),
+    Protocol=phrases(PROTOCOLS),
 )

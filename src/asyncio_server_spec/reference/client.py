@@ -210,6 +210,34 @@ class Client:
                 pass
         await self._on_client(close())
 
+    async def on_streams(self, body: Any, what: str, timeout: float = DEFAULT_TIMEOUT,
+                         prompt: bool = True) -> Any:
+        """Run ``body(reader, writer)`` (a coroutine function) with this client's
+        streams on the client thread, bounded by *timeout*; *what* names what it
+        waits for.  *prompt*: the loop under test should deliver it at once (see
+        :meth:`_on_client`).  Reference code drives a connection by hand with it
+        (switching it to TLS: :class:`~.tls.ClientTls`)."""
+        return await self._on_client(within(body(self._reader, self._writer), what, timeout),
+                                     prompt=what if prompt else None, timeout=timeout)
+
+    async def extra_info(self, name: str) -> Any:
+        """``get_extra_info(name)`` of the client's own connection, asked on the client thread."""
+        async def ask(reader, writer):
+            return writer.get_extra_info(name)
+        return await self.on_streams(ask, f"the client's get_extra_info({name!r})")
+
+    async def reset(self) -> None:
+        """Reset the connection: SO_LINGER with a timeout of 0, then close the
+        socket, so the server gets an RST instead of an end of stream."""
+        from . import sockets
+
+        async def reset():
+            sockets.set_linger_zero(self._writer.get_extra_info("socket"))
+            self._writer.transport.abort()
+            await asyncio.sleep(0)  # the transport's connection_lost() closes the socket
+            await asyncio.sleep(0)
+        await self._on_client(reset())
+
     def abort(self) -> None:
         """Drop the connection at once (cleanup); call it on the client thread."""
         self._writer.transport.abort()
@@ -225,23 +253,3 @@ def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
             await asyncio.sleep(0)
     if clients:
         clients[0]._side.run(abort(), timeout)
-
-
-# == Added for issue 18 (TLS on the connections a server hands out) ========================
-# A way for reference code to drive a client's streams itself, on the client
-# thread -- used by reference/tls.py to switch a plain connection to TLS by hand.
-async def on_client_streams(client: Client, body: Any, what: str, timeout: float = DEFAULT_TIMEOUT,
-                            prompt: bool = True) -> Any:
-    """Run ``body(reader, writer)`` (a coroutine function) with *client*'s streams on the client
-    thread, bounded by *timeout*; *what* names what it waits for.  *prompt*:
-    the loop under test should deliver it at once (see :meth:`Client._on_client`)."""
-    return await client._on_client(within(body(client._reader, client._writer), what, timeout),
-                                   prompt=what if prompt else None, timeout=timeout)
-
-
-async def extra_info(client: Client, name: str) -> Any:
-    """``get_extra_info(name)`` of *client*'s own connection, asked on the client thread."""
-    async def ask(reader, writer):
-        return writer.get_extra_info(name)
-    return await on_client_streams(client, ask, f"the client's get_extra_info({name!r})")
-# == end of the issue 18 (TLS) block =======================================================

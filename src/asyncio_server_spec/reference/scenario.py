@@ -68,6 +68,21 @@ class World:
         or after, are expected."""
         self._expected_reports.append(matches)
 
+    def reported_once(self, matches: Callable[[dict], bool], what: str) -> dict:
+        """The one report to the loop's exception handler that *matches* (*what*
+        says what it is, for the message); from now on such reports are
+        expected (one per connection the handler fails on, say)."""
+        matching = [report for report in self.loop_reports if matches(report)]
+        assert len(matching) == 1, (f"expected one report to the loop's exception handler, "
+                                    f"{what}; reports: {self.described_reports()}")
+        self.expect_reports(matches)
+        return matching[0]
+
+    def described_reports(self, reports: list[dict] | None = None) -> list[str]:
+        """The loop's reports (or *reports*), each as its message and exception."""
+        return ["{}: {!r}".format(r.get("message"), r.get("exception"))
+                for r in (self.loop_reports if reports is None else reports)]
+
     def unexpected_reports(self) -> list[dict]:
         """The loop's reports that no step expected."""
         return [r for r in self.loop_reports if not any(m(r) for m in self._expected_reports)]

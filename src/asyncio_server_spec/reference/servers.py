@@ -44,3 +44,34 @@ async def create(api: str, handler: str | StreamHandler | Callable[..., Any],
 def listening_addresses(server: asyncio.AbstractServer) -> list:
     """The addresses the server's listening sockets are bound to (public API only)."""
     return [sock.getsockname() for sock in server.sockets or ()]
+
+
+# -- protocol servers: the protocol path of create_server -----------------------------------
+async def start_protocol_server(world: Any, api: str, protocol_factory: Callable[[], asyncio.BaseProtocol],
+                                **kwargs: Any) -> asyncio.AbstractServer:
+    """Create a server with ``loop.create_server`` or ``loop.create_unix_server``
+    (*api*) and *protocol_factory*, where :meth:`World.start` would put it
+    (this process's loopback address and port 0, or a path in the temp dir,
+    unless *kwargs* say otherwise); it becomes *world*'s server.  An
+    exception from the loop is re-raised, marked so that a verdict says no
+    server could be created."""
+    from . import kernel
+    from .waiting import within
+
+    loop = asyncio.get_running_loop()
+    if api == "create_server":
+        if "sock" not in kwargs:
+            kwargs.setdefault("host", kernel.loopback_address())
+            kwargs.setdefault("port", 0)
+        coro = loop.create_server(protocol_factory, **kwargs)
+    elif api == "create_unix_server":
+        kwargs.setdefault("path", world.temp_path("server.sock"))
+        coro = loop.create_unix_server(protocol_factory, **kwargs)
+    else:
+        raise ValueError(f"{api} takes no protocol factory; create_server or create_unix_server does")
+    try:
+        server = await within(coro, "the server to be created")
+    except Exception as exc:
+        exc.spec_context = f"no server could be created with {api}()"
+        raise
+    return world.adopt(server, kwargs.get("path"))

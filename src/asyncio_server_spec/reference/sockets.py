@@ -56,3 +56,129 @@ def usable(sock: object, what: str) -> socket.socket:
         f"expected {what} to be a socket with a file descriptor; it is a {type(sock).__name__} "
         f"whose fileno() gave " + ("a negative number" if isinstance(fd, int) else f"a {type(fd).__name__}"))
     return sock
+
+
+# -- listening, accepting and probing sockets of a scenario's own ---------------------------
+def set_linger_zero(sock: socket.socket) -> None:
+    """SO_LINGER on, with a timeout of 0: closing *sock* then resets the
+    connection (the peer gets an RST) instead of ending it with a FIN."""
+    import struct
+
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def unread_bytes(transport: asyncio.BaseTransport) -> int:
+    """How many bytes wait, unread, in the kernel's receive queue of the
+    connection under *transport* (FIONREAD): the loop has not read them."""
+    import fcntl
+    import struct
+    import termios
+
+    fileno = transport.get_extra_info("socket").fileno()
+    answer = fcntl.ioctl(fileno, termios.FIONREAD, struct.pack("i", 0))
+    return struct.unpack("i", answer)[0]
+
+
+def listening_tcp_socket(world: World, host: str) -> socket.socket:
+    """A plain IPv4 TCP socket listening on *host*, an ephemeral port (not the loop's)."""
+    sock = bound_tcp_socket(world, host)
+    sock.listen(5)
+    return sock
+
+
+def accept_one(listener: socket.socket, timeout: float = 2.0) -> socket.socket:
+    """Accept one connection on *listener* (a client has connected, so the
+    kernel has it ready), as a non-blocking socket; None if none came in time."""
+    listener.settimeout(timeout)
+    try:
+        conn, _ = listener.accept()
+    except socket.timeout:
+        return None
+    conn.setblocking(False)
+    return conn
+
+
+def addresses_of_fd(fileno: int) -> tuple:
+    """``(local address, peer address)`` of the connected socket *fileno*,
+    read through a duplicate of the descriptor (the original stays as it is)."""
+    import os
+
+    dup = socket.socket(fileno=os.dup(fileno))
+    try:
+        return dup.getsockname(), dup.getpeername()
+    finally:
+        dup.close()
+
+
+def option_is_set(sock: socket.socket, level: int, option: int) -> bool:
+    """getsockopt(*level*, *option*) is non-zero."""
+    return bool(sock.getsockopt(level, option))
+
+
+def _binds(family: int, host: str, port: int) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def is_free_on_every_interface(port: int) -> bool:
+    """True if *port* can be bound on 0.0.0.0 and on :: (IPv6 only) right now."""
+    try:
+        first = _binds(socket.AF_INET, "0.0.0.0", port)
+    except OSError:
+        return False
+    try:
+        _binds(socket.AF_INET6, "::", port).close()
+        return True
+    except OSError:
+        return False
+    finally:
+        first.close()
+
+
+def port_free_on_every_interface(tries: int = 50) -> int:
+    """A port that is free on both 0.0.0.0 and :: (bind-probed): the system
+    picks one on 0.0.0.0, and it is kept if :: has it free too.  Free only at
+    the moment of the probe: a caller that then finds it taken picks again."""
+    for _ in range(tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("0.0.0.0", 0))
+            port = probe.getsockname()[1]
+        if is_free_on_every_interface(port):
+            return port
+    raise RuntimeError(f"no port free on both 0.0.0.0 and :: in {tries} tries")
+
+
+def own_sockets_on_port(port: int) -> list:
+    """The addresses of this process's own TCP sockets bound to *port* (read
+    through a duplicate of each socket descriptor in /proc/self/fd)."""
+    import os
+
+    found = []
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return found
+    for name in names:
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            dup = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        try:
+            if dup.family in (socket.AF_INET, socket.AF_INET6) and dup.type == socket.SOCK_STREAM:
+                address = dup.getsockname()
+                if address[1] == port:
+                    found.append(address)
+        except OSError:
+            pass
+        finally:
+            dup.close()
+    return found

@@ -18,7 +18,6 @@ import os
 import ssl
 from typing import TYPE_CHECKING, Awaitable
 
-from .client import on_client_streams
 from .waiting import within
 
 if TYPE_CHECKING:
@@ -104,7 +103,7 @@ class ClientTls:
     client of a server that switches to TLS part way through.
 
     Everything it does runs on the client thread
-    (:func:`~asyncio_server_spec.reference.client.on_client_streams`), and
+    (:meth:`~asyncio_server_spec.reference.client.Client.on_streams`), and
     every wait is bounded.  What the client reads through its own reader
     before (a plain-text answer, with :meth:`Client.readline`) is not seen
     here; what follows it is.
@@ -131,7 +130,7 @@ class ClientTls:
         async def send(reader, writer):
             self._handshake_step()
             await self._flush(writer, before)
-        await on_client_streams(self.client, send, "sending the start of the TLS handshake")
+        await self.client.on_streams(send, "sending the start of the TLS handshake")
 
     async def finish_handshake(self) -> None:
         """Read the server's part of the handshake and answer it, until the
@@ -145,14 +144,14 @@ class ClientTls:
                                          "it ended the connection during it")
                 self._incoming.write(data)
             await self._flush(writer)
-        await on_client_streams(self.client, finish, "the server's part of the TLS handshake")
+        await self.client.on_streams(finish, "the server's part of the TLS handshake")
 
     async def send(self, data: bytes) -> None:
         """Send *data* over TLS: one TLS record up to 16 KiB, in one write."""
         async def send(reader, writer):
             self._tls.write(data)
             await self._flush(writer)
-        await on_client_streams(self.client, send, f"sending {len(data)} bytes over TLS")
+        await self.client.on_streams(send, f"sending {len(data)} bytes over TLS")
 
     async def receive_exactly(self, n: int) -> bytes:
         """Read *n* bytes over TLS."""
@@ -178,7 +177,7 @@ class ClientTls:
                                          f"after {len(got)}: {got!r}")
                 self._incoming.write(data)
             return got
-        return await on_client_streams(self.client, receive, f"{n} bytes from the server over TLS")
+        return await self.client.on_streams(receive, f"{n} bytes from the server over TLS")
 
     async def echo(self, data: bytes) -> bytes:
         """Send *data* over TLS and return as many bytes as come back."""

@@ -7,6 +7,9 @@
 - :mod:`.reporting` -- handlers that tell the client what a read gave them;
 - :mod:`.bulk`      -- a reply queued faster than the client reads it;
 - :mod:`.context`   -- which context variables' context a handler runs in;
+- :mod:`.protocols` -- protocols that note every callback of the protocol path;
+- :mod:`.tls`       -- handlers that note what a TLS connection tells them, or
+  switch a plain connection to TLS part way through;
 - :mod:`.base`      -- what they share.
 
 The names used across the spec are importable from here.
@@ -16,7 +19,19 @@ from .base import READ_SIZE, HandlerFailure, StreamHandler, close_writer
 from .bulk import bulk_writer
 from .context import PROBE_VARIABLE, context_reporting_handler
 from .named import HANDLER_NAMES, RecordingProtocol, protocol_factory, stream_handler
+from .protocols import NotingBufferedProtocol, NotingProtocol, ProtocolLog
 from .reporting import line_read, reporting_handler, single_read
+from .tls import (
+    GO_AHEAD,
+    OVER_TLS,
+    STARTTLS,
+    TlsNotes,
+    switching_handler,
+    switching_protocol,
+    switching_reading_handler,
+    tls_noting_handler,
+    tls_noting_protocol,
+)
 from .watched import (
     GREETING,
     IN_A_TASK,
@@ -35,31 +50,44 @@ from .watched import (
 )
 
 __all__ = [
-    "GREETING", "HANDLER_NAMES", "IN_A_TASK", "NOT_IN_A_TASK", "PROBE", "PROBE_VARIABLE",
-    "READ_SIZE", "HandlerFailure", "RecordingProtocol", "StreamHandler", "Watch", "bulk_writer",
-    "close_writer", "context_reporting_handler", "do_nothing", "fail", "failing_plain_handler",
-    "greet_and_return", "greeting_plain_handler", "line_read", "protocol_factory",
-    "read_everything", "reporting_handler", "single_read", "stream_handler",
-    "tell_whether_in_task", "wait_for_client", "watched_handler",
+    "GO_AHEAD",
+    "GREETING",
+    "HANDLER_NAMES",
+    "IN_A_TASK",
+    "NOT_IN_A_TASK",
+    "OVER_TLS",
+    "PROBE",
+    "PROBE_VARIABLE",
+    "READ_SIZE",
+    "STARTTLS",
+    "HandlerFailure",
+    "NotingBufferedProtocol",
+    "NotingProtocol",
+    "ProtocolLog",
+    "RecordingProtocol",
+    "StreamHandler",
+    "TlsNotes",
+    "Watch",
+    "bulk_writer",
+    "close_writer",
+    "context_reporting_handler",
+    "do_nothing",
+    "fail",
+    "failing_plain_handler",
+    "greet_and_return",
+    "greeting_plain_handler",
+    "line_read",
+    "protocol_factory",
+    "read_everything",
+    "reporting_handler",
+    "single_read",
+    "stream_handler",
+    "switching_handler",
+    "switching_protocol",
+    "switching_reading_handler",
+    "tell_whether_in_task",
+    "tls_noting_handler",
+    "tls_noting_protocol",
+    "wait_for_client",
+    "watched_handler",
 ]
-
-# == Added for issue 18 (TLS on the connections a server hands out) ========================
-# :mod:`.tls` -- handlers that note what a TLS connection tells them, and that
-# switch a plain connection to TLS part way through.
-from .tls import (
-    GO_AHEAD,
-    OVER_TLS,
-    STARTTLS,
-    TlsNotes,
-    switching_handler,
-    switching_protocol,
-    switching_reading_handler,
-    tls_noting_handler,
-    tls_noting_protocol,
-)
-
-__all__ += [
-    "GO_AHEAD", "OVER_TLS", "STARTTLS", "TlsNotes", "switching_handler", "switching_protocol",
-    "switching_reading_handler", "tls_noting_handler", "tls_noting_protocol",
-]
-# == end of the issue 18 (TLS) block =======================================================
