@@ -144,3 +144,75 @@ register_type(
     Literal=python_literal,
     Family=code_table({"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}),
 )
+
+
+# -- issue 18, the handler's StreamReader and StreamWriter ---------------------------------
+# (stream_reader.feature, stream_writer.feature; steps/stream_*_steps.py)
+import asyncio  # noqa: E402
+
+from asyncio_server_spec.reference.handlers import (  # noqa: E402
+    READER_METHODS,
+    WRITER_METHODS,
+    reader_call,
+    writer_call,
+)
+
+
+class StreamCall(NamedTuple):
+    """A call of a StreamReader or StreamWriter method as a step writes it
+    (``readuntil(b"|END|")``): its text, and the operation a steered handler
+    makes of it (reference/handlers/steered.py)."""
+
+    text: str
+    operation: object
+
+
+def calls_of(methods):
+    """A type for a call of one of *methods* (names of code, each mapped to
+    the function that makes its operation from the arguments), with Python
+    literals as arguments: ``read(5)``, ``readuntil((b"\\n", b"END"))``."""
+    # a call's parentheses, with at most one level of parentheses (a tuple) inside
+    pattern = rf"(?:{_one_of(methods)})\((?:[^()]|\([^()]*\))*\)"
+
+    @with_pattern(pattern)
+    def parse(text):
+        node = ast.parse(text, mode="eval").body
+        args = [ast.literal_eval(arg) for arg in node.args]
+        return StreamCall(text, methods[node.func.id](node.func.id, args))
+
+    parse.names = tuple(methods)
+    return parse
+
+
+#: The exceptions a stream call may fail with, by name.
+STREAM_ERRORS = {
+    error.__name__: error
+    for error in (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TypeError,
+                  ConnectionResetError, RuntimeError)
+}
+
+
+@with_pattern(r"b\"(?:[^\"\\]|\\.)*\"|b'(?:[^'\\]|\\.)*'")
+def bytes_literal(text):
+    """A bytes literal written in a step, escapes and all: b"one\\ntwo"."""
+    return ast.literal_eval(text)
+
+
+bytes_literal.free_text = True
+
+
+@with_pattern(r".+")
+def python_value(text):
+    """A Python literal that ends the step: b"a b", True, None, 10."""
+    return ast.literal_eval(text)
+
+
+python_value.free_text = True
+
+register_type(
+    StreamCall=calls_of({**{name: reader_call for name in READER_METHODS},
+                         **{name: writer_call for name in WRITER_METHODS}}),
+    StreamError=code_table(STREAM_ERRORS),
+    Bytes=bytes_literal,
+    Value=python_value,
+)

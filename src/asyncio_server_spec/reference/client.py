@@ -225,3 +225,56 @@ def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
             await asyncio.sleep(0)
     if clients:
         clients[0]._side.run(abort(), timeout)
+
+
+
+# -- issue 18, the handler's StreamReader and StreamWriter (stream_writer.feature) ----------
+# Client abilities of their own, as functions of a Client (on the client thread,
+# as its methods): a client that reads slowly, or not at all for a while.
+
+#: The StreamReader limit of a client that reads slowly (give it to
+#: :meth:`Client.connect` as ``limit``): its transport stops taking data from
+#: the socket once twice this much waits unread.  (Its socket keeps its own
+#: receive buffer: on loopback, a small one makes the kernel hold back window
+#: updates for a timer's while -- the segments are as large as 64 KiB.)
+SLOW_CLIENT_LIMIT = 8192
+#: The most a client that reads slowly takes in one read.
+SLOW_PIECE = 8192
+
+
+async def pause_reading(client: Client) -> None:
+    """*client* stops taking data from its socket: what the server sends waits
+    in the kernel, then in the server's transport."""
+    async def pause():
+        client._writer.transport.pause_reading()
+    await client._on_client(pause())
+
+
+class SlowReading:
+    """What a client that reads slowly (:func:`receive_slowly`) got so far."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+
+
+async def receive_slowly(client: Client, n: int, progress: SlowReading, piece: int = SLOW_PIECE,
+                         timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """*client* takes data from its socket again (if it had paused) and reads
+    *n* bytes in reads of at most *piece* bytes, letting the client's loop run
+    between two reads; returns what arrived -- less than *n* if the connection
+    ended first.  *progress* holds what arrived so far, for the message of a
+    wait that runs out."""
+    async def receive():
+        client._writer.transport.resume_reading()
+        try:
+            while len(progress.received) < n:
+                data = await client._reader.read(min(piece, n - len(progress.received)))
+                if not data:
+                    break
+                progress.received += data
+                await asyncio.sleep(0)
+        except (ConnectionError, OSError):
+            pass  # the server ended the connection: what arrived is the answer
+        return bytes(progress.received)
+    what = f"{n} bytes from the server, read slowly"
+    return await client._on_client(within(receive(), what, timeout), prompt=what, timeout=timeout)

@@ -42,3 +42,20 @@ __all__ = [
     "read_everything", "reporting_handler", "single_read", "stream_handler",
     "tell_whether_in_task", "wait_for_client", "watched_handler",
 ]
+
+# -- issue 18, the handler's StreamReader and StreamWriter (steered handlers) --------------
+from .reader import READER_METHODS, reader_call
+from .steered import Call, Outcome, Steered
+from .writer import (
+    WRITER_METHODS,
+    first_difference,
+    reply,
+    write_in_pieces,
+    writelines_in_pieces,
+    writer_call,
+)
+
+__all__ += [
+    "READER_METHODS", "WRITER_METHODS", "Call", "Outcome", "Steered", "first_difference",
+    "reader_call", "reply", "write_in_pieces", "writelines_in_pieces", "writer_call",
+]

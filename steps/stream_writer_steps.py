@@ -1,0 +1,108 @@
+"""Steps for the handler's StreamWriter (stream_writer.feature): a reply
+larger than the socket buffers, a client that reads slowly or not at all,
+and what the client sees of write_eof() and close().  The steered handler
+and its calls are in stream_reader_steps.py."""
+
+from __future__ import annotations
+
+from behave import given, then, when
+
+from asyncio_server_spec.reference import client as clients
+from asyncio_server_spec.reference.handlers import (
+    first_difference,
+    reply,
+    write_in_pieces,
+    writelines_in_pieces,
+)
+from asyncio_server_spec.reference.handlers.steered import last_outcome, start_steered
+from asyncio_server_spec.reference.waiting import WaitTimeout
+
+import vocabulary  # noqa: F401 -- registers the step vocabulary's types
+
+KIB = 1024
+
+
+@given("a server started with {api:Api} whose handler is steered by the scenario "
+       "and has a small send buffer")
+async def step_steered_server_small_sndbuf(context, api):
+    """As the steered server, the steered connection's socket given a small
+    kernel send buffer, so that most of a large reply waits in the transport."""
+    await start_steered(context.world, api, small_send_buffer=True)
+
+
+@when("a client that takes in little at a time connects")
+async def step_slow_client_connects(context):
+    """A new client connects whose reader takes in little at a time (its
+    transport stops reading the socket once a few KiB wait unread); the server
+    accepts it."""
+    world = context.world
+    await world.connect(limit=clients.SLOW_CLIENT_LIMIT)
+    await world.record.wait_accepted(len(world.clients))
+
+
+@when("the client stops reading")
+async def step_client_stops_reading(context):
+    """The latest client stops taking data from its socket."""
+    await clients.pause_reading(context.world.client)
+
+
+async def _write_reply(world, size, make_operation, how):
+    """Have the handler write a reply of *size* bytes with *make_operation*; the
+    calls must return at once, without an error."""
+    world.reply = reply(size)
+    world.steered.call(how, make_operation(world.reply))
+    call, outcome = await last_outcome(world.steered)
+    assert outcome.error is None, f"expected {call.text} to return; it raised {outcome.error!r}"
+
+
+@when("the handler writes a reply of {kib:d} KiB in {count:d} write() calls, without drain()")
+async def step_write_reply(context, kib, count):
+    """The handler queues a reply of *kib* KiB (every 4-byte word its own index)
+    with *count* write() calls in a row."""
+    await _write_reply(context.world, kib * KIB, lambda data: write_in_pieces(data, count),
+                       f"{count} write() calls")
+
+
+@when("the handler writes a reply of {kib:d} KiB with one writelines() call of {count:d} pieces, "
+      "without drain()")
+async def step_writelines_reply(context, kib, count):
+    """The handler queues a reply of *kib* KiB with one writelines() call of *count* pieces."""
+    await _write_reply(context.world, kib * KIB, lambda data: writelines_in_pieces(data, count),
+                       f"writelines() of {count} pieces")
+
+
+@then("the client, reading slowly, receives the whole reply in order")
+async def step_client_receives_reply(context):
+    """The latest client reads the reply in small pieces (taking data from its
+    socket again if it had stopped): every byte arrives, in order, nothing more."""
+    world = context.world
+    expected = world.reply
+    progress = clients.SlowReading()
+    try:
+        got = await clients.receive_slowly(world.client, len(expected), progress)
+    except WaitTimeout as exc:
+        got = bytes(progress.received)
+        raise AssertionError(
+            f"expected the client to receive the whole reply of {len(expected)} bytes; it got "
+            f"{len(got)}, then nothing more ({exc}); {first_difference(got, expected)}") from None
+    assert got == expected, (f"expected the client to receive the reply of {len(expected)} bytes "
+                             f"whole and in order; {first_difference(got, expected)}")
+
+
+@then("the client receives {data:Bytes}")
+async def step_client_receives(context, data):
+    """The latest client reads exactly as many bytes as *data* has; they are *data*."""
+    got = await context.world.client.receive_exactly(len(data))
+    assert got == data, f"expected the client to receive {data!r}; it received {got!r}"
+
+
+@then("the client reads the end of the stream")
+async def step_client_reads_eof(context):
+    """The latest client's next read gives b'': the server ended its side of
+    the stream in order (not a reset, and nothing more came first)."""
+    try:
+        got = await context.world.client.read(1024, "the end of the stream")
+    except (ConnectionError, OSError) as exc:
+        raise AssertionError(f"expected the client to read the end of the stream; "
+                             f"the connection failed: {exc!r}") from None
+    assert got == b"", f"expected the client to read the end of the stream; it read {got!r}"
