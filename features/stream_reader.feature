@@ -207,11 +207,11 @@ Feature: The handler's StreamReader
     And the server has echoed another client
     And the handler calls at_eof()
     Then the handler's call returns False
-    When the handler calls read(2)
+    When the handler calls readexactly(2)
     Then the handler's call returns b"ab"
     When the handler calls at_eof()
     Then the handler's call returns False
-    When the handler calls read(1)
+    When the handler calls readexactly(1)
     Then the handler's call returns b"c"
     When the handler calls at_eof()
     Then the handler's call returns True

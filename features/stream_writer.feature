@@ -94,15 +94,14 @@ Feature: The handler's StreamWriter
       | start_unix_server |
 
   @id:stream-writer.close-<api>
-  Scenario Outline: With <api>, close() makes the writer closing at once; wait_closed() returns, and the client gets what was written, then the end of the stream
+  Scenario Outline: With <api>, the writer is closing as soon as close() returns; wait_closed() returns, and the client gets what was written, then the end of the stream
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.close
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.is_closing
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.wait_closed
     Given a server started with <api> whose handler is steered by the scenario
     When a client connects
     And the handler calls write(b"goodbye")
-    And the handler calls close()
-    And the handler calls is_closing()
+    And the handler calls close() and at once is_closing()
     Then the handler's call returns True
     When the handler calls wait_closed()
     Then the handler's call returns None

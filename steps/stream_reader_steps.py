@@ -16,6 +16,7 @@ import asyncio
 from behave import given, then, when
 
 from asyncio_server_spec.reference.handlers.steered import (
+    at_once,
     last_outcome,
     loop_has_taken_in,
     start_steered,
@@ -70,6 +71,16 @@ def step_handler_calls(context, call):
     steered = context.world.steered
     assert steered.connected, "expected the steered handler to have a connection; it has none"
     steered.call(call.text, call.operation)
+
+
+@when("the handler calls {first:StreamCall} and at once {second:StreamCall}")
+def step_handler_calls_two(context, first, second):
+    """Hand the steered handler *first* and *second* as one call: *second* is
+    made right after *first*, before the loop runs anything else (unless
+    *first* has to wait); it becomes *the handler's call*, with *second*'s outcome."""
+    steered = context.world.steered
+    assert steered.connected, "expected the steered handler to have a connection; it has none"
+    steered.call(f"{first.text} and at once {second.text}", at_once(first.operation, second.operation))
 
 
 def _describe(outcome):

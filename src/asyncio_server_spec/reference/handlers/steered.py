@@ -35,6 +35,22 @@ if TYPE_CHECKING:
 Operation = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
 
 
+def at_once(first: Operation, second: Operation) -> Operation:
+    """The operation *first*, then *second* before the loop runs anything else
+    (unless *first* has to wait); its value is *second*'s."""
+
+    async def operation(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Any:
+        value = first(reader, writer)
+        if inspect.isawaitable(value):
+            await value
+        value = second(reader, writer)
+        if inspect.isawaitable(value):
+            value = await value
+        return value
+
+    return operation
+
+
 class Outcome(NamedTuple):
     """What a call gave: its value, or the exception it raised (then *error* is set)."""
 
