@@ -26,8 +26,8 @@ Feature: The handler's StreamReader
   checks which error each raises, the scenarios here what is left to read
   afterwards.
 
-  @id:stream-reader.read-n-<api>
-  Scenario Outline: With <api>, read(n) hands out what has arrived, at most n bytes, without waiting for more
+  @id:stream-reader.read-<api>
+  Scenario Outline: With <api>, read(n) hands out what has arrived, at most n bytes; read() waits for the end of the stream and hands out the rest; at the end both give b""
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
     Given a server started with <api> whose handler is steered by the scenario
     When a client connects
@@ -38,24 +38,10 @@ Feature: The handler's StreamReader
     When the client sends b"defgh"
     And the handler calls read(2)
     Then the handler's call returns b"de"
-    When the handler calls read(100)
-    Then the handler's call returns b"fgh"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.read-to-eof-<api>
-  Scenario Outline: With <api>, read() waits for the end of the stream and hands out everything; at the end, read() and read(n) give b""
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.read
-    Given a server started with <api> whose handler is steered by the scenario
-    When a client connects
-    And the handler calls read()
-    And the client sends b"first, "
+    When the handler calls read()
     Then the handler's call is still waiting
-    When the client sends b"last" and ends its side of the stream
-    Then the handler's call returns b"first, last"
+    When the client sends b", last" and ends its side of the stream
+    Then the handler's call returns b"fgh, last"
     When the handler calls read()
     Then the handler's call returns b""
     When the handler calls read(10)
@@ -67,33 +53,17 @@ Feature: The handler's StreamReader
       | start_unix_server |
 
   @id:stream-reader.readline-<api>
-  Scenario Outline: With <api>, readline() hands out one line at a time, its newline included, and waits for the rest of a line
+  Scenario Outline: With <api>, readline() hands out one line at a time, newline included, waiting for the rest of a line; at the end, the last bytes without a newline, then b""
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
     Given a server started with <api> whose handler is steered by the scenario
     When a client connects
-    And the client sends b"one\ntwo\nthr"
+    And the client sends b"one\nthr"
     And the handler calls readline()
     Then the handler's call returns b"one\n"
     When the handler calls readline()
-    Then the handler's call returns b"two\n"
-    When the handler calls readline()
     Then the handler's call is still waiting
-    When the client sends b"ee\n"
+    When the client sends b"ee\nno newline" and ends its side of the stream
     Then the handler's call returns b"three\n"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.readline-at-eof-<api>
-  Scenario Outline: With <api>, readline() at the end of the stream hands out the last bytes without a newline, then b""
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
-    Given a server started with <api> whose handler is steered by the scenario
-    When a client connects
-    And the client sends b"done\nno newline" and ends its side of the stream
-    And the handler calls readline()
-    Then the handler's call returns b"done\n"
     When the handler calls readline()
     Then the handler's call returns b"no newline"
     When the handler calls readline()
@@ -104,51 +74,24 @@ Feature: The handler's StreamReader
       | start_server      |
       | start_unix_server |
 
-  @id:stream-reader.readuntil-newline-<api>
-  Scenario Outline: With <api>, readuntil() without a separator reads up to a newline, which it hands out too
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
-    Given a server started with <api> whose handler is steered by the scenario
-    When a client connects
-    And the client sends b"one\ntwo"
-    And the handler calls readuntil()
-    Then the handler's call returns b"one\n"
-    When the handler calls readuntil()
-    Then the handler's call is still waiting
-    When the client sends b"\n"
-    Then the handler's call returns b"two\n"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.readuntil-multi-byte-<api>
-  Scenario Outline: With <api>, readuntil() finds a separator of several bytes even when it arrives in two pieces
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
-    Given a server started with <api> whose handler is steered by the scenario
-    When a client connects
-    And the client sends b"a\nb|EN"
-    And the handler calls readuntil(b"|END|")
-    Then the handler's call is still waiting
-    When the client sends b"D|c"
-    Then the handler's call returns b"a\nb|END|"
-    When the handler calls read(100)
-    Then the handler's call returns b"c"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.readuntil-at-eof-<api>
-  Scenario Outline: With <api>, readuntil() at the end of the stream before its separator fails with IncompleteReadError and empties the buffer
+  @id:stream-reader.readuntil-<api>
+  Scenario Outline: With <api>, readuntil() hands out everything up to its separator, separator included; at the end before a separator it fails with IncompleteReadError and empties the buffer
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readuntil
     Docs: https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.IncompleteReadError
-    Note: the error's partial holds everything that was buffered, here the
-          start of the separator too; its expected is None.
+    Note: without an argument the separator is a newline.  A separator of
+          several bytes is found even when it arrives in two pieces.  The
+          error's partial holds everything that was buffered, here the start
+          of the separator; its expected is None.
     Given a server started with <api> whose handler is steered by the scenario
     When a client connects
-    And the client sends b"abc|EN" and ends its side of the stream
+    And the client sends b"one\ntwo|EN"
+    And the handler calls readuntil()
+    Then the handler's call returns b"one\n"
+    When the handler calls readuntil(b"|END|")
+    Then the handler's call is still waiting
+    When the client sends b"D|"
+    Then the handler's call returns b"two|END|"
+    When the client sends b"abc|EN" and ends its side of the stream
     And the handler calls readuntil(b"|END|")
     Then the handler's call fails with IncompleteReadError whose partial is b"abc|EN" and whose expected is None
     When the handler calls at_eof()
@@ -162,8 +105,9 @@ Feature: The handler's StreamReader
       | start_unix_server |
 
   @id:stream-reader.readexactly-<api>
-  Scenario Outline: With <api>, readexactly(n) waits until n bytes have arrived, in as many pieces as they come
+  Scenario Outline: With <api>, readexactly(n) waits for n bytes, in as many pieces as they come; at the end before n bytes it fails with IncompleteReadError carrying what came
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readexactly
+    Docs: https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.IncompleteReadError
     Given a server started with <api> whose handler is steered by the scenario
     When a client connects
     And the handler calls readexactly(10)
@@ -171,23 +115,9 @@ Feature: The handler's StreamReader
     Then the handler's call is still waiting
     When the client sends b"efghijkl"
     Then the handler's call returns b"abcdefghij"
-    When the handler calls read(100)
-    Then the handler's call returns b"kl"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.readexactly-at-eof-<api>
-  Scenario Outline: With <api>, readexactly(n) at the end of the stream before n bytes fails with IncompleteReadError carrying what came
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readexactly
-    Docs: https://docs.python.org/3/library/asyncio-exceptions.html#asyncio.IncompleteReadError
-    Given a server started with <api> whose handler is steered by the scenario
-    When a client connects
-    And the client sends b"abc" and ends its side of the stream
-    And the handler calls readexactly(10)
-    Then the handler's call fails with IncompleteReadError whose partial is b"abc" and whose expected is 10
+    When the client sends b"m" and ends its side of the stream
+    And the handler calls readexactly(5)
+    Then the handler's call fails with IncompleteReadError whose partial is b"klm" and whose expected is 5
     When the handler calls read()
     Then the handler's call returns b""
 
@@ -240,12 +170,11 @@ Feature: The handler's StreamReader
       | start_server      |
       | start_unix_server |
 
-  @id:stream-reader.limit-readline-drops-line-<api>
-  Scenario Outline: With <api>, readline() fails with ValueError on a line longer than the limit and drops that line, newline included
+  @id:stream-reader.limit-readline-drops-<api>
+  Scenario Outline: With <api>, readline() fails with ValueError on more than the limit, and drops the line, newline included -- or all it had, when no newline came
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
     Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    Note: the docs do not say what is left to read after the error; the
-          next line is.
+    Note: the docs do not say what is left to read after the error.
     Given a server started with <api> and a reader limit of 10 bytes whose handler is steered by the scenario
     When a client connects
     And the client sends b"a line far longer than ten bytes\nshort\n"
@@ -253,21 +182,7 @@ Feature: The handler's StreamReader
     Then the handler's call fails with ValueError
     When the handler calls readline()
     Then the handler's call returns b"short\n"
-
-    Examples:
-      | api               |
-      | start_server      |
-      | start_unix_server |
-
-  @id:stream-reader.limit-readline-clears-buffer-<api>
-  Scenario Outline: With <api>, readline() fails with ValueError on more than the limit without a newline and drops all it had
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamReader.readline
-    Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
-    Note: the docs do not say what is left to read after the error; what
-          arrives afterwards is.
-    Given a server started with <api> and a reader limit of 10 bytes whose handler is steered by the scenario
-    When a client connects
-    And the client sends b"thirty bytes and not a newline"
+    When the client sends b"thirty bytes and not a newline"
     And the handler calls readline()
     Then the handler's call fails with ValueError
     When the client sends b"next\n"

@@ -12,7 +12,7 @@ from asyncio_server_spec.reference.handlers import (
     first_difference,
     reply,
     write_in_pieces,
-    writelines_in_pieces,
+    write_then_writelines,
 )
 from asyncio_server_spec.reference.handlers.steered import last_outcome, start_steered
 from asyncio_server_spec.reference.waiting import WaitTimeout
@@ -55,20 +55,23 @@ async def _write_reply(world, size, make_operation, how):
     assert outcome.error is None, f"expected {call.text} to return; it raised {outcome.error!r}"
 
 
-@when("the handler writes a reply of {kib:d} KiB in {count:d} write() calls, without drain()")
+@when("the handler writes a reply of {kib:d} KiB in {count:d} write() calls")
 async def step_write_reply(context, kib, count):
     """The handler queues a reply of *kib* KiB (every 4-byte word its own index)
-    with *count* write() calls in a row."""
+    with *count* write() calls in a row, without drain()."""
     await _write_reply(context.world, kib * KIB, lambda data: write_in_pieces(data, count),
                        f"{count} write() calls")
 
 
-@when("the handler writes a reply of {kib:d} KiB with one writelines() call of {count:d} pieces, "
-      "without drain()")
-async def step_writelines_reply(context, kib, count):
-    """The handler queues a reply of *kib* KiB with one writelines() call of *count* pieces."""
-    await _write_reply(context.world, kib * KIB, lambda data: writelines_in_pieces(data, count),
-                       f"writelines() of {count} pieces")
+@when("the handler writes a reply of {kib:d} KiB, half in {writes:d} write() calls "
+      "and half in one writelines() call of {pieces:d} pieces")
+async def step_write_and_writelines_reply(context, kib, writes, pieces):
+    """The handler queues a reply of *kib* KiB: its first half with *writes*
+    write() calls, its second half with one writelines() call of *pieces*
+    pieces, without drain()."""
+    await _write_reply(context.world, kib * KIB,
+                       lambda data: write_then_writelines(data, writes, pieces),
+                       f"{writes} write() calls, then writelines() of {pieces} pieces")
 
 
 @then("the client, reading slowly, receives the whole reply in order")

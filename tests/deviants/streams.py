@@ -278,17 +278,14 @@ def _writer_ids(slug):
     return [f"stream-writer.{slug}-{api}" for api in _BOTH]
 
 
-deviant("read_ignores_n", *_ids("read-n"))(_reader(_ReadIgnoresN))
-deviant("read_to_eof_stops_early", *_ids("read-to-eof"))(_reader(_ReadToEofStopsEarly))
+deviant("read_ignores_n", *_ids("read"))(_reader(_ReadIgnoresN))
+deviant("read_to_eof_stops_early", *_ids("read"))(_reader(_ReadToEofStopsEarly))
 deviant("readline_returns_partial_line", *_ids("readline"))(_reader(_ReadlineReturnsPartialLine))
-deviant("readline_drops_last_partial", *_ids("readline-at-eof"))(
-    _reader(_ReadlineDropsLastPartial))
+deviant("readline_drops_last_partial", *_ids("readline"))(_reader(_ReadlineDropsLastPartial))
 _drops_separator = _reader(_ReaduntilDropsSeparator)
-deviant("readuntil_drops_separator", *_ids("readuntil-newline"), *_ids("readuntil-multi-byte"))(
-    _drops_separator)
+deviant("readuntil_drops_separator", *_ids("readuntil"))(_drops_separator)
 deviant("readuntil_drops_separator", *_ids("readuntil-tuple"), python=">=3.13")(_drops_separator)
-deviant("readuntil_keeps_buffer_at_eof", *_ids("readuntil-at-eof"))(
-    _reader(_ReaduntilKeepsBufferAtEof))
+deviant("readuntil_keeps_buffer_at_eof", *_ids("readuntil"))(_reader(_ReaduntilKeepsBufferAtEof))
 _first_separator_only = _reader(_ReaduntilFirstSeparatorOnly)
 deviant("readuntil_first_separator_only", *_ids("readuntil-tuple"), python=">=3.13")(
     _first_separator_only)
@@ -297,16 +294,15 @@ deviant("readuntil_first_separator_only", *_ids("readuntil-tuple-type-error"), p
 deviant("readuntil_accepts_tuples", *_ids("readuntil-tuple-type-error"), python="<3.13")(
     _reader(_ReaduntilAcceptsTuples))
 deviant("readexactly_returns_early", *_ids("readexactly"))(_reader(_ReadexactlyReturnsEarly))
-deviant("readexactly_short_at_eof", *_ids("readexactly-at-eof"))(_reader(_ReadexactlyShortAtEof))
+deviant("readexactly_short_at_eof", *_ids("readexactly"))(_reader(_ReadexactlyShortAtEof))
 deviant("at_eof_too_early", *_ids("at-eof"))(_reader(_AtEofTooEarly))
 deviant("limit_error_discards_buffer", *_ids("limit-readuntil-keeps-data"))(
     _reader(_LimitErrorDiscardsBuffer))
-deviant("readline_limit_error_keeps_buffer", *_ids("limit-readline-drops-line"),
-        *_ids("limit-readline-clears-buffer"))(_reader(_ReadlineLimitErrorKeepsBuffer))
+deviant("readline_limit_error_keeps_buffer", *_ids("limit-readline-drops"))(
+    _reader(_ReadlineLimitErrorKeepsBuffer))
 
 deviant("writer_drops_under_backpressure", *_writer_ids("write-whole-reply"),
-        *_writer_ids("writelines-whole-reply"), *_writer_ids("drain-waits-for-client"))(
-    _writer(_WriterDropsUnderBackpressure))
+        *_writer_ids("drain-waits-for-client"))(_writer(_WriterDropsUnderBackpressure))
 deviant("drain_never_waits", *_writer_ids("drain-waits-for-client"))(_writer(_DrainNeverWaits))
 deviant("write_eof_closes", *_writer_ids("write-eof"))(_writer(_WriteEofCloses))
 deviant("cannot_write_eof", *_writer_ids("write-eof"))(_writer(_CannotWriteEof))

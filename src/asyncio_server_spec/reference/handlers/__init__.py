@@ -51,11 +51,11 @@ from .writer import (
     first_difference,
     reply,
     write_in_pieces,
-    writelines_in_pieces,
+    write_then_writelines,
     writer_call,
 )
 
 __all__ += [
     "READER_METHODS", "WRITER_METHODS", "Call", "Outcome", "Steered", "first_difference",
-    "reader_call", "reply", "write_in_pieces", "writelines_in_pieces", "writer_call",
+    "reader_call", "reply", "write_in_pieces", "write_then_writelines", "writer_call",
 ]

@@ -59,11 +59,15 @@ def write_in_pieces(data: bytes, count: int) -> Operation:
     return operation
 
 
-def writelines_in_pieces(data: bytes, count: int) -> Operation:
-    """One writelines() call with *data* cut into *count* pieces, without drain()."""
+def write_then_writelines(data: bytes, writes: int, pieces_: int) -> Operation:
+    """The first half of *data* in *writes* write() calls, then the second half
+    in one writelines() call of *pieces_* pieces; no drain()."""
+    half = len(data) // 2
 
     def operation(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.writelines(pieces(data, count))
+        for piece in pieces(data[:half], writes):
+            writer.write(piece)
+        writer.writelines(pieces(data[half:], pieces_))
 
     return operation
 
