@@ -49,6 +49,7 @@ async def step_client_stops_reading(context):
 async def _write_reply(world, size, make_operation, how):
     """Have the handler write a reply of *size* bytes with *make_operation*; the
     calls must return at once, without an error."""
+    assert world.steered.setup_problem is None, world.steered.setup_problem
     world.reply = reply(size)
     world.steered.call(how, make_operation(world.reply))
     call, outcome = await last_outcome(world.steered)

@@ -227,7 +227,6 @@ def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
         clients[0]._side.run(abort(), timeout)
 
 
-
 # -- issue 18, the handler's StreamReader and StreamWriter (stream_writer.feature) ----------
 # Client abilities of their own, as functions of a Client (on the client thread,
 # as its methods): a client that reads slowly, or not at all for a while.

@@ -7,7 +7,7 @@ in its own task and in the order the steps ask, each call the steps hand it
 (``reader.readline()``, ``writer.drain()``, ...) and keeps what the call gave
 -- its value or its exception -- for a step to look at.  Every later
 connection of the same server is echoed: a probe client can then make a round
-trip through the loop under test (:func:`loop_has_run`) without touching the
+trip through the loop under test (:func:`loop_has_taken_in`) without touching the
 steered connection.
 
 The handler ends, and closes its writer, when the scenario's cleanup releases
@@ -102,6 +102,8 @@ class Steered:
         self._calls: asyncio.Queue = asyncio.Queue()
         #: the calls handed over, in order
         self.calls: list = []
+        #: what went wrong giving the connection a small send buffer, if anything
+        self.setup_problem: str | None = None
 
     @property
     def connected(self) -> bool:
@@ -125,7 +127,12 @@ class Steered:
                     return
                 self.reader, self.writer = reader, writer
                 if self.small_send_buffer:
-                    sockets.shrink_send_buffer(writer)
+                    try:
+                        sockets.shrink_send_buffer(writer)
+                    except (AttributeError, OSError) as exc:  # no usable socket: the loop's doing
+                        self.setup_problem = (
+                            "expected the connection's writer to give its socket (get_extra_info"
+                            f"('socket')), whose send buffer can be shrunk; that failed: {exc!r}")
                 self.record.count("accepted")
                 await self._serve(reader, writer)
             except asyncio.CancelledError:
