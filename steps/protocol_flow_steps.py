@@ -58,11 +58,11 @@ def step_reading(context):
     _is_reading(context.world, True)
 
 
-@when('the first client sends "{text}"')
-async def step_first_client_sends(context, text):
-    """The first client to connect sends *text*."""
+@when("the first client sends {data:Bytes}")
+async def step_first_client_sends(context, data):
+    """The first client to connect sends *data*."""
     world = context.world
-    world.sent_while_paused = text.encode()
+    world.sent_while_paused = data
     await world.clients[0].send(world.sent_while_paused)
 
 

@@ -40,18 +40,6 @@ async def step_protocol_server(context, api, protocol):
 
 
 # -- acting ----------------------------------------------------------------------------------
-@when("the client ends its side of the stream")
-async def step_client_write_eof(context):
-    """The latest client half-closes: it ends its stream and goes on reading."""
-    await context.world.client.write_eof()
-
-
-@when('the client sends "{text}"')
-async def step_client_sends(context, text):
-    """The latest client sends *text*."""
-    await context.world.client.send(text.encode())
-
-
 @when("the client resets the connection")
 async def step_client_resets(context):
     """The latest client closes with SO_LINGER set to 0: the server gets a reset."""
@@ -169,29 +157,7 @@ async def step_lost_once_reset(context):
         f"expected connection_lost() with the ConnectionResetError of the reset; it got {exc!r}")
 
 
-@then('the client receives "{text}" and then the end of the stream')
-async def step_client_receives_then_eof(context, text):
-    """The latest client reads exactly *text*, then the end of the connection."""
-    await _receives_then_eof(context.world, text.encode())
-
-
 @then("the client receives the reply and then the end of the stream")
 async def step_client_receives_reply_then_eof(context):
     """The latest client reads exactly the protocol's reply (AFTER_EOF), then the end of the connection."""
-    await _receives_then_eof(context.world, AFTER_EOF)
-
-
-async def _receives_then_eof(world, data):
-    client = world.client
-    received = await client.receive_exactly(len(data))
-    assert received == data, f"expected the client to receive {data!r}; it got {received!r}"
-    total, end = await client.read_to_end("the end of the connection", prompt=True)
-    assert (total, end) == (0, "EOF"), (
-        f"expected the end of the stream next; got {total} more bytes, then {end}")
-
-
-@then('the client receives "{text}"')
-async def step_client_receives(context, text):
-    """The latest client reads exactly *text*."""
-    received = await context.world.client.receive_exactly(len(text))
-    assert received == text.encode(), f"expected the client to receive {text!r}; it got {received!r}"
+    await context.world.client.receive_then_end(AFTER_EOF)

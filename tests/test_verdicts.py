@@ -64,3 +64,17 @@ def test_the_summary_counts_and_groups_identical_failures():
     assert lines.index("HARNESS ERROR (a bug of the spec, not of the loop): 1") < lines.index(
         "UNEXPECTED FAILURE: 4")
     assert verdicts.failed
+
+
+def test_behave_failing_to_parse_a_steps_argument_is_a_harness_error():
+    """A step whose argument does not parse is the spec's wording or code, never the loop."""
+    from behave.matchers import StepParseError
+
+    from asyncio_server_spec.harness import faults
+
+    try:
+        raise StepParseError(exc_cause=SyntaxError("invalid syntax"))
+    except StepParseError as exc:
+        kind, message = faults.classify(exc)
+    assert kind == faults.HARNESS_ERROR
+    assert message.startswith("behave could not run the step: StepParseError")

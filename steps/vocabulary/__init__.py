@@ -12,6 +12,7 @@ This package is not a step module: behave loads the ``*.py`` files of
 """
 
 import ast
+import asyncio
 import re
 import socket
 from typing import NamedTuple
@@ -20,7 +21,13 @@ from behave import register_type
 from parse import with_pattern
 
 from asyncio_server_spec.reference import handlers
-from asyncio_server_spec.reference.handlers import protocols
+from asyncio_server_spec.reference.handlers import (
+    READER_METHODS,
+    WRITER_METHODS,
+    protocols,
+    reader_call,
+    writer_call,
+)
 from asyncio_server_spec.reference.servers import APIS
 
 
@@ -118,13 +125,49 @@ AWAITED = {
 }
 
 
-@with_pattern(r"\S+")
+@with_pattern(r"""b?"(?:[^"\\]|\\.)*"|b?'(?:[^'\\]|\\.)*'|\((?:[^()]|\([^()]*\))*\)|[^\s,()]+""")
 def python_literal(text):
-    """A Python literal written in a step: 0, 3, None, True, False, ''."""
+    """A Python literal written in a step: 0, None, True, '', b"a b", (b"|", b"END")."""
     return ast.literal_eval(text)
 
 
 python_literal.free_text = True
+
+
+@with_pattern(r"b?\"(?:[^\"\\]|\\.)*\"")
+def some_bytes(text):
+    """Bytes written in a step: quoted text ("hello", sent as UTF-8) or a
+    bytes literal with its escapes (b"one\\ntwo")."""
+    return ast.literal_eval(text) if text.startswith("b") else text[1:-1].encode()
+
+
+some_bytes.free_text = True
+
+
+class StreamCall(NamedTuple):
+    """A call of a StreamReader or StreamWriter method as a step writes it
+    (``readuntil(b"|END|")``): its text, and the operation a steered handler
+    makes of it (reference/handlers/steered.py)."""
+
+    text: str
+    operation: object
+
+
+def calls_of(methods):
+    """A type for a call of one of *methods* (names of code, each mapped to
+    the function that makes its operation from the arguments), with Python
+    literals as arguments: ``read(5)``, ``readuntil((b"\\n", b"END"))``."""
+    # a call's parentheses, with at most one level of parentheses (a tuple) inside
+    pattern = rf"(?:{_one_of(methods)})\((?:[^()]|\([^()]*\))*\)"
+
+    @with_pattern(pattern)
+    def parse(text):
+        node = ast.parse(text, mode="eval").body
+        args = [ast.literal_eval(arg) for arg in node.args]
+        return StreamCall(text, methods[node.func.id](node.func.id, args))
+
+    parse.names = tuple(methods)
+    return parse
 
 
 class SocketOption(NamedTuple):
@@ -143,6 +186,14 @@ SOCKET_OPTIONS = {
 }
 
 
+#: The exceptions a stream call may fail with, by name.
+STREAM_ERRORS = {
+    error.__name__: error
+    for error in (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TypeError,
+                  ConnectionResetError, RuntimeError)
+}
+
+
 register_type(
     Api=names_of_code(*APIS),
     Handler=phrases(HANDLERS),
@@ -156,4 +207,8 @@ register_type(
     Family=code_table({"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}),
     ProtocolApi=names_of_code("create_server", "create_unix_server"),
     Protocol=phrases(PROTOCOLS),
+    StreamCall=calls_of({**{name: reader_call for name in READER_METHODS},
+                         **{name: writer_call for name in WRITER_METHODS}}),
+    StreamError=code_table(STREAM_ERRORS),
+    Bytes=some_bytes,
 )

@@ -63,6 +63,10 @@ def classify(exc, roots=None):
         return DIVERGED, message
     frame = _innermost(exc)
     text = _exception_text(exc)
+    if type(exc).__module__.split(".")[0] in ("behave", "parse"):
+        # behave could not run the step as written (its arguments did not
+        # parse): the spec's own wording or code, never the loop
+        return HARNESS_ERROR, f"behave could not run the step: {text}"
     if frame is not None and is_spec_code(frame.filename, roots):
         where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         return HARNESS_ERROR, f"the spec's own code failed at {where} ({frame.line}): {text}"

@@ -89,6 +89,23 @@ async def open_connection(address: Address, timeout: float, **kwargs: Any
     return await within(coro, "a connection to " + describe(address), timeout)
 
 
+#: The StreamReader limit of a client that reads slowly (give it to
+#: :meth:`Client.connect` as ``limit``): its transport stops taking data from
+#: the socket once twice this much waits unread.  (Its socket keeps its own
+#: receive buffer: on loopback, a small one makes the kernel hold back window
+#: updates for a timer's while -- the segments are as large as 64 KiB.)
+SLOW_CLIENT_LIMIT = 8192
+#: The most a client that reads slowly takes in one read.
+SLOW_PIECE = 8192
+
+
+class SlowReading:
+    """What a client that reads slowly (:meth:`Client.receive_slowly`) got so far."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+
+
 class Client:
     """One client connection, made and driven on the client thread.
 
@@ -237,6 +254,43 @@ class Client:
             await asyncio.sleep(0)  # the transport's connection_lost() closes the socket
             await asyncio.sleep(0)
         await self._on_client(reset())
+
+    async def pause_reading(self) -> None:
+        """Stop taking data from the socket: what the server sends waits in the
+        kernel, then in the server's transport."""
+        async def pause():
+            self._writer.transport.pause_reading()
+        await self._on_client(pause())
+
+    async def receive_slowly(self, n: int, progress: SlowReading, piece: int = SLOW_PIECE,
+                             timeout: float = DEFAULT_TIMEOUT) -> bytes:
+        """Take data from the socket again (if paused) and read *n* bytes in
+        reads of at most *piece* bytes, letting the client's loop run between
+        two reads; return what arrived -- less than *n* if the connection ended
+        first.  *progress* holds what arrived so far, for the message of a wait
+        that runs out."""
+        async def receive():
+            self._writer.transport.resume_reading()
+            try:
+                while len(progress.received) < n:
+                    data = await self._reader.read(min(piece, n - len(progress.received)))
+                    if not data:
+                        break
+                    progress.received += data
+                    await asyncio.sleep(0)
+            except (ConnectionError, OSError):
+                pass  # the server ended the connection: what arrived is the answer
+            return bytes(progress.received)
+        what = f"{n} bytes from the server, read slowly"
+        return await self._on_client(within(receive(), what, timeout), prompt=what, timeout=timeout)
+
+    async def receive_then_end(self, data: bytes) -> None:
+        """Read exactly *data*, then the end of the stream (EOF, not a reset)."""
+        received = await self.receive_exactly(len(data))
+        assert received == data, f"expected the client to receive {data!r}; it got {received!r}"
+        total, end = await self.read_to_end("the end of the connection", prompt=True)
+        assert (total, end) == (0, "EOF"), (
+            f"expected the end of the stream after {data!r}; got {total} more bytes, then {end}")
 
     def abort(self) -> None:
         """Drop the connection at once (cleanup); call it on the client thread."""

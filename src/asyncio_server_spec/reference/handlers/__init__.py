@@ -10,6 +10,8 @@
 - :mod:`.protocols` -- protocols that note every callback of the protocol path;
 - :mod:`.tls`       -- handlers that note what a TLS connection tells them, or
   switch a plain connection to TLS part way through;
+- :mod:`.steered`   -- a handler the steps drive one StreamReader or
+  StreamWriter call at a time (:mod:`.reader`, :mod:`.writer`: the calls);
 - :mod:`.base`      -- what they share.
 
 The names used across the spec are importable from here.
@@ -20,7 +22,9 @@ from .bulk import bulk_writer
 from .context import PROBE_VARIABLE, context_reporting_handler
 from .named import HANDLER_NAMES, RecordingProtocol, protocol_factory, stream_handler
 from .protocols import NotingBufferedProtocol, NotingProtocol, ProtocolLog
+from .reader import READER_METHODS, reader_call
 from .reporting import line_read, reporting_handler, single_read
+from .steered import Call, Outcome, Steered
 from .tls import (
     GO_AHEAD,
     OVER_TLS,
@@ -48,6 +52,14 @@ from .watched import (
     wait_for_client,
     watched_handler,
 )
+from .writer import (
+    WRITER_METHODS,
+    first_difference,
+    reply,
+    write_in_pieces,
+    write_then_writelines,
+    writer_call,
+)
 
 __all__ = [
     "GO_AHEAD",
@@ -58,13 +70,18 @@ __all__ = [
     "OVER_TLS",
     "PROBE",
     "PROBE_VARIABLE",
+    "READER_METHODS",
     "READ_SIZE",
     "STARTTLS",
+    "WRITER_METHODS",
+    "Call",
     "HandlerFailure",
     "NotingBufferedProtocol",
     "NotingProtocol",
+    "Outcome",
     "ProtocolLog",
     "RecordingProtocol",
+    "Steered",
     "StreamHandler",
     "TlsNotes",
     "Watch",
@@ -74,11 +91,14 @@ __all__ = [
     "do_nothing",
     "fail",
     "failing_plain_handler",
+    "first_difference",
     "greet_and_return",
     "greeting_plain_handler",
     "line_read",
     "protocol_factory",
     "read_everything",
+    "reader_call",
+    "reply",
     "reporting_handler",
     "single_read",
     "stream_handler",
@@ -90,4 +110,7 @@ __all__ = [
     "tls_noting_protocol",
     "wait_for_client",
     "watched_handler",
+    "write_in_pieces",
+    "write_then_writelines",
+    "writer_call",
 ]
