@@ -52,15 +52,14 @@ def _catches():
 
 
 def _arguments(module, factory, ids):
-    """The behave arguments that run the scenarios that must catch the
-    deviant (*ids*), and only those: to be caught, a deviant has to fail
-    them, whatever it does elsewhere."""
+    """The behave arguments that run every scenario of the feature files that
+    hold the scenarios that must catch the deviant (*ids*): it has to fail
+    those, and no other but the ones registered as about the same behaviour."""
     # Deviants that crash the process need the spec's isolation; the others
     # run in one process, as the real loop does, which is much faster.
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
-    tags = " or ".join(f"id:{sid}" for sid in sorted(ids))
     return ["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate,
-            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", f"--tags={tags}", *_features_with(ids)]
+            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", *_features_with(ids)]
 
 
 def _features_with(ids):
@@ -79,10 +78,14 @@ def deviant_runs(request):
     wanted = {}
     for item in request.session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        module, catch = params.get("module"), params.get("catch")
-        if catch is not None and catch.applies():
-            key = (module.__name__, catch.factory)
-            wanted.setdefault(key, (module, set()))[1].update(catch.ids)
+        module = params.get("module")
+        factory = params["catch"].factory if "catch" in params else params.get("factory")
+        if module is None or factory is None:
+            continue
+        ids = set().union(*(c.ids for c in deviants.catches(module)
+                            if c.factory == factory and c.applies()))
+        if ids:
+            wanted.setdefault((module.__name__, factory), (module, set()))[1].update(ids)
     runs = run_specs([_arguments(module, key[1], ids) for key, (module, ids) in wanted.items()],
                      cwd=str(ROOT), timeout=HANG_LIMIT, parallel=PARALLEL_RUNS)
     return {key: (run, run.seconds) for key, run in zip(wanted, runs)}
@@ -102,6 +105,23 @@ def test_the_spec_fails_against_the_deviant(module, catch, deviant_runs):
     assert elapsed < HANG_LIMIT, f"the run was killed after {HANG_LIMIT} s"
     missed = catch.ids - run.failed
     assert not missed, f"these scenarios did not fail: {sorted(missed)}\n{run.output[-2000:]}"
+
+
+@pytest.mark.parametrize("module, factory", sorted({(m, c.factory) for m, c in (
+    (p.values[0], p.values[1]) for p in _catches()) if c.applies()}, key=lambda mf: (mf[0].__name__, mf[1])),
+    ids=lambda value: value.__name__.rsplit(".", 1)[1] if hasattr(value, "__name__") else value)
+def test_the_deviant_fails_only_the_scenarios_about_its_behaviour(module, factory, deviant_runs):
+    """One deviation at a time: a deviant fails the scenarios that catch it
+    and those registered as about the same behaviour (``also``), and every
+    other scenario of their feature files passes."""
+    allowed = set()
+    for catch in deviants.catches(module):
+        if catch.factory == factory:
+            allowed |= catch.ids | catch.also
+    run, _ = deviant_runs[(module.__name__, factory)]
+    others = run.failed - allowed
+    assert not others, (f"{factory} also fails {sorted(others)}: register them with also=(...) "
+                        f"if they are about the same behaviour\n{run.output[-2000:]}")
 
 
 def _factories(module):

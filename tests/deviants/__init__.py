@@ -23,10 +23,13 @@ class Catch:
     ORed; both read by :mod:`asyncio_server_spec.harness.versions`, at the
     precision written."""
 
-    def __init__(self, factory, *ids, python=None, python_ranges=()):
+    def __init__(self, factory, *ids, python=None, python_ranges=(), also=()):
         assert ids, "a deviant must name the scenarios that catch it"
         self.factory = factory
         self.ids = set(ids)
+        #: scenarios about the same behaviour that may fail against it too
+        #: (any other scenario of their feature files must pass)
+        self.also = set(also)
         self.python = python
         self._holds = versions.condition(python) if python else None
         self.python_ranges = tuple(python_ranges)
@@ -44,9 +47,11 @@ class Catch:
 REGISTRY = {}
 
 
-def deviant(name, *ids, python=None, python_ranges=()):
+def deviant(name, *ids, python=None, python_ranges=(), also=()):
     """Register the deviant *name*: the scenarios *ids* must fail against it
-    (where *python* / *python_ranges* hold, as for :class:`Catch`).
+    (where *python* / *python_ranges* hold, as for :class:`Catch`), and no
+    other scenario of their feature files may, but those in *also* (about the
+    same behaviour, they may fail too).
 
     Applied to a server mixin class, binds ``name = deviant_loop(mixin)`` in
     the calling module; applied to a loop factory (any other callable), binds
@@ -54,7 +59,7 @@ def deviant(name, *ids, python=None, python_ranges=()):
     decorated mixin stays usable as a base class.  Registering one name again
     (other ids on other versions) needs the same target.
     """
-    catch = Catch(name, *ids, python=python, python_ranges=python_ranges)
+    catch = Catch(name, *ids, python=python, python_ranges=python_ranges, also=also)
     module = sys.modules[sys._getframe(1).f_globals["__name__"]]  # the deviants' module
 
     def register(target):

@@ -16,8 +16,7 @@ CANCEL_CLOSES_CLIENTS = ("3.13.15..3.13", "3.14.7..3.14", "3.15..")
 
 # -- close_clients() and abort_clients() on one client only --------------------------------------
 @deviant("close_clients_ends_one", "clients.close_clients-ends-every-client", python=">=3.13")
-@deviant("close_clients_ends_one", "serve-forever.cancel-closes-clients",
-         python_ranges=CANCEL_CLOSES_CLIENTS)
+@deviant("close_clients_ends_one", "serve-forever.cancel-closes-clients", python_ranges=CANCEL_CLOSES_CLIENTS)
 class _CloseClientsEndsOne:
     """close_clients() (which a cancelled serve_forever() calls) closes one client, not all."""
 
@@ -89,8 +88,9 @@ def _answering(name, answer):
                     protocol = protocol_factory()
                     if not isinstance(protocol, asyncio.StreamReaderProtocol):
                         made = protocol.connection_made
-                        protocol.connection_made = lambda transport: made(_Transport(
-                            transport, name, lambda inner: answer(servers[0], inner)))
+                        protocol.connection_made = lambda transport: made(
+                            _Transport(transport, name, lambda inner: answer(servers[0], inner))
+                        )
                     return protocol
 
                 server = await _original(make, *args, **kwargs)
@@ -104,6 +104,8 @@ def _answering(name, answer):
 
 
 deviant("sockname_is_listening_address", "connection-info.sockname-every-interface")(
-    _answering("sockname", lambda server, transport: _listening_socket_of(server, transport).getsockname()))
+    _answering("sockname", lambda server, transport: _listening_socket_of(server, transport).getsockname())
+)
 deviant("socket_is_listening_socket", "connection-info.socket-is-the-connection")(
-    _answering("socket", _listening_socket_of))
+    _answering("socket", _listening_socket_of)
+)

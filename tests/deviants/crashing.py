@@ -9,7 +9,12 @@ import threading
 from . import deviant
 
 
-@deviant("aborts_in_start_serving", "serving.start-serving-starts", "serving.start-serving-twice")
+@deviant(
+    "aborts_in_start_serving",
+    "serving.start-serving-starts",
+    "serving.start-serving-twice",
+    also=("serving.start-serving-after-close-known-bug", "serving.start-serving-on-serving-server"),
+)
 class _AbortsInStartServing:
     async def start_serving(self):
         os.abort()  # like a Rust panic: SIGABRT, no Python cleanup

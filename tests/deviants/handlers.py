@@ -126,11 +126,13 @@ async def _close_and_report_errors(coro, reader, writer):
     try:
         await coro
     except Exception as exc:
-        asyncio.get_event_loop().call_exception_handler({
-            "message": "Unhandled exception in client_connected_cb",
-            "exception": exc,
-            "transport": writer.transport,
-        })
+        asyncio.get_event_loop().call_exception_handler(
+            {
+                "message": "Unhandled exception in client_connected_cb",
+                "exception": exc,
+                "transport": writer.transport,
+            }
+        )
         writer.transport.close()
 
 
@@ -194,62 +196,94 @@ def _peername_is_own_address():
     cls.get_extra_info = get_extra_info
 
 
-deviant("handler_not_a_task", "handlers.coroutine-runs-as-task")(
-    _factory(_wrapping_callbacks(_not_as_task)))
-deviant("plain_handler_arguments_swapped", "handlers.plain-function-is-called",
-        "tutorial.handler-may-be-plain-function")(
-    _factory(_wrapping_callbacks(_plain_swapped)))
+deviant(
+    "handler_not_a_task",
+    "handlers.coroutine-runs-as-task",
+    also=(
+        "handlers.cancelled-closed-py312up",
+        "handlers.cancelled-left-open",
+        "handlers.cancelled-spurious-report-py311",
+        "handlers.cancelled-spurious-report-py312",
+        "handlers.raise-never-retrieved",
+        "handlers.raise-reported-and-closed-py311",
+        "handlers.raise-reported-and-closed-py312up",
+        "handlers.raise-unreported",
+        "handlers.reader-sees-eof",
+        "handlers.unclosed-writer-closed-when-dropped",
+        "handlers.unclosed-writer-stays-open",
+    ),
+)(_factory(_wrapping_callbacks(_not_as_task)))
+deviant(
+    "plain_handler_arguments_swapped",
+    "handlers.plain-function-is-called",
+    "tutorial.handler-may-be-plain-function",
+    also=("handlers.plain-raise-left-open", "handlers.plain-raise-reported-and-closed"),
+)(_factory(_wrapping_callbacks(_plain_swapped)))
 # a plain function's error vanishes (as before 3.14.8 and 3.15.1)
-deviant("plain_handler_errors_swallowed", "handlers.plain-raise-reported-and-closed",
-        python=">=3.14.8, <3.15 or >=3.15.1")(
-    _factory(_wrapping_callbacks(_plain_errors_swallowed)))
+deviant(
+    "plain_handler_errors_swallowed",
+    "handlers.plain-raise-reported-and-closed",
+    python=">=3.14.8, <3.15 or >=3.15.1",
+)(_factory(_wrapping_callbacks(_plain_errors_swallowed)))
 
 # the error vanishes: no report, no closing
 _errors_swallowed = _factory(_wrapping_coroutines(_swallow_errors))
-deviant("handler_errors_swallowed", "handlers.raise-never-retrieved", python="<=3.9")(
-    _errors_swallowed)
-deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py311",
-        python=">=3.11.7, <=3.11")(_errors_swallowed)
-deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py312up",
-        python=">=3.12.1")(_errors_swallowed)
+deviant("handler_errors_swallowed", "handlers.raise-never-retrieved", python="<=3.9")(_errors_swallowed)
+deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py311", python=">=3.11.7, <=3.11")(
+    _errors_swallowed
+)
+deviant("handler_errors_swallowed", "handlers.raise-reported-and-closed-py312up", python=">=3.12.1")(
+    _errors_swallowed
+)
 
 # the 3.11.7+ treatment on versions before it
 _errors_close_and_report = _factory(_wrapping_coroutines(_close_and_report_errors))
 deviant("handler_errors_close_and_report", "handlers.raise-never-retrieved", python="<=3.9")(
-    _errors_close_and_report)
-deviant("handler_errors_close_and_report", "handlers.raise-unreported",
-        python=">=3.10.7, <=3.11.6")(_errors_close_and_report)
+    _errors_close_and_report
+)
+deviant("handler_errors_close_and_report", "handlers.raise-unreported", python=">=3.10.7, <=3.11.6")(
+    _errors_close_and_report
+)
 
 # the 3.11.8+/3.12.2+ closing on versions before it
 _closes_on_cancel = _factory(_wrapping_coroutines(_close_on_cancel))
-deviant("cancelled_handler_closes", "handlers.cancelled-left-open", python="<=3.11.6")(
-    _closes_on_cancel)
-deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py311",
-        python="==3.11.7")(_closes_on_cancel)
-deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py312",
-        python="==3.12.1")(_closes_on_cancel)
+deviant("cancelled_handler_closes", "handlers.cancelled-left-open", python="<=3.11.6")(_closes_on_cancel)
+deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py311", python="==3.11.7")(
+    _closes_on_cancel
+)
+deviant("cancelled_handler_closes", "handlers.cancelled-spurious-report-py312", python="==3.12.1")(
+    _closes_on_cancel
+)
 
 # the task looks finished, not cancelled: no report, no closing
 _swallows_cancel = _factory(_wrapping_coroutines(_swallow_cancel))
-deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py311",
-        python="==3.11.7")(_swallows_cancel)
-deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py312",
-        python="==3.12.1")(_swallows_cancel)
-deviant("cancellation_swallowed", "handlers.cancelled-closed-py311",
-        python=">=3.11.8, <=3.11")(_swallows_cancel)
-deviant("cancellation_swallowed", "handlers.cancelled-closed-py312up", python=">=3.12.2")(
-    _swallows_cancel)
+deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py311", python="==3.11.7")(
+    _swallows_cancel
+)
+deviant("cancellation_swallowed", "handlers.cancelled-spurious-report-py312", python="==3.12.1")(
+    _swallows_cancel
+)
+deviant("cancellation_swallowed", "handlers.cancelled-closed-py311", python=">=3.11.8, <=3.11")(
+    _swallows_cancel
+)
+deviant("cancellation_swallowed", "handlers.cancelled-closed-py312up", python=">=3.12.2")(_swallows_cancel)
 
 _closes_after_return = _factory(_wrapping_coroutines(_close_after_return))
-deviant("writer_closed_after_handler", "handlers.unclosed-writer-stays-open",
-        "tutorial.pass-handler-leaves-client-connected", python="<=3.12")(_closes_after_return)
-deviant("writer_closed_after_handler", "handlers.unclosed-writer-closed-when-dropped",
-        python=">=3.13")(_closes_after_return)
+deviant(
+    "writer_closed_after_handler",
+    "handlers.unclosed-writer-stays-open",
+    "tutorial.pass-handler-leaves-client-connected",
+    python="<=3.12",
+)(_closes_after_return)
+deviant("writer_closed_after_handler", "handlers.unclosed-writer-closed-when-dropped", python=">=3.13")(
+    _closes_after_return
+)
 
-deviant("writers_kept_alive", "handlers.unclosed-writer-closed-when-dropped",
-        "tutorial.pass-handler-connection-closed", python=">=3.13")(
-    _factory(_keep_writers_alive))
-deviant("server_reader_misses_eof", "handlers.reader-sees-eof")(
-    _factory(_server_reader_misses_eof))
-deviant("peername_is_own_address", "handlers.peername-is-client")(
-    _factory(_peername_is_own_address))
+deviant(
+    "writers_kept_alive",
+    "handlers.unclosed-writer-closed-when-dropped",
+    "tutorial.pass-handler-connection-closed",
+    python=">=3.13",
+)(_factory(_keep_writers_alive))
+deviant("server_reader_misses_eof", "handlers.reader-sees-eof")(_factory(_server_reader_misses_eof))
+deviant("peername_is_own_address", "handlers.peername-is-client")(_factory(_peername_is_own_address))

@@ -11,7 +11,24 @@ from . import deviant, deviant_loop, tracked_clients
 WAITS_FOR_CLIENTS_ON_CANCEL = ("3.12.1..3.12", "3.13.0..3.13.14", "3.14.0..3.14.6")
 
 
-@deviant("close_keeps_listening", "closing.stops-new-connections", "serving.not-serving-after-close")
+@deviant(
+    "close_keeps_listening",
+    "closing.stops-new-connections",
+    "serving.not-serving-after-close",
+    also=(
+        "closing.refuses-before-any-await",
+        "closing.wait-closed-no-clients",
+        "serving.off-refuses-clients-create_server",
+        "serving.off-refuses-clients-create_unix_server",
+        "serving.off-refuses-clients-start_server",
+        "serving.off-refuses-clients-start_unix_server",
+        "serving.serves-by-default",
+        "serving.start-serving-after-close-known-bug",
+        "serving.start-serving-on-serving-server",
+        "serving.start-serving-starts",
+        "serving.start-serving-twice",
+    ),
+)
 class _CloseKeepsListening:
     def close(self):
         # keep a duplicate of every listening socket open: the kernel still
@@ -20,8 +37,21 @@ class _CloseKeepsListening:
         super().close()
 
 
-@deviant("close_drops_clients", "closing.leaves-clients-open", "sockets.empty-after-close",
-         "tutorial.close-keeps-clients")
+@deviant(
+    "close_drops_clients",
+    "closing.leaves-clients-open",
+    "sockets.empty-after-close",
+    "tutorial.close-keeps-clients",
+    also=(
+        "closing.wait-closed-before-close-waits-for-clients",
+        "closing.wait-closed-returns-with-client",
+        "closing.wait-closed-waits-for-client",
+        "tutorial.async-with-serve-forever-cancelled-waits-for-client",
+        "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
+        "tutorial.wait-closed-returns-with-clients",
+        "tutorial.wait-closed-waits-for-clients",
+    ),
+)
 class _CloseDropsClients:
     def close(self):
         super().close()
@@ -29,7 +59,20 @@ class _CloseDropsClients:
             transport.abort()
 
 
-@deviant("close_twice_raises", "closing.close-twice")
+@deviant(
+    "close_twice_raises",
+    "closing.close-twice",
+    also=(
+        "closing.leaves-clients-open",
+        "closing.refuses-before-any-await",
+        "closing.stops-new-connections",
+        "closing.wait-closed-before-close-waits-for-clients",
+        "closing.wait-closed-before-close-waits-for-close",
+        "closing.wait-closed-no-clients",
+        "closing.wait-closed-returns-with-client",
+        "closing.wait-closed-waits-for-client",
+    ),
+)
 class _CloseTwiceRaises:
     def close(self):
         if getattr(self, "_closed_once", False):
@@ -38,26 +81,63 @@ class _CloseTwiceRaises:
         super().close()
 
 
-@deviant("start_serving_does_nothing", "serving.start-serving-starts", "serving.start-serving-twice")
+@deviant(
+    "start_serving_does_nothing",
+    "serving.start-serving-starts",
+    "serving.start-serving-twice",
+    also=("serving.start-serving-after-close-known-bug",),
+)
 class _StartServingDoesNothing:
     async def start_serving(self):
         return None
 
 
-@deviant("is_serving_always_true", "serving.not-serving-after-close", "closing.stops-new-connections")
+@deviant(
+    "is_serving_always_true",
+    "serving.not-serving-after-close",
+    "closing.stops-new-connections",
+    also=(
+        "closing.refuses-before-any-await",
+        "serving.off-refuses-clients-create_server",
+        "serving.off-refuses-clients-create_unix_server",
+        "serving.off-refuses-clients-start_server",
+        "serving.off-refuses-clients-start_unix_server",
+        "serving.off-then-closed-not-serving",
+    ),
+)
 class _IsServingAlwaysTrue:
     def is_serving(self):
         return True
 
 
-@deviant("serve_forever_never_closes", "serve-forever.cancel-closes-server")
+@deviant(
+    "serve_forever_never_closes",
+    "serve-forever.cancel-closes-server",
+    also=(
+        "serve-forever.cancel-closes-clients",
+        "serve-forever.cancel-waits-for-client",
+        "serve-forever.cancel-with-client-ends-at-once",
+        "serve-forever.close-ends-it",
+        "serve-forever.closed-server-runtime-error",
+        "serve-forever.second-call-runtime-error",
+    ),
+)
 class _ServeForeverNeverCloses:
     async def serve_forever(self):
         await self.start_serving()
         await asyncio.get_running_loop().create_future()  # cancelled: just ends
 
 
-@deviant("serve_forever_allows_two", "serve-forever.second-call-runtime-error")
+@deviant(
+    "serve_forever_allows_two",
+    "serve-forever.second-call-runtime-error",
+    also=(
+        "serve-forever.cancel-closes-clients",
+        "serve-forever.cancel-waits-for-client",
+        "serve-forever.close-ends-it",
+        "serve-forever.closed-server-runtime-error",
+    ),
+)
 class _ServeForeverAllowsTwo:
     async def serve_forever(self):
         await self.start_serving()
@@ -67,17 +147,29 @@ class _ServeForeverAllowsTwo:
             self.close()
 
 
-@deviant("sockets_count_clients", "sockets.not-clients", "tutorial.sockets-are-not-clients")
+@deviant(
+    "sockets_count_clients",
+    "sockets.not-clients",
+    "tutorial.sockets-are-not-clients",
+    also=("sockets.empty-after-close",),
+)
 class _SocketsCountClients:
     @property
     def sockets(self):
         listening = super().sockets
-        return tuple(listening) + tuple(
-            t.get_extra_info("socket") for t in tracked_clients(self)
-        )
+        return tuple(listening) + tuple(t.get_extra_info("socket") for t in tracked_clients(self))
 
 
-@deviant("sockets_kept_after_close", "sockets.empty-after-close", "async-with.exit-closes")
+@deviant(
+    "sockets_kept_after_close",
+    "sockets.empty-after-close",
+    "async-with.exit-closes",
+    also=(
+        "async-with.exit-by-exception-closes",
+        "sockets.empty-tuple-after-close",
+        "sockets.repr-empty-after-close",
+    ),
+)
 class _SocketsKeptAfterClose:
     def close(self):
         self._before_close = super().sockets
@@ -88,23 +180,51 @@ class _SocketsKeptAfterClose:
         return getattr(self, "_before_close", None) or super().sockets
 
 
-@deviant("wait_closed_never_returns", "closing.wait-closed-no-clients")
+@deviant(
+    "wait_closed_never_returns",
+    "closing.wait-closed-no-clients",
+    also=(
+        "closing.wait-closed-before-close-waits-for-clients",
+        "closing.wait-closed-before-close-waits-for-close",
+        "closing.wait-closed-returns-with-client",
+        "closing.wait-closed-waits-for-client",
+    ),
+)
 class _WaitClosedNeverReturns:
     async def wait_closed(self):
         await asyncio.get_running_loop().create_future()
 
 
-@deviant("wait_closed_returns_at_once", "closing.wait-closed-waits-for-client",
-         "tutorial.wait-closed-waits-for-clients", python=">=3.12.1")
-@deviant("wait_closed_returns_at_once",
-         "tutorial.async-with-serve-forever-cancelled-waits-for-client",
-         python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL)
+@deviant(
+    "wait_closed_returns_at_once",
+    "closing.wait-closed-waits-for-client",
+    "tutorial.wait-closed-waits-for-clients",
+    python=">=3.12.1",
+    also=(
+        "closing.wait-closed-before-close-waits-for-clients",
+        "closing.wait-closed-before-close-waits-for-close",
+    ),
+)
+@deviant(
+    "wait_closed_returns_at_once",
+    "tutorial.async-with-serve-forever-cancelled-waits-for-client",
+    python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL,
+)
 class _WaitClosedReturnsAtOnce:
     async def wait_closed(self):
         return None
 
 
-@deviant("aexit_leaves_open", "async-with.exit-closes", "tutorial.async-with-closes")
+@deviant(
+    "aexit_leaves_open",
+    "async-with.exit-closes",
+    "tutorial.async-with-closes",
+    also=(
+        "async-with.exit-by-exception-closes",
+        "async-with.exit-returns-with-client",
+        "async-with.exit-waits-for-client",
+    ),
+)
 class _AexitLeavesOpen:
     async def __aexit__(self, *exc_info):
         return None
@@ -137,7 +257,11 @@ class _CloseLater:
         self.get_loop().call_soon(super().close)
 
 
-@deviant("wait_closed_ignores_open_server", "closing.wait-closed-before-close-waits-for-close")
+@deviant(
+    "wait_closed_ignores_open_server",
+    "closing.wait-closed-before-close-waits-for-close",
+    also=("closing.wait-closed-before-close-waits-for-clients",),
+)
 class _WaitClosedIgnoresOpenServer:
     async def wait_closed(self):
         if self._sockets is not None:  # not closed yet: do not wait
@@ -145,7 +269,11 @@ class _WaitClosedIgnoresOpenServer:
         await super().wait_closed()
 
 
-@deviant("wait_closed_ignores_clients", "closing.wait-closed-before-close-waits-for-clients")
+@deviant(
+    "wait_closed_ignores_clients",
+    "closing.wait-closed-before-close-waits-for-clients",
+    also=("closing.wait-closed-waits-for-client",),
+)
 class _WaitClosedIgnoresClients:
     """wait_closed() waits for close() only, never for client connections."""
 
@@ -187,8 +315,9 @@ async def _until_no_clients(server):
         await asyncio.sleep(0.01)
 
 
-@deviant("serve_forever_cancel_waits_for_clients",
-         "serve-forever.cancel-with-client-ends-at-once", python="<=3.11")
+@deviant(
+    "serve_forever_cancel_waits_for_clients", "serve-forever.cancel-with-client-ends-at-once", python="<=3.11"
+)
 class _ServeForeverCancelWaitsForClients:
     async def serve_forever(self):
         try:
@@ -198,8 +327,11 @@ class _ServeForeverCancelWaitsForClients:
             raise
 
 
-@deviant("serve_forever_cancel_ends_at_once", "serve-forever.cancel-waits-for-client",
-         python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL)
+@deviant(
+    "serve_forever_cancel_ends_at_once",
+    "serve-forever.cancel-waits-for-client",
+    python_ranges=WAITS_FOR_CLIENTS_ON_CANCEL,
+)
 class _ServeForeverCancelEndsAtOnce:
     async def serve_forever(self):
         # the real serve_forever() runs on in the background, closing the
@@ -212,9 +344,12 @@ class _ServeForeverCancelEndsAtOnce:
             raise
 
 
-@deviant("serve_forever_cancel_leaves_clients", "serve-forever.cancel-closes-clients",
-         "tutorial.async-with-serve-forever-cancelled-closes-clients",
-         python=">=3.13.15, <3.14 or >=3.14.7")
+@deviant(
+    "serve_forever_cancel_leaves_clients",
+    "serve-forever.cancel-closes-clients",
+    "tutorial.async-with-serve-forever-cancelled-closes-clients",
+    python=">=3.13.15, <3.14 or >=3.14.7",
+)
 class _ServeForeverCancelLeavesClients:
     """A cancelled serve_forever() closes the server and waits for its
     clients without closing them (as up to 3.13.14 and 3.14.6)."""
@@ -240,8 +375,7 @@ class _ServeForeverCancelLeavesClients:
         super().close_clients()
 
 
-@deviant("handlers_in_serving_task_context", "serve-forever.handler-context-from-creation",
-         python=">=3.15")
+@deviant("handlers_in_serving_task_context", "serve-forever.handler-context-from-creation", python=">=3.15")
 class _HandlersInServingTaskContext:
     """Connections run in the context of the task that starts serving, not in
     the one the server was created in (as before 3.15)."""
@@ -261,14 +395,26 @@ class _StartServingRefusesWhenClosed:
         await super().start_serving()
 
 
-@deviant("sockets_internal_list", "sockets.fresh-tuple-each-access")
+@deviant(
+    "sockets_internal_list",
+    "sockets.fresh-tuple-each-access",
+    also=(
+        "sockets.empty-tuple-after-close",
+        "sockets.repr-empty-after-close",
+        "sockets.transport-socket-wrappers",
+    ),
+)
 class _SocketsInternalList:
     @property
     def sockets(self):
         return self._sockets if self._sockets is not None else []
 
 
-@deviant("sockets_none_after_close", "sockets.empty-tuple-after-close")
+@deviant(
+    "sockets_none_after_close",
+    "sockets.empty-tuple-after-close",
+    also=("sockets.empty-after-close", "sockets.repr-empty-after-close"),
+)
 class _SocketsNoneAfterClose:
     @property
     def sockets(self):
@@ -302,8 +448,12 @@ class _AexitDoesNotWait:
         self.close()
 
 
-@deviant("has_client_methods", "clients.no-close_clients-before-3-13",
-         "clients.no-abort_clients-before-3-13", python="<=3.12")
+@deviant(
+    "has_client_methods",
+    "clients.no-close_clients-before-3-13",
+    "clients.no-abort_clients-before-3-13",
+    python="<=3.12",
+)
 class _HasClientMethods:
     """close_clients()/abort_clients() on every version (as before 3.13 they were not)."""
 
@@ -328,8 +478,12 @@ class _AbortClientsFlushes:
         super().close_clients()
 
 
-@deviant("client_methods_close_server", "clients.close_clients-keeps-serving",
-         "clients.abort_clients-keeps-serving", python=">=3.13")
+@deviant(
+    "client_methods_close_server",
+    "clients.close_clients-keeps-serving",
+    "clients.abort_clients-keeps-serving",
+    python=">=3.13",
+)
 class _ClientMethodsCloseServer:
     def close_clients(self):
         self.close()
@@ -351,10 +505,14 @@ def _bind_elsewhere(kwargs):
     return kwargs
 
 
-deviant("start_serving_off_ignored", "serving.off-refuses-clients-start_server",
-        "serving.off-refuses-clients-create_unix_server", "tutorial.start-serving-later",
-        "tutorial.is-serving-states")(
-    deviant_loop(adjust_kwargs=_serving_forced_on))
-deviant("binds_another_host", "creating.listens-on-host-asked")(
-    deviant_loop(adjust_kwargs=_bind_elsewhere))
-
+deviant(
+    "start_serving_off_ignored",
+    "serving.off-refuses-clients-start_server",
+    "serving.off-refuses-clients-create_unix_server",
+    "tutorial.start-serving-later",
+    "tutorial.is-serving-states",
+    also=("serving.off-refuses-clients-create_server", "serving.off-refuses-clients-start_unix_server"),
+)(deviant_loop(adjust_kwargs=_serving_forced_on))
+deviant("binds_another_host", "creating.listens-on-host-asked", also=("creating.port-0-picks-free-port",))(
+    deviant_loop(adjust_kwargs=_bind_elsewhere)
+)

@@ -45,4 +45,5 @@ def _patch(loop, method, limit):
 
 
 deviant("stops_accepting_after_three", "load.clients-at-once", "load.clients-one-after-another")(
-    _stops_accepting_after(TIRED_AFTER))
+    _stops_accepting_after(TIRED_AFTER)
+)

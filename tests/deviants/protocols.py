@@ -138,20 +138,74 @@ def _lost_without_error(protocol):
     protocol.connection_lost = lambda exc: lost(None)
 
 
-deviant("shared_protocol_instance", "protocols.factory-per-connection-create_server",
-        "protocols.factory-per-connection-create_unix_server")(_protocol_loop(_one_instance))
-deviant("data_before_connection_made", "protocols.callback-order-create_server",
-        "protocols.callback-order-create_unix_server")(_each_protocol(_data_before_made))
-deviant("eof_true_ignored", "protocols.eof-true-half-open-create_server",
-        "protocols.eof-true-half-open-create_unix_server")(_each_protocol(_eof_true_ignored))
-deviant("connection_lost_twice", "protocols.callback-order-create_server",
-        "protocols.callback-order-create_unix_server", "protocols.eof-false-closes-create_server",
+deviant(
+    "shared_protocol_instance",
+    "protocols.factory-per-connection-create_server",
+    "protocols.factory-per-connection-create_unix_server",
+    also=("protocols.pause-reading-create_server", "protocols.pause-reading-create_unix_server"),
+)(_protocol_loop(_one_instance))
+deviant(
+    "data_before_connection_made",
+    "protocols.callback-order-create_server",
+    "protocols.callback-order-create_unix_server",
+    also=(
+        "protocols.buffered-create_server",
+        "protocols.buffered-create_unix_server",
+        "protocols.close-in-resume-writing-create_server",
+        "protocols.close-in-resume-writing-create_unix_server",
+        "protocols.close-in-resume-writing-reported-create_server",
+        "protocols.close-in-resume-writing-reported-create_unix_server",
+        "protocols.connect-accepted-socket",
+        "protocols.eof-false-closes-create_server",
         "protocols.eof-false-closes-create_unix_server",
+        "protocols.eof-true-half-open-create_server",
+        "protocols.eof-true-half-open-create_unix_server",
+        "protocols.factory-per-connection-create_server",
+        "protocols.factory-per-connection-create_unix_server",
         "protocols.lost-once-server-closes-create_server",
-        "protocols.lost-once-server-closes-create_unix_server", "protocols.connect-accepted-socket")(
-    _each_protocol(_lost_twice))
+        "protocols.lost-once-server-closes-create_unix_server",
+        "protocols.lost-with-error-on-reset",
+        "protocols.pause-reading-create_server",
+        "protocols.pause-reading-create_unix_server",
+        "protocols.pause-writing-create_server",
+        "protocols.pause-writing-create_unix_server",
+        "protocols.writelines-empty-last-chunk-create_server",
+        "protocols.writelines-empty-last-chunk-create_unix_server",
+        "protocols.writelines-empty-last-chunk-hangs-create_server",
+        "protocols.writelines-empty-last-chunk-hangs-create_unix_server",
+    ),
+)(_each_protocol(_data_before_made))
+deviant(
+    "eof_true_ignored",
+    "protocols.eof-true-half-open-create_server",
+    "protocols.eof-true-half-open-create_unix_server",
+)(_each_protocol(_eof_true_ignored))
+deviant(
+    "connection_lost_twice",
+    "protocols.callback-order-create_server",
+    "protocols.callback-order-create_unix_server",
+    "protocols.eof-false-closes-create_server",
+    "protocols.eof-false-closes-create_unix_server",
+    "protocols.lost-once-server-closes-create_server",
+    "protocols.lost-once-server-closes-create_unix_server",
+    "protocols.connect-accepted-socket",
+    also=(
+        "protocols.buffered-create_server",
+        "protocols.buffered-create_unix_server",
+        "protocols.close-in-resume-writing-create_server",
+        "protocols.close-in-resume-writing-create_unix_server",
+        "protocols.close-in-resume-writing-reported-create_server",
+        "protocols.close-in-resume-writing-reported-create_unix_server",
+        "protocols.eof-true-half-open-create_server",
+        "protocols.eof-true-half-open-create_unix_server",
+        "protocols.lost-with-error-on-reset",
+        "protocols.writelines-empty-last-chunk-create_server",
+        "protocols.writelines-empty-last-chunk-create_unix_server",
+    ),
+)(_each_protocol(_lost_twice))
 deviant("connection_lost_without_error", "protocols.lost-with-error-on-reset")(
-    _each_protocol(_lost_without_error))
+    _each_protocol(_lost_without_error)
+)
 
 
 # -- reading and writing -------------------------------------------------------------------
@@ -196,13 +250,28 @@ def _buffer_ignored(protocol):
 
 
 _PAUSE_WRITING = ("protocols.pause-writing-create_server", "protocols.pause-writing-create_unix_server")
-deviant("pause_reading_ignored", "protocols.pause-reading-create_server",
-        "protocols.pause-reading-create_unix_server")(_proxied(_PauseReadingIgnored))
-deviant("pause_writing_never_called", *_PAUSE_WRITING)(_each_protocol(_never_paused))
+deviant(
+    "pause_reading_ignored",
+    "protocols.pause-reading-create_server",
+    "protocols.pause-reading-create_unix_server",
+)(_proxied(_PauseReadingIgnored))
+deviant(
+    "pause_writing_never_called",
+    *_PAUSE_WRITING,
+    also=(
+        "protocols.close-in-resume-writing-create_server",
+        "protocols.close-in-resume-writing-create_unix_server",
+        "protocols.close-in-resume-writing-reported-create_server",
+        "protocols.close-in-resume-writing-reported-create_unix_server",
+    ),
+)(_each_protocol(_never_paused))
 deviant("write_buffer_size_always_zero", *_PAUSE_WRITING)(_proxied(_SizeAlwaysZero))
 deviant("write_buffer_limits_ignored", *_PAUSE_WRITING)(_proxied(_LimitsIgnored))
-deviant("buffered_protocol_buffer_ignored", "protocols.buffered-create_server",
-        "protocols.buffered-create_unix_server")(_each_protocol(_buffer_ignored))
+deviant(
+    "buffered_protocol_buffer_ignored",
+    "protocols.buffered-create_server",
+    "protocols.buffered-create_unix_server",
+)(_each_protocol(_buffer_ignored))
 
 
 # -- connect_accepted_socket() ------------------------------------------------------------------
@@ -247,12 +316,18 @@ class _WritelinesSkipsEmpty(TransportProxy):
         self._inner.writelines([chunk for chunk in list_of_data if chunk])
 
 
-deviant("writelines_empty_chunk_hangs", "protocols.writelines-empty-last-chunk-create_server",
-        "protocols.writelines-empty-last-chunk-create_unix_server", python_ranges=WRITELINES_FIXED)(
-    _proxied(_WritelinesHangs))
-deviant("writelines_empty_chunk_skipped", "protocols.writelines-empty-last-chunk-hangs-create_server",
-        "protocols.writelines-empty-last-chunk-hangs-create_unix_server",
-        python_ranges=WRITELINES_HANGS)(_proxied(_WritelinesSkipsEmpty))
+deviant(
+    "writelines_empty_chunk_hangs",
+    "protocols.writelines-empty-last-chunk-create_server",
+    "protocols.writelines-empty-last-chunk-create_unix_server",
+    python_ranges=WRITELINES_FIXED,
+)(_proxied(_WritelinesHangs))
+deviant(
+    "writelines_empty_chunk_skipped",
+    "protocols.writelines-empty-last-chunk-hangs-create_server",
+    "protocols.writelines-empty-last-chunk-hangs-create_unix_server",
+    python_ranges=WRITELINES_HANGS,
+)(_proxied(_WritelinesSkipsEmpty))
 
 
 # -- gh-156512: a transport closed by resume_writing() --------------------------------------------
@@ -271,10 +346,13 @@ def _resume_close_reported(protocol):
         lost(exc)
         if state.get("closed"):
             loop = asyncio.get_event_loop()
-            loop.call_soon(loop.call_exception_handler, {
-                "message": "Exception in callback _SelectorSocketTransport._call_connection_lost()",
-                "exception": AttributeError("'NoneType' object has no attribute 'close'"),
-            })
+            loop.call_soon(
+                loop.call_exception_handler,
+                {
+                    "message": "Exception in callback _SelectorSocketTransport._call_connection_lost()",
+                    "exception": AttributeError("'NoneType' object has no attribute 'close'"),
+                },
+            )
 
     protocol.resume_writing, protocol.connection_lost = resume_writing, connection_lost
 
@@ -285,9 +363,15 @@ def _resume_deferred(protocol):
     protocol.resume_writing = lambda: asyncio.get_event_loop().call_soon(resume)
 
 
-deviant("resume_close_reported", "protocols.close-in-resume-writing-create_server",
-        "protocols.close-in-resume-writing-create_unix_server", python_ranges=RESUME_CLOSE_QUIET)(
-    _each_protocol(_resume_close_reported))
-deviant("resume_writing_deferred", "protocols.close-in-resume-writing-reported-create_server",
-        "protocols.close-in-resume-writing-reported-create_unix_server",
-        python_ranges=RESUME_CLOSE_REPORTED)(_each_protocol(_resume_deferred))
+deviant(
+    "resume_close_reported",
+    "protocols.close-in-resume-writing-create_server",
+    "protocols.close-in-resume-writing-create_unix_server",
+    python_ranges=RESUME_CLOSE_QUIET,
+)(_each_protocol(_resume_close_reported))
+deviant(
+    "resume_writing_deferred",
+    "protocols.close-in-resume-writing-reported-create_server",
+    "protocols.close-in-resume-writing-reported-create_unix_server",
+    python_ranges=RESUME_CLOSE_REPORTED,
+)(_each_protocol(_resume_deferred))

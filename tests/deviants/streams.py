@@ -127,10 +127,9 @@ class _ReaduntilDropsSeparator(_Reader):
         chunk = await super().readuntil(separator)
         if self._in_readline:
             return chunk
-        for sep in sorted(separator if isinstance(separator, tuple) else (separator,), key=len,
-                          reverse=True):
+        for sep in sorted(separator if isinstance(separator, tuple) else (separator,), key=len, reverse=True):
             if chunk.endswith(sep):
-                return chunk[:-len(sep)]
+                return chunk[: -len(sep)]
         return chunk
 
 
@@ -158,8 +157,7 @@ class _ReaduntilAcceptsTuples(_Reader):
         if not isinstance(separator, tuple):
             return await super().readuntil(separator)
         while True:
-            ends = [self._buffer.find(sep) + len(sep) for sep in separator
-                    if self._buffer.find(sep) != -1]
+            ends = [self._buffer.find(sep) + len(sep) for sep in separator if self._buffer.find(sep) != -1]
             if ends:
                 return _take(self, min(ends))
             if self._eof:
@@ -287,25 +285,30 @@ deviant("readuntil_drops_separator", *_ids("readuntil"))(_drops_separator)
 deviant("readuntil_drops_separator", *_ids("readuntil-tuple"), python=">=3.13")(_drops_separator)
 deviant("readuntil_keeps_buffer_at_eof", *_ids("readuntil"))(_reader(_ReaduntilKeepsBufferAtEof))
 _first_separator_only = _reader(_ReaduntilFirstSeparatorOnly)
-deviant("readuntil_first_separator_only", *_ids("readuntil-tuple"), python=">=3.13")(
-    _first_separator_only)
+deviant("readuntil_first_separator_only", *_ids("readuntil-tuple"), python=">=3.13")(_first_separator_only)
 deviant("readuntil_first_separator_only", *_ids("readuntil-tuple-type-error"), python="<3.13")(
-    _first_separator_only)
+    _first_separator_only
+)
 deviant("readuntil_accepts_tuples", *_ids("readuntil-tuple-type-error"), python="<3.13")(
-    _reader(_ReaduntilAcceptsTuples))
+    _reader(_ReaduntilAcceptsTuples)
+)
 deviant("readexactly_returns_early", *_ids("readexactly"))(_reader(_ReadexactlyReturnsEarly))
 deviant("readexactly_short_at_eof", *_ids("readexactly"))(_reader(_ReadexactlyShortAtEof))
 deviant("at_eof_too_early", *_ids("at-eof"))(_reader(_AtEofTooEarly))
 deviant("limit_error_discards_buffer", *_ids("limit-readuntil-keeps-data"))(
-    _reader(_LimitErrorDiscardsBuffer))
+    _reader(_LimitErrorDiscardsBuffer)
+)
 deviant("readline_limit_error_keeps_buffer", *_ids("limit-readline-drops"))(
-    _reader(_ReadlineLimitErrorKeepsBuffer))
+    _reader(_ReadlineLimitErrorKeepsBuffer)
+)
 
-deviant("writer_drops_under_backpressure", *_writer_ids("write-whole-reply"),
-        *_writer_ids("drain-waits-for-client"))(_writer(_WriterDropsUnderBackpressure))
+deviant(
+    "writer_drops_under_backpressure",
+    *_writer_ids("write-whole-reply"),
+    *_writer_ids("drain-waits-for-client"),
+)(_writer(_WriterDropsUnderBackpressure))
 deviant("drain_never_waits", *_writer_ids("drain-waits-for-client"))(_writer(_DrainNeverWaits))
 deviant("write_eof_closes", *_writer_ids("write-eof"))(_writer(_WriteEofCloses))
 deviant("cannot_write_eof", *_writer_ids("write-eof"))(_writer(_CannotWriteEof))
 deviant("is_closing_late", *_writer_ids("close"))(_writer(_IsClosingLate))
-deviant("write_after_close_raises", *_writer_ids("write-after-close"))(
-    _writer(_WriteAfterCloseRaises))
+deviant("write_after_close_raises", *_writer_ids("write-after-close"))(_writer(_WriteAfterCloseRaises))

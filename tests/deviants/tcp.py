@@ -123,50 +123,72 @@ def _defaulting(name, value):
     return adjust
 
 
-deviant("host_sequence_first_only", "addresses.host-sequence-start_server",
-        "addresses.host-sequence-create_server", "addresses.port-0-per-socket")(
-    _tcp_deviant(_first_host_only))
-deviant("one_port_for_all_addresses", "addresses.port-0-per-socket")(
-    _tcp_deviant(_one_port_for_all))
-deviant("every_interface_is_ipv4", "addresses.every-interface-none",
-        "addresses.every-interface-empty-string")(
-    _tcp_deviant(_every_interface_is_ipv4))
+deviant(
+    "host_sequence_first_only",
+    "addresses.host-sequence-start_server",
+    "addresses.host-sequence-create_server",
+    "addresses.port-0-per-socket",
+)(_tcp_deviant(_first_host_only))
+deviant("one_port_for_all_addresses", "addresses.port-0-per-socket")(_tcp_deviant(_one_port_for_all))
+deviant(
+    "every_interface_is_ipv4",
+    "addresses.every-interface-none",
+    "addresses.every-interface-empty-string",
+    also=(
+        "addresses.every-interface-fixed-port",
+        "addresses.family-af-inet6",
+        "addresses.flags-without-passive",
+    ),
+)(_tcp_deviant(_every_interface_is_ipv4))
 deviant("family_ignored", "addresses.family-af-inet", "addresses.family-af-inet6")(
-    _tcp_deviant(_family_dropped))
-deviant("flags_ignored", "addresses.flags-without-passive")(
-    _tcp_deviant(_dropping("flags")))
-deviant("ipv6_loopback_on_ipv4", "addresses.ipv6-loopback")(
-    _tcp_deviant(_ipv6_loopback_on_ipv4))
-deviant("port_none_refused", "addresses.port-none-picks-free-port")(
-    _tcp_deviant(_port_none_refused))
+    _tcp_deviant(_family_dropped)
+)
+deviant("flags_ignored", "addresses.flags-without-passive")(_tcp_deviant(_dropping("flags")))
+deviant("ipv6_loopback_on_ipv4", "addresses.ipv6-loopback")(_tcp_deviant(_ipv6_loopback_on_ipv4))
+deviant("port_none_refused", "addresses.port-none-picks-free-port", also=("addresses.sock-with-host",))(
+    _tcp_deviant(_port_none_refused)
+)
 deviant("no_address_means_loopback", "addresses.needs-host-port-or-sock")(
-    _tcp_deviant(_no_address_means_loopback))
-deviant("sock_not_owned", "addresses.sock-owned-by-server")(
-    _tcp_deviant(_sock_copied))
-deviant("sock_ignored", "addresses.sock-start_server-listens",
-        "addresses.sock-create_server-listens", "addresses.sock-owned-by-server")(
-    _tcp_deviant(_sock_ignored))
+    _tcp_deviant(_no_address_means_loopback)
+)
+deviant(
+    "sock_not_owned",
+    "addresses.sock-owned-by-server",
+    also=("addresses.sock-with-host", "addresses.sock-with-port"),
+)(_tcp_deviant(_sock_copied))
+deviant(
+    "sock_ignored",
+    "addresses.sock-start_server-listens",
+    "addresses.sock-create_server-listens",
+    "addresses.sock-owned-by-server",
+    also=("addresses.sock-with-host", "addresses.sock-with-port"),
+)(_tcp_deviant(_sock_ignored))
 deviant("sock_wins_over_host_port", "addresses.sock-with-host", "addresses.sock-with-port")(
-    _tcp_deviant(_sock_wins_over_host_port))
-deviant("backlog_ignored", "socket-options.backlog-given")(
-    _tcp_deviant(_dropping("backlog")))
-deviant("backlog_default_128", "socket-options.backlog-default")(
-    _tcp_deviant(_defaulting("backlog", 128)))
+    _tcp_deviant(_sock_wins_over_host_port)
+)
+deviant("backlog_ignored", "socket-options.backlog-given")(_tcp_deviant(_dropping("backlog")))
+deviant("backlog_default_128", "socket-options.backlog-default")(_tcp_deviant(_defaulting("backlog", 128)))
 deviant("reuse_address_off", "socket-options.reuse-address-default")(
-    _tcp_deviant(_forcing("reuse_address", False)))
+    _tcp_deviant(_forcing("reuse_address", False))
+)
 deviant("reuse_address_always", "socket-options.reuse-address-off")(
-    _tcp_deviant(_forcing("reuse_address", True)))
-deviant("reuse_port_ignored", "socket-options.reuse-port-shares-port")(
-    _tcp_deviant(_dropping("reuse_port")))
-deviant("reuse_port_always", "socket-options.reuse-port-needed-by-all",
-        "addresses.port-in-use")(
-    _tcp_deviant(_forcing("reuse_port", True)))
+    _tcp_deviant(_forcing("reuse_address", True))
+)
+deviant("reuse_port_ignored", "socket-options.reuse-port-shares-port")(_tcp_deviant(_dropping("reuse_port")))
+deviant(
+    "reuse_port_always",
+    "socket-options.reuse-port-needed-by-all",
+    "addresses.port-in-use",
+    also=("socket-options.reuse-address-off",),
+)(_tcp_deviant(_forcing("reuse_port", True)))
 # 3.13: the argument is accepted but has no effect
 deviant("keep_alive_ignored", "socket-options.keep-alive-on", python=">=3.13")(
-    _tcp_deviant(_dropping("keep_alive")))
+    _tcp_deviant(_dropping("keep_alive"))
+)
 # up to 3.12: the argument is quietly accepted instead of refused
 deviant("keep_alive_accepted", "socket-options.keep-alive-unknown", python="<=3.12")(
-    _tcp_deviant(_dropping("keep_alive")))
+    _tcp_deviant(_dropping("keep_alive"))
+)
 
 
 # -- wrapping loop.create_server ---------------------------------------------------
@@ -230,16 +252,24 @@ def _on_each_connection(change):
 
 
 deviant("duplicate_hosts_bound_twice", "addresses.duplicate-hosts-merged")(
-    _wrapping_create_server(_each_host_bound_separately))
-deviant("address_in_use_moves_to_free_port", "addresses.port-in-use",
-        "socket-options.reuse-address-off", "socket-options.reuse-port-needed-by-all")(
-    _wrapping_create_server(_address_in_use_moves_on))
+    _wrapping_create_server(_each_host_bound_separately)
+)
+deviant(
+    "address_in_use_moves_to_free_port",
+    "addresses.port-in-use",
+    "socket-options.reuse-address-off",
+    "socket-options.reuse-port-needed-by-all",
+)(_wrapping_create_server(_address_in_use_moves_on))
 deviant("keep_alive_always_on", "socket-options.keep-alive-off-by-default")(
-    _wrapping_create_server(_on_each_connection(
-        lambda sock: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))))
+    _wrapping_create_server(
+        _on_each_connection(lambda sock: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
+    )
+)
 deviant("nodelay_off", "socket-options.tcp-nodelay")(
-    _wrapping_create_server(_on_each_connection(
-        lambda sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0))))
+    _wrapping_create_server(
+        _on_each_connection(lambda sock: sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0))
+    )
+)
 
 
 # -- wrapping asyncio.start_server / start_unix_server (their limit argument) -------
@@ -294,13 +324,14 @@ def _servers_read_bounded_by_limit():
     def protocol_factory(client_connected_cb, limit):
         loop = asyncio.get_running_loop()
         return lambda: asyncio.StreamReaderProtocol(
-            _ReadBoundedByLimit(limit=limit, loop=loop), client_connected_cb, loop=loop)
+            _ReadBoundedByLimit(limit=limit, loop=loop), client_connected_cb, loop=loop
+        )
 
-    async def start_server(client_connected_cb, host=None, port=None, *, limit=2 ** 16, **kwargs):
+    async def start_server(client_connected_cb, host=None, port=None, *, limit=2**16, **kwargs):
         factory = protocol_factory(client_connected_cb, limit)
         return await asyncio.get_running_loop().create_server(factory, host, port, **kwargs)
 
-    async def start_unix_server(client_connected_cb, path=None, *, limit=2 ** 16, **kwargs):
+    async def start_unix_server(client_connected_cb, path=None, *, limit=2**16, **kwargs):
         factory = protocol_factory(client_connected_cb, limit)
         return await asyncio.get_running_loop().create_unix_server(factory, path, **kwargs)
 
@@ -313,12 +344,16 @@ def _servers_read_bounded_by_limit():
 
 
 deviant("limit_ignored", "creating.limit-readline", "creating.limit-readuntil")(
-    _start_server_with(_dropping("limit")))
+    _start_server_with(_dropping("limit"))
+)
 deviant("limit_default_1_mib", "creating.limit-default-too-long")(
-    _start_server_with(_defaulting("limit", 2 ** 20)))
-deviant("unix_limit_ignored", "creating.start_unix_server-limit-readline",
-        "creating.start_unix_server-limit-readuntil")(
-    _start_with(_dropping("limit"), "start_unix_server"))
-deviant("read_bounded_by_limit", "creating.limit-not-for-read-n",
-        "creating.limit-not-for-read-to-eof")(
-    _servers_read_bounded_by_limit())
+    _start_server_with(_defaulting("limit", 2**20))
+)
+deviant(
+    "unix_limit_ignored",
+    "creating.start_unix_server-limit-readline",
+    "creating.start_unix_server-limit-readuntil",
+)(_start_with(_dropping("limit"), "start_unix_server"))
+deviant("read_bounded_by_limit", "creating.limit-not-for-read-n", "creating.limit-not-for-read-to-eof")(
+    _servers_read_bounded_by_limit()
+)

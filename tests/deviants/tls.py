@@ -79,27 +79,53 @@ def _timeout_stops_at_close_notify():
     return factory
 
 
-deviant("ssl_ignored", "tls.start_server-echoes-trusting-client",
-        "tls.create_server-echoes-trusting-client", "tls.untrusting-client-fails-verification",
-        "tls.plain-client-dropped", "tls.handshake-timeout-drops-silent-client")(
-    deviant_loop(adjust_kwargs=_ssl_ignored))
-deviant("ssl_ignored_on_unix", "tls.start_unix_server-echoes-trusting-client",
+deviant(
+    "ssl_ignored",
+    "tls.start_server-echoes-trusting-client",
+    "tls.create_server-echoes-trusting-client",
+    "tls.untrusting-client-fails-verification",
+    "tls.plain-client-dropped",
+    "tls.handshake-timeout-drops-silent-client",
+    also=(
         "tls.create_unix_server-echoes-trusting-client",
+        "tls.create_unix_server-plain-client-dropped",
+        "tls.shutdown-timeout-after-client-eof",
+        "tls.shutdown-timeout-drops-silent-client",
+        "tls.shutdown-timeout-ignored-after-client-eof",
+        "tls.shutdown-timeout-type-error",
+        "tls.start_unix_server-echoes-trusting-client",
         "tls.start_unix_server-plain-client-dropped",
-        "tls.create_unix_server-plain-client-dropped")(
-    deviant_loop(adjust_kwargs=_ssl_ignored_on_unix))
+    ),
+)(deviant_loop(adjust_kwargs=_ssl_ignored))
+deviant(
+    "ssl_ignored_on_unix",
+    "tls.start_unix_server-echoes-trusting-client",
+    "tls.create_unix_server-echoes-trusting-client",
+    "tls.start_unix_server-plain-client-dropped",
+    "tls.create_unix_server-plain-client-dropped",
+)(deviant_loop(adjust_kwargs=_ssl_ignored_on_unix))
 deviant("handshake_timeout_ignored", "tls.handshake-timeout-drops-silent-client")(
-    deviant_loop(adjust_kwargs=_handshake_timeout_ignored))
+    deviant_loop(adjust_kwargs=_handshake_timeout_ignored)
+)
 deviant("handshake_timeout_cut_short", "tls.handshake-timeout-drops-silent-client")(
-    deviant_loop(adjust_kwargs=_handshake_timeout_cut_short))
+    deviant_loop(adjust_kwargs=_handshake_timeout_cut_short)
+)
 deviant("handshake_timeout_allowed_without_ssl", "tls.handshake-timeout-needs-ssl")(
-    deviant_loop(adjust_kwargs=_handshake_timeout_allowed_without_ssl))
+    deviant_loop(adjust_kwargs=_handshake_timeout_allowed_without_ssl)
+)
 # 3.11+: the 30 s default applies instead of the timeout asked for
-deviant("shutdown_timeout_ignored", "tls.shutdown-timeout-drops-silent-client", python=">=3.11")(
-    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
+deviant(
+    "shutdown_timeout_ignored",
+    "tls.shutdown-timeout-drops-silent-client",
+    python=">=3.11",
+    also=("tls.shutdown-timeout-after-client-eof",),
+)(deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
 # up to 3.10: the argument is quietly accepted instead of refused
 deviant("shutdown_timeout_accepted", "tls.shutdown-timeout-type-error", python="<=3.10")(
-    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped))
-deviant("shutdown_timeout_stops_at_close_notify", "tls.shutdown-timeout-after-client-eof",
-        python=">=3.14.10, <3.15 or >=3.15.2")(
-    _timeout_stops_at_close_notify())
+    deviant_loop(adjust_kwargs=_shutdown_timeout_dropped)
+)
+deviant(
+    "shutdown_timeout_stops_at_close_notify",
+    "tls.shutdown-timeout-after-client-eof",
+    python=">=3.14.10, <3.15 or >=3.15.2",
+)(_timeout_stops_at_close_notify())

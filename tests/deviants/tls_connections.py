@@ -67,15 +67,21 @@ def _hiding(hidden):
 _INVENTED = {"subject": ((("commonName", "localhost"),),)}
 
 
-deviant("no_ssl_object", "tls-connections.start_server-ssl-object",
-        "tls-connections.create_server-ssl-object")(_hiding("ssl_object"))
-deviant("no_cipher", "tls-connections.start_server-cipher-agreed",
-        "tls-connections.create_server-cipher-agreed")(_hiding("cipher"))
-deviant("no_peercert", "tls-connections.start_server-client-cert-seen",
-        "tls-connections.create_server-client-cert-seen")(_hiding("peercert"))
+deviant(
+    "no_ssl_object", "tls-connections.start_server-ssl-object", "tls-connections.create_server-ssl-object"
+)(_hiding("ssl_object"))
+deviant(
+    "no_cipher", "tls-connections.start_server-cipher-agreed", "tls-connections.create_server-cipher-agreed"
+)(_hiding("cipher"))
+deviant(
+    "no_peercert",
+    "tls-connections.start_server-client-cert-seen",
+    "tls-connections.create_server-client-cert-seen",
+)(_hiding("peercert"))
 # a connection whose client sent no certificate reports one all the same
 deviant("peercert_invented", "tls-connections.no-peercert-without-client-certs")(
-    _telling(lambda name, value, default: _INVENTED if name == "peercert" and value is None else value))
+    _telling(lambda name, value, default: _INVENTED if name == "peercert" and value is None else value)
+)
 
 
 # -- client certificates -----------------------------------------------------------------------
@@ -90,7 +96,8 @@ def _client_certs_optional(kwargs):
 
 
 deviant("client_cert_not_required", "tls-connections.client-without-cert-refused")(
-    deviant_loop(adjust_kwargs=_client_certs_optional))
+    deviant_loop(adjust_kwargs=_client_certs_optional)
+)
 
 
 # -- loop.start_tls() --------------------------------------------------------------------------
@@ -164,16 +171,29 @@ _READER_FOLLOWS = ("3.14.7..3.14", "3.15..")
 _returns_given = _start_tls_wrapped(_return_given)
 deviant("start_tls_returns_given_transport", "tls-upgrade.loop-start-tls")(_returns_given)
 # writer.start_tls() is built on loop.start_tls(): its writer then writes plain text under TLS
-deviant("start_tls_returns_given_transport", *_SWITCHED_ON_3_11,
-        "tls-upgrade.full-reader-pauses-plain-transport", python=">=3.11, <3.14.7")(_returns_given)
-deviant("start_tls_returns_given_transport", *_SWITCHED_ON_3_11,
-        "tls-upgrade.full-reader-pauses-tls-transport", python_ranges=_READER_FOLLOWS)(_returns_given)
-deviant("start_tls_returns_given_transport", "tls-upgrade.early-handshake-passed-to-tls",
-        python_ranges=_EARLY_PASSED)(_returns_given)
-deviant("early_handshake_left_in_reader", "tls-upgrade.early-handshake-passed-to-tls",
-        python_ranges=_EARLY_PASSED)(_start_tls_wrapped(_leaves_buffer_behind))
-deviant("early_handshake_handed_over", "tls-upgrade.early-handshake-left-in-reader",
-        python_ranges=_EARLY_LEFT)(_start_tls_wrapped(_hands_buffer_over))
+deviant(
+    "start_tls_returns_given_transport",
+    *_SWITCHED_ON_3_11,
+    "tls-upgrade.full-reader-pauses-plain-transport",
+    python=">=3.11, <3.14.7",
+)(_returns_given)
+deviant(
+    "start_tls_returns_given_transport",
+    *_SWITCHED_ON_3_11,
+    "tls-upgrade.full-reader-pauses-tls-transport",
+    python_ranges=_READER_FOLLOWS,
+)(_returns_given)
+deviant(
+    "start_tls_returns_given_transport",
+    "tls-upgrade.early-handshake-passed-to-tls",
+    python_ranges=_EARLY_PASSED,
+)(_returns_given)
+deviant(
+    "early_handshake_left_in_reader", "tls-upgrade.early-handshake-passed-to-tls", python_ranges=_EARLY_PASSED
+)(_start_tls_wrapped(_leaves_buffer_behind))
+deviant(
+    "early_handshake_handed_over", "tls-upgrade.early-handshake-left-in-reader", python_ranges=_EARLY_LEFT
+)(_start_tls_wrapped(_hands_buffer_over))
 
 
 # -- StreamWriter.start_tls() ------------------------------------------------------------------
@@ -199,8 +219,13 @@ def _backport_start_tls():
         protocol = self._protocol
         await self.drain()
         new_transport = await self._loop.start_tls(
-            self._transport, protocol, sslcontext, server_side=protocol._client_connected_cb is not None,
-            server_hostname=server_hostname, ssl_handshake_timeout=ssl_handshake_timeout)
+            self._transport,
+            protocol,
+            sslcontext,
+            server_side=protocol._client_connected_cb is not None,
+            server_hostname=server_hostname,
+            ssl_handshake_timeout=ssl_handshake_timeout,
+        )
         self._transport = protocol._transport = new_transport
         protocol._over_ssl = True
 
@@ -245,15 +270,31 @@ def _reader_follows(writer, before):
 
 
 deviant("writer_start_tls_backported", "tls-upgrade.no-writer-start-tls", python="<3.11")(
-    _writer_patched("backport", _backport_start_tls))
+    _writer_patched("backport", _backport_start_tls)
+)
 _keeps_plain = _writer_patched("keep plain", _wrap_start_tls(_keep_plain))
-deviant("writer_start_tls_keeps_plain_transport", *_SWITCHED_ON_3_11,
-        "tls-upgrade.full-reader-pauses-plain-transport", python=">=3.11, <3.14.7")(_keeps_plain)
-deviant("writer_start_tls_keeps_plain_transport", *_SWITCHED_ON_3_11,
-        "tls-upgrade.full-reader-pauses-tls-transport", python_ranges=_READER_FOLLOWS)(_keeps_plain)
-deviant("writer_start_tls_keeps_plain_transport", "tls-upgrade.early-handshake-passed-to-tls",
-        python_ranges=_EARLY_PASSED)(_keeps_plain)
-deviant("reader_keeps_plain_transport", "tls-upgrade.full-reader-pauses-tls-transport",
-        python_ranges=_READER_FOLLOWS)(_writer_patched("reader keeps", _wrap_start_tls(_reader_keeps)))
-deviant("reader_follows_tls_transport", "tls-upgrade.full-reader-pauses-plain-transport",
-        python=">=3.11, <3.14.7")(_writer_patched("reader follows", _wrap_start_tls(_reader_follows)))
+deviant(
+    "writer_start_tls_keeps_plain_transport",
+    *_SWITCHED_ON_3_11,
+    "tls-upgrade.full-reader-pauses-plain-transport",
+    python=">=3.11, <3.14.7",
+)(_keeps_plain)
+deviant(
+    "writer_start_tls_keeps_plain_transport",
+    *_SWITCHED_ON_3_11,
+    "tls-upgrade.full-reader-pauses-tls-transport",
+    python_ranges=_READER_FOLLOWS,
+)(_keeps_plain)
+deviant(
+    "writer_start_tls_keeps_plain_transport",
+    "tls-upgrade.early-handshake-passed-to-tls",
+    python_ranges=_EARLY_PASSED,
+)(_keeps_plain)
+deviant(
+    "reader_keeps_plain_transport",
+    "tls-upgrade.full-reader-pauses-tls-transport",
+    python_ranges=_READER_FOLLOWS,
+)(_writer_patched("reader keeps", _wrap_start_tls(_reader_keeps)))
+deviant(
+    "reader_follows_tls_transport", "tls-upgrade.full-reader-pauses-plain-transport", python=">=3.11, <3.14.7"
+)(_writer_patched("reader follows", _wrap_start_tls(_reader_follows)))

@@ -9,8 +9,12 @@ import asyncio
 from . import deviant, deviant_loop, lifecycle, tracked_clients
 
 
-@deviant("wait_closed_waits_for_clients", "tutorial.wait-closed-returns-with-clients",
-         "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once", python="<=3.11")
+@deviant(
+    "wait_closed_waits_for_clients",
+    "tutorial.wait-closed-returns-with-clients",
+    "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
+    python="<=3.11",
+)
 class _WaitClosedWaitsForClients:
     async def wait_closed(self):
         await super().wait_closed()
@@ -31,15 +35,30 @@ class _ReprOtherStyle:
         return text.replace(old, new)
 
 
-@deviant("serve_forever_ignores_close", "tutorial.serve-forever-runs-until-cancelled",
-         "tutorial.serve-forever-ends-on-close")
+@deviant(
+    "serve_forever_ignores_close",
+    "tutorial.serve-forever-runs-until-cancelled",
+    "tutorial.serve-forever-ends-on-close",
+    also=("tutorial.async-with-serve-forever-cancelled-closes-clients",),
+)
 class _ServeForeverIgnoresClose:
     async def serve_forever(self):
         await self.start_serving()
         await asyncio.get_running_loop().create_future()  # close() does not end it
 
 
-@deviant("server_left_open_everywhere", "tutorial.async-with-serve-forever-cancelled")
+@deviant(
+    "server_left_open_everywhere",
+    "tutorial.async-with-serve-forever-cancelled",
+    also=(
+        "tutorial.async-with-closes",
+        "tutorial.async-with-serve-forever-cancelled-closes-clients",
+        "tutorial.async-with-serve-forever-cancelled-waits-for-client",
+        "tutorial.async-with-serve-forever-cancelled-with-client-ends-at-once",
+        "tutorial.serve-forever-ends-on-close",
+        "tutorial.serve-forever-runs-until-cancelled",
+    ),
+)
 class _LeftOpenEverywhere(lifecycle._AexitLeavesOpen, _ServeForeverIgnoresClose):
     pass
 
@@ -55,7 +74,11 @@ def _start_serving_never(kwargs):
     return kwargs
 
 
-@deviant("hand_made_server", "tutorial.made-by-factory")
+@deviant(
+    "hand_made_server",
+    "tutorial.made-by-factory",
+    also=("tutorial.async-with-closes", "tutorial.repr-enum-names", "tutorial.repr-numbers"),
+)
 def hand_made_server():
     """Servers of a class of their own, not asyncio's Server."""
     loop = asyncio.new_event_loop()
@@ -71,6 +94,20 @@ def hand_made_server():
 
 
 deviant("no_host_means_loopback", "tutorial.no-host-every-interface")(
-    deviant_loop(adjust_kwargs=_no_host_means_loopback))
-deviant("never_serves_at_once", "tutorial.serves-at-once")(
-    deviant_loop(adjust_kwargs=_start_serving_never))
+    deviant_loop(adjust_kwargs=_no_host_means_loopback)
+)
+deviant(
+    "never_serves_at_once",
+    "tutorial.serves-at-once",
+    also=(
+        "tutorial.close-keeps-clients",
+        "tutorial.handler-may-be-plain-function",
+        "tutorial.made-by-factory",
+        "tutorial.no-host-every-interface",
+        "tutorial.pass-handler-connection-closed",
+        "tutorial.pass-handler-leaves-client-connected",
+        "tutorial.sockets-are-not-clients",
+        "tutorial.wait-closed-returns-with-clients",
+        "tutorial.wait-closed-waits-for-clients",
+    ),
+)(deviant_loop(adjust_kwargs=_start_serving_never))

@@ -170,35 +170,66 @@ def _removes_whatever_is_at_the_path():
     return factory
 
 
-deviant("binds_elsewhere", "unix.path-makes-socket-file")(
-    deviant_loop(adjust_kwargs=_binds_elsewhere))
-deviant("caller_socket_swapped", "unix.caller-bound-socket")(
-    deviant_loop(adjust_kwargs=_caller_socket_swapped))
+deviant(
+    "binds_elsewhere",
+    "unix.path-makes-socket-file",
+    also=(
+        "unix.cleanup-socket-off-keeps-file",
+        "unix.file-stays-after-close",
+        "unix.live-path-taken-over",
+        "unix.regular-file-in-the-way",
+        "unix.replaced-file-left-on-close",
+        "unix.stale-socket-file-replaced",
+        "unix.taken-over-path-kept-on-close",
+    ),
+)(deviant_loop(adjust_kwargs=_binds_elsewhere))
+deviant(
+    "caller_socket_swapped", "unix.caller-bound-socket", also=("unix.caller-socket-file-removed-on-close",)
+)(deviant_loop(adjust_kwargs=_caller_socket_swapped))
 deviant("abstract_name_as_file", "unix.abstract-name-no-file")(
-    deviant_loop(adjust_kwargs=_abstract_name_as_file))
+    deviant_loop(adjust_kwargs=_abstract_name_as_file)
+)
 deviant("path_and_sock_accepted", "unix.path-and-sock-value-error")(
-    deviant_loop(adjust_kwargs=_path_and_sock_accepted))
-deviant("stale_file_kept", "unix.stale-socket-file-replaced", "unix.live-path-taken-over")(
-    deviant_loop(adjust_kwargs=_stale_file_kept))
+    deviant_loop(adjust_kwargs=_path_and_sock_accepted)
+)
+deviant(
+    "stale_file_kept",
+    "unix.stale-socket-file-replaced",
+    "unix.live-path-taken-over",
+    also=("unix.cleanup-socket-type-error", "unix.taken-over-path-kept-on-close"),
+)(deviant_loop(adjust_kwargs=_stale_file_kept))
 deviant("regular_file_removed", "unix.regular-file-in-the-way")(
-    deviant_loop(adjust_kwargs=_regular_file_removed))
-deviant("live_path_refused", "unix.live-path-taken-over")(
-    deviant_loop(adjust_kwargs=_live_path_refused))
+    deviant_loop(adjust_kwargs=_regular_file_removed)
+)
+deviant("live_path_refused", "unix.live-path-taken-over", also=("unix.taken-over-path-kept-on-close",))(
+    deviant_loop(adjust_kwargs=_live_path_refused)
+)
 # 3.13+: the socket file outlives close()
 deviant("path_file_left_on_close", "unix.file-removed-on-close", python=">=3.13")(
-    deviant_loop(adjust_kwargs=_cleanup_off_for("path")))
+    deviant_loop(adjust_kwargs=_cleanup_off_for("path"))
+)
 deviant("caller_socket_file_left_on_close", "unix.caller-socket-file-removed-on-close", python=">=3.13")(
-    deviant_loop(adjust_kwargs=_cleanup_off_for("sock")))
+    deviant_loop(adjust_kwargs=_cleanup_off_for("sock"))
+)
 deviant("cleanup_socket_off_ignored", "unix.cleanup-socket-off-keeps-file", python=">=3.13")(
-    deviant_loop(adjust_kwargs=_cleanup_socket_dropped))
-deviant("removes_whatever_is_at_the_path", "unix.replaced-file-left-on-close",
-        "unix.taken-over-path-kept-on-close", python=">=3.13")(
-    _removes_whatever_is_at_the_path())
+    deviant_loop(adjust_kwargs=_cleanup_socket_dropped)
+)
+deviant(
+    "removes_whatever_is_at_the_path",
+    "unix.replaced-file-left-on-close",
+    "unix.taken-over-path-kept-on-close",
+    python=">=3.13",
+)(_removes_whatever_is_at_the_path())
 # up to 3.12: the 3.13 behaviour arrives early
-deviant("path_file_removed_on_close", "unix.file-stays-after-close", python="<=3.12")(
-    _removes_file_on_close(when_sock_given=False))
-deviant("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close",
-        python="<=3.12")(
-    _removes_file_on_close(when_sock_given=True))
+deviant(
+    "path_file_removed_on_close",
+    "unix.file-stays-after-close",
+    python="<=3.12",
+    also=("unix.replaced-file-left-on-close", "unix.taken-over-path-kept-on-close"),
+)(_removes_file_on_close(when_sock_given=False))
+deviant("caller_socket_file_removed_on_close", "unix.caller-socket-file-stays-after-close", python="<=3.12")(
+    _removes_file_on_close(when_sock_given=True)
+)
 deviant("cleanup_socket_accepted", "unix.cleanup-socket-type-error", python="<=3.12")(
-    deviant_loop(adjust_kwargs=_cleanup_socket_dropped))
+    deviant_loop(adjust_kwargs=_cleanup_socket_dropped)
+)
