@@ -12,8 +12,14 @@ import os
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: The spec's files, relative to the project root.
-SPEC_FILES = ("features/*.feature", "features/README.md", "steps/*.py", "steps/vocabulary/*.py",
-              "environment.py", "expectations/*.toml")
+SPEC_FILES = (
+    "features/*.feature",
+    "features/README.md",
+    "steps/*.py",
+    "steps/vocabulary/*.py",
+    "environment.py",
+    "expectations/*.toml",
+)
 #: Where they go in the wheel.
 SPEC_DIR = "asyncio_server_spec/spec"
 

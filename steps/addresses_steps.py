@@ -37,8 +37,7 @@ def _family_name(family):
 def _bound(server):
     """What the server listens on, as a sorted list of (family, host, port)."""
     return sorted(
-        (_family_name(sock.family), sock.getsockname()[0], sock.getsockname()[1])
-        for sock in server.sockets
+        (_family_name(sock.family), sock.getsockname()[0], sock.getsockname()[1]) for sock in server.sockets
     )
 
 
@@ -74,8 +73,9 @@ async def step_server_with_flags(context, flags):
 async def step_server_without_address(context):
     """Try asyncio.start_server with no host, port or sock; the outcome is kept."""
     world = context.world
-    await world.attempt_server(asyncio.start_server(stream_handler("close", world.record)),
-                               "start_server() without an address")
+    await world.attempt_server(
+        asyncio.start_server(stream_handler("close", world.record)), "start_server() without an address"
+    )
 
 
 @then("the server listens exactly on {addresses}")
@@ -136,8 +136,10 @@ async def step_server_on_socket(context, api):
 
 async def _server_on_socket_and(world, name, value):
     """Try start_server with sock= and *name*=*value*; the outcome is kept."""
-    await world.attempt_server(world.start("start_server", sock=world.caller_socket, **{name: value}),
-                               f"start_server() with sock and {name}={value!r}")
+    await world.attempt_server(
+        world.start("start_server", sock=world.caller_socket, **{name: value}),
+        f"start_server() with sock and {name}={value!r}",
+    )
 
 
 @when("a server is created with start_server on that socket and also host {host}")
@@ -161,8 +163,10 @@ def step_listens_on_caller_socket(context):
     try:
         accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
-        raise AssertionError("expected the caller's socket to be the listening socket; its file "
-                             f"descriptor is no longer usable ({exc.strerror})") from None
+        raise AssertionError(
+            "expected the caller's socket to be the listening socket; its file "
+            f"descriptor is no longer usable ({exc.strerror})"
+        ) from None
     assert accepting, "expected the caller's socket to be listening; it is not"
 
 
@@ -178,8 +182,10 @@ def step_caller_socket_closed(context):
 COLLISIONS = 10
 
 
-@given("a server started with start_server on every interface, by host None, "
-       "at a port free on both IPv4 and IPv6")
+@given(
+    "a server started with start_server on every interface, by host None, "
+    "at a port free on both IPv4 and IPv6"
+)
 async def step_server_everywhere_fixed_port(context):
     """start_server with host None at a port a bind probe found free on 0.0.0.0
     and ::.  A failure to bind while the port is taken by another process
@@ -196,7 +202,8 @@ async def step_server_everywhere_fixed_port(context):
                 held = f"it left sockets of its own on {own}" if own else "the port is free on both"
                 raise AssertionError(
                     f"expected start_server(host=None, port={port}) to listen on IPv4 and IPv6; "
-                    f"creating the server failed with {exc!r}, and {held}") from None
+                    f"creating the server failed with {exc!r}, and {held}"
+                ) from None
             continue  # another process took the port meanwhile
         world.asked_port = port
         return
@@ -209,7 +216,8 @@ def step_both_on_port(context):
     world = context.world
     ports = [port for _, _, port in _bound(world.server)]
     assert ports and all(port == world.asked_port for port in ports), (
-        f"expected every listening socket on port {world.asked_port}; they are on {_bound(world.server)}")
+        f"expected every listening socket on port {world.asked_port}; they are on {_bound(world.server)}"
+    )
 
 
 def _listening(world, family):
@@ -222,13 +230,17 @@ def step_v6only(context):
     found = _listening(context.world, socket.AF_INET6)
     assert len(found) == 1, f"expected one IPv6 listening socket; there are {found!r}"
     assert sockets.option_is_set(found[0], socket.IPPROTO_IPV6, socket.IPV6_V6ONLY), (
-        "expected IPV6_V6ONLY on the IPv6 listening socket, leaving IPv4 to the other; it is off")
+        "expected IPV6_V6ONLY on the IPv6 listening socket, leaving IPv4 to the other; it is off"
+    )
 
 
 @then("every listening socket has SO_REUSEADDR set")
 def step_reuseaddr(context):
     """getsockopt(SOL_SOCKET, SO_REUSEADDR) is non-zero on every listening socket."""
     listening = list(context.world.server.sockets)
-    off = [sock.getsockname() for sock in listening
-           if not sockets.option_is_set(sock, socket.SOL_SOCKET, socket.SO_REUSEADDR)]
+    off = [
+        sock.getsockname()
+        for sock in listening
+        if not sockets.option_is_set(sock, socket.SOL_SOCKET, socket.SO_REUSEADDR)
+    ]
     assert listening and not off, f"expected SO_REUSEADDR on every listening socket; it is off on {off}"

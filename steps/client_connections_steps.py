@@ -50,7 +50,8 @@ async def step_receives_everything(context):
     world = context.world
     total, end = await _read_bulk(world)
     assert (total, end) == (world.bulk_size, "EOF"), (
-        f"the client got {total} of {world.bulk_size} bytes, then {end}")
+        f"the client got {total} of {world.bulk_size} bytes, then {end}"
+    )
 
 
 @then("the client receives less than the handler wrote, then the end of the connection")
@@ -61,7 +62,8 @@ async def step_receives_less(context):
     total, _ = await _read_bulk(world)
     assert total < world.bulk_size, (
         f"the client got all {total} bytes ({world.unsent_before} were still unsent when the "
-        "clients were aborted)")
+        "clients were aborted)"
+    )
 
 
 @then("every client sees the connection closed")
@@ -73,5 +75,7 @@ async def step_every_client_sees_closed(context):
         try:
             await client.sees_eof()
         except AssertionError as exc:
-            raise AssertionError(f"expected every one of the {len(world.clients)} clients to see its "
-                                 f"connection closed; client {i} did not: {exc}") from None
+            raise AssertionError(
+                f"expected every one of the {len(world.clients)} clients to see its "
+                f"connection closed; client {i} did not: {exc}"
+            ) from None

@@ -113,6 +113,7 @@ async def step_client_reads_eof(context):
     try:
         got = await context.world.client.read(1024, "the end of the stream")
     except (ConnectionError, OSError) as exc:
-        raise AssertionError(f"expected the client to read the end of the stream; "
-                             f"the connection failed: {exc!r}") from None
+        raise AssertionError(
+            f"expected the client to read the end of the stream; the connection failed: {exc!r}"
+        ) from None
     assert got == b"", f"expected the client to read the end of the stream; it read {got!r}"

@@ -17,8 +17,9 @@ def _protocol_of(world, client):
         peer = protocol.transport.get_extra_info("peername") if protocol.transport else None
         if peer is not None and tuple(peer[:2]) == tuple(client.sockname[:2]):
             return protocol
-    raise AssertionError(f"expected a connection whose peername is the client's {client.sockname!r}; "
-                         "no protocol has one")
+    raise AssertionError(
+        f"expected a connection whose peername is the client's {client.sockname!r}; no protocol has one"
+    )
 
 
 def _extra(protocol, name):
@@ -30,8 +31,7 @@ async def step_every_interface_protocol_server(context):
     """create_server with host None and port 0 (a socket on 0.0.0.0 and one on ::), echoing."""
     world = context.world
     world.protocols = protocols.ProtocolLog(world.record)
-    await start_protocol_server(world, "create_server", protocols.echoing(world.protocols),
-                                host=None, port=0)
+    await start_protocol_server(world, "create_server", protocols.echoing(world.protocols), host=None, port=0)
 
 
 @when("a client connects to each listening socket over loopback")
@@ -54,7 +54,8 @@ def step_sockname_is_address(context):
     sockname = _extra(_protocol_of(world, client), "sockname")
     assert sockname is not None and tuple(sockname[:2]) == tuple(client.address[:2]), (
         f"expected the connection's sockname to be {client.address!r}, where the client "
-        f"connected; it is {sockname!r}")
+        f"connected; it is {sockname!r}"
+    )
 
 
 @then("each connection's sockname is the loopback address its client reached")
@@ -66,7 +67,8 @@ def step_each_sockname(context):
         sockname = _extra(_protocol_of(world, client), "sockname")
         assert sockname is not None and tuple(sockname[:2]) == tuple(client.address[:2]), (
             f"expected the connection's sockname to be {client.address!r}, where the client "
-            f"connected; it is {sockname!r}")
+            f"connected; it is {sockname!r}"
+        )
 
 
 @then("the connection's sockname is the server's path")
@@ -80,7 +82,8 @@ def step_sockname_is_path(context):
 def _socket(world):
     sock = _extra(world.protocols.latest(), "socket")
     assert sock is not None and hasattr(sock, "fileno"), (
-        f"expected get_extra_info('socket') to be a socket; it is {sock!r}")
+        f"expected get_extra_info('socket') to be a socket; it is {sock!r}"
+    )
     return sock
 
 
@@ -91,7 +94,8 @@ def step_socket_not_listening(context):
     fileno = _socket(world).fileno()
     listening = [sock.fileno() for sock in world.server.sockets]
     assert fileno >= 0 and fileno not in listening, (
-        f"expected the connection's own file descriptor; got {fileno}, and the server listens on {listening}")
+        f"expected the connection's own file descriptor; got {fileno}, and the server listens on {listening}"
+    )
 
 
 @then("the connection's socket has the client as its peer and the server's address as its own")
@@ -103,11 +107,15 @@ def step_socket_is_connection(context):
     try:
         local, peer = sockets.addresses_of_fd(sock.fileno())
     except OSError as exc:
-        raise AssertionError("expected the connection's socket to be connected to the client; "
-                             f"its descriptor {sock.fileno()} is not: {exc!r}") from None
+        raise AssertionError(
+            "expected the connection's socket to be connected to the client; "
+            f"its descriptor {sock.fileno()} is not: {exc!r}"
+        ) from None
     wanted = (tuple(world.address[:2]), tuple(client.sockname[:2]))
     assert (tuple(local[:2]), tuple(peer[:2])) == wanted, (
         f"expected the connection's descriptor to be between {wanted[0]} and the client "
-        f"{wanted[1]}; it is between {local} and {peer}")
+        f"{wanted[1]}; it is between {local} and {peer}"
+    )
     assert tuple(sock.getpeername()[:2]) == wanted[1], (
-        f"expected the socket's getpeername() to be the client's {wanted[1]}; it is {sock.getpeername()}")
+        f"expected the socket's getpeername() to be the client's {wanted[1]}; it is {sock.getpeername()}"
+    )

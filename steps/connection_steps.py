@@ -105,7 +105,8 @@ def step_peer_is_client(context):
     peer = world.record.peers[-1]
     own = world.client.sockname
     assert tuple(peer[:2]) == tuple(own[:2]), (
-        f"expected the handler's peername to be the client's address {own!r}; it is {peer!r}")
+        f"expected the handler's peername to be the client's address {own!r}; it is {peer!r}"
+    )
 
 
 @then("the handler saw the cancellation")

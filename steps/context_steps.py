@@ -21,7 +21,9 @@ async def step_server_created_in_context(context, value):
     try:
         server = await within(
             asyncio.start_server(
-                context_reporting_handler(world.record), host="127.0.0.1", port=0,
+                context_reporting_handler(world.record),
+                host="127.0.0.1",
+                port=0,
                 start_serving=False,
             ),
             "the server to be created",

@@ -27,8 +27,7 @@ async def step_server_coroutine_handler(context, body):
     await _start_watched(context.world, lambda watch: watched_handler(watch, body))
 
 
-@given("a server started with a reader limit of {limit:d} bytes "
-       "whose coroutine handler {body:CoroutineBody}")
+@given("a server started with a reader limit of {limit:d} bytes whose coroutine handler {body:CoroutineBody}")
 async def step_server_coroutine_handler_limit(context, limit, body):
     """As "a server whose coroutine handler ...", with start_server's limit given."""
     await _start_watched(context.world, lambda watch: watched_handler(watch, body), limit=limit)

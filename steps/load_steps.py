@@ -8,7 +8,6 @@ room under the process's RLIMIT_NOFILE.  Every client operation is bounded
 by the usual per-wait timeout, and the whole load by :func:`load_timeout`.
 """
 
-
 from behave import then, when
 
 #: Connections opened together, below the default backlog (100); each wave
@@ -43,8 +42,9 @@ async def _as_load(world, awaitable):
     try:
         return await awaitable
     except AssertionError as exc:
-        raise AssertionError(f"{exc}; the server had accepted {world.record.accepted} "
-                             "connection(s)") from None
+        raise AssertionError(
+            f"{exc}; the server had accepted {world.record.accepted} connection(s)"
+        ) from None
 
 
 # -- acting -----------------------------------------------------------------------------
@@ -68,18 +68,23 @@ async def _load_one_after_another(context):
     n = world.load_clients = load_size(context)
     group = world.client_group(n)
     world.load_echoes = await _as_load(
-        world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n)))
+        world, group.one_after_another([message(i, n) for i in range(n)], load_timeout(n))
+    )
 
 
-@when("as many clients as the load size connect, all staying connected, "
-      "and then each sends a message at the same time")
+@when(
+    "as many clients as the load size connect, all staying connected, "
+    "and then each sends a message at the same time"
+)
 async def step_load_at_once(context):
     """Connect N clients in waves, all staying connected, then each sends its message."""
     await _load_at_once(context)
 
 
-@when("as many clients as the load size connect one after another, "
-      "each sending a message and leaving after its echo")
+@when(
+    "as many clients as the load size connect one after another, "
+    "each sending a message and leaving after its echo"
+)
 async def step_load_one_after_another(context):
     """N clients, one at a time: connect, send, read the echo, close."""
     await _load_one_after_another(context)
@@ -92,16 +97,17 @@ def _check_echoes(echoes, n):
     wrong = [i for i, echo in enumerate(echoes) if echo != message(i, n)]
     if wrong:
         first = wrong[0]
-        raise AssertionError(f"expected each of {n} clients to get its own message back; "
-                             f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}")
+        raise AssertionError(
+            f"expected each of {n} clients to get its own message back; "
+            f"{len(wrong)} did not, client {first + 1} got {echoes[first]!r}"
+        )
 
 
 @then("each of them is echoed its own message in full")
 async def step_load_echoed_now(context):
     """Every connected client reads its echo; each is its own message."""
     world = context.world
-    echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE,
-                                                            load_timeout(world.load_clients)))
+    echoes = await _as_load(world, world.load_group.receive(MESSAGE_SIZE, load_timeout(world.load_clients)))
     _check_echoes(echoes, world.load_clients)
 
 
@@ -119,4 +125,5 @@ async def step_load_accepted(context):
     n = world.load_clients
     await world.record.wait_accepted(n)
     assert world.record.accepted == n, (
-        f"expected {n} accepted connections, the server accepted {world.record.accepted}")
+        f"expected {n} accepted connections, the server accepted {world.record.accepted}"
+    )

@@ -78,12 +78,14 @@ async def step_bytes_wait_unread(context):
     async def arrived():
         while _unread(protocol) < len(sent) and not protocol.received:
             await asyncio.sleep(0)
+
     await promptly(arrived(), "the first client's bytes to reach the server's socket")
     line = b"round trip\n"
     reply = await world.clients[1].echo(line)
     assert reply == line, f"expected the second client to be echoed {line!r}; it got {reply!r}"
     assert protocol.received == b"", (
-        f"expected no data_received() while reading is paused; it got {protocol.received!r}")
+        f"expected no data_received() while reading is paused; it got {protocol.received!r}"
+    )
     unread = _unread(protocol)
     assert unread == len(sent), f"expected {len(sent)} bytes waiting unread in the socket; {unread} are"
 
@@ -93,8 +95,10 @@ def _unread(protocol):
     try:
         return sockets.unread_bytes(protocol.transport)
     except (OSError, AttributeError) as exc:
-        raise AssertionError("expected get_extra_info('socket') to be the connection's socket; "
-                             f"asking it for its unread bytes failed: {exc!r}") from None
+        raise AssertionError(
+            "expected get_extra_info('socket') to be the connection's socket; "
+            f"asking it for its unread bytes failed: {exc!r}"
+        ) from None
 
 
 @then('the first client\'s protocol receives "{text}"')
@@ -102,14 +106,17 @@ async def step_first_protocol_receives(context, text):
     """The first client's protocol gets exactly *text* through data_received() (bounded wait)."""
     world = context.world
     protocol, data = _first(world), text.encode()
-    await world.protocols.wait_for(lambda: len(protocol.received) >= len(data),
-                                   f"the protocol to receive {len(data)} bytes")
+    await world.protocols.wait_for(
+        lambda: len(protocol.received) >= len(data), f"the protocol to receive {len(data)} bytes"
+    )
     assert protocol.received == data, f"expected {data!r} in order; the protocol got {protocol.received!r}"
 
 
 # -- the write buffer limits --------------------------------------------------------------------
-@given("a server made with {api:ProtocolApi} whose protocol sets its write buffer limits "
-       "to {high:d} KiB high and {low:d} KiB low")
+@given(
+    "a server made with {api:ProtocolApi} whose protocol sets its write buffer limits "
+    "to {high:d} KiB high and {low:d} KiB low"
+)
 async def step_protocol_server_limits(context, api, high, low):
     """A server made by *api* whose noting protocol calls
     set_write_buffer_limits(high, low) in connection_made()."""
@@ -124,7 +131,8 @@ def step_limits_are(context, low, high):
     """get_write_buffer_limits() on the latest protocol's transport is (low, high)."""
     limits = latest_protocol(context.world).transport.get_write_buffer_limits()
     assert tuple(limits) == (low * KIB, high * KIB), (
-        f"expected get_write_buffer_limits() to be {(low * KIB, high * KIB)}; it is {limits!r}")
+        f"expected get_write_buffer_limits() to be {(low * KIB, high * KIB)}; it is {limits!r}"
+    )
 
 
 @when("the protocol writes {chunk:d} KiB chunks until writing is paused")
@@ -136,7 +144,8 @@ def step_write_until_paused(context, chunk):
     written = protocol.write_until_paused(chunk * KIB, MOST_WRITTEN)
     assert protocol.count("pause_writing") > 0, (
         f"expected pause_writing() once the queue went past the high-water mark; after {written} "
-        f"bytes written, {protocol.transport.get_write_buffer_size()} queued, it was not called")
+        f"bytes written, {protocol.transport.get_write_buffer_size()} queued, it was not called"
+    )
 
 
 @when("the protocol writes {n:d} more chunks of {chunk:d} KiB")
@@ -151,7 +160,8 @@ def step_paused_once(context, high):
     sizes = latest_protocol(context.world).arguments("pause_writing")
     assert len(sizes) == 1, f"expected pause_writing() once; it was called {len(sizes)} times"
     assert sizes[0] > high * KIB, (
-        f"expected more than {high * KIB} bytes queued at pause_writing(); {sizes[0]} were")
+        f"expected more than {high * KIB} bytes queued at pause_writing(); {sizes[0]} were"
+    )
 
 
 @then("each chunk written while data was queued added its size to get_write_buffer_size()")
@@ -161,7 +171,8 @@ def step_each_chunk_queued(context):
         assert before > 0, "precondition: data was queued before the write"
         assert after - before == size, (
             f"expected a {size}-byte write to a transport with {before} bytes queued to make it "
-            f"{before + size}; get_write_buffer_size() says {after}")
+            f"{before + size}; get_write_buffer_size() says {after}"
+        )
 
 
 @when("the client reads everything the protocol wrote")
@@ -179,7 +190,8 @@ def step_received_in_order(context):
     written = bytes(latest_protocol(world).written)
     assert world.read_back == written, (
         f"expected the client to receive the {len(written)} bytes written, in order; they differ "
-        f"(the client got {len(world.read_back)} bytes)")
+        f"(the client got {len(world.read_back)} bytes)"
+    )
 
 
 @then("resume_writing() was called once, when {low:d} KiB or less were queued")
@@ -191,7 +203,8 @@ async def step_resumed_once(context, low):
     sizes = protocol.arguments("resume_writing")
     assert len(sizes) == 1, f"expected resume_writing() once; it was called {len(sizes)} times"
     assert sizes[0] is not None and sizes[0] <= low * KIB, (
-        f"expected at most {low * KIB} bytes queued at resume_writing(); {sizes[0]} were")
+        f"expected at most {low * KIB} bytes queued at resume_writing(); {sizes[0]} were"
+    )
 
 
 @then("nothing is queued in the transport any more")
@@ -199,4 +212,5 @@ def step_nothing_queued(context):
     """get_write_buffer_size() on the latest protocol's transport is 0."""
     size = latest_protocol(context.world).transport.get_write_buffer_size()
     assert size == 0, (
-        f"expected get_write_buffer_size() to be 0 once the client read everything; it is {size}")
+        f"expected get_write_buffer_size() to be 0 once the client read everything; it is {size}"
+    )

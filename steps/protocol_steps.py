@@ -51,8 +51,9 @@ async def step_protocol_got_eof(context):
     """Wait (bounded) until the latest protocol's eof_received() was called."""
     world = context.world
     protocol = latest_protocol(world)
-    await world.protocols.wait_for(lambda: protocol.count("eof_received") > 0,
-                                   "the protocol's eof_received()")
+    await world.protocols.wait_for(
+        lambda: protocol.count("eof_received") > 0, "the protocol's eof_received()"
+    )
 
 
 @when("the protocol has lost its connection")
@@ -81,7 +82,8 @@ def step_factory_calls(context, n):
     log = context.world.protocols
     assert log.factory_calls == n, (
         f"expected the protocol factory to be called {n} times, once per connection; "
-        f"it was called {log.factory_calls} times")
+        f"it was called {log.factory_calls} times"
+    )
 
 
 @then("each connection was made on a protocol instance of its own")
@@ -91,7 +93,8 @@ def step_instance_per_connection(context):
     made = [protocol.arguments("connection_made") for protocol in log.made]
     assert all(len(calls) == 1 for calls in made), (
         "expected connection_made() once on each protocol instance; the instances got "
-        f"{[len(calls) for calls in made]} calls")
+        f"{[len(calls) for calls in made]} calls"
+    )
     transports = {id(calls[0]) for calls in made}
     assert len(transports) == len(made), "expected a transport of its own for each connection"
     assert len({id(protocol) for protocol in log.made}) == len(log.made)
@@ -108,12 +111,13 @@ async def step_each_echoed_by_own(context):
         assert reply == line, f"expected the echo {line!r}, got {reply!r}"
     received = sorted(protocol.received for protocol in world.protocols.made)
     assert received == sorted(lines), (
-        f"expected each protocol to receive one client's line {sorted(lines)!r}; "
-        f"they received {received!r}")
+        f"expected each protocol to receive one client's line {sorted(lines)!r}; they received {received!r}"
+    )
 
 
-@then("the protocol's callbacks came in the order connection_made, data_received, eof_received, "
-      "connection_lost")
+@then(
+    "the protocol's callbacks came in the order connection_made, data_received, eof_received, connection_lost"
+)
 def step_callback_order(context):
     """The latest protocol's callbacks follow the state machine: connection_made(),
     data_received() one or more times, eof_received(), connection_lost()."""
@@ -121,7 +125,8 @@ def step_callback_order(context):
     names = " ".join(name for name in protocol.names() if name in STATE_CALLBACKS)
     pattern = r"connection_made( data_received)+ eof_received connection_lost"
     assert re.fullmatch(pattern, names), (
-        f"expected the callbacks in the order {pattern!r}; they were {names!r}")
+        f"expected the callbacks in the order {pattern!r}; they were {names!r}"
+    )
 
 
 @then('the protocol received "{text}"')
@@ -154,7 +159,8 @@ async def step_lost_once_reset(context):
     """connection_lost() was called exactly once on the latest protocol, with a ConnectionResetError."""
     exc = await _lost_once(context.world)
     assert isinstance(exc, ConnectionResetError), (
-        f"expected connection_lost() with the ConnectionResetError of the reset; it got {exc!r}")
+        f"expected connection_lost() with the ConnectionResetError of the reset; it got {exc!r}"
+    )
 
 
 @then("the client receives the reply and then the end of the stream")

@@ -30,11 +30,14 @@ def step_buffer_in_order(context):
     got = world.protocols.latest().received
     assert got == world.sent, (
         f"expected the {len(world.sent)} bytes the client sent, in order, in the protocol's own "
-        f"buffer; it read {len(got)} bytes that differ from them")
+        f"buffer; it read {len(got)} bytes that differ from them"
+    )
 
 
-@then("the protocol's callbacks came in the order connection_made, then get_buffer each followed by "
-      "at most one buffer_updated, then eof_received, then connection_lost")
+@then(
+    "the protocol's callbacks came in the order connection_made, then get_buffer each followed by "
+    "at most one buffer_updated, then eof_received, then connection_lost"
+)
 def step_buffered_order(context):
     """The BufferedProtocol's callbacks follow its state machine: connection_made(),
     get_buffer() each followed by at most one buffer_updated(), eof_received(), connection_lost()."""
@@ -42,7 +45,8 @@ def step_buffered_order(context):
     names = " ".join(name for name in protocol.names() if name in protocols.STATE_CALLBACKS)
     pattern = r"connection_made( get_buffer( buffer_updated)?)* eof_received connection_lost"
     assert re.fullmatch(pattern, names), (
-        f"expected the callbacks in the order {pattern!r}; they were {names!r}")
+        f"expected the callbacks in the order {pattern!r}; they were {names!r}"
+    )
 
 
 @then("each buffer_updated() counted no more bytes than the buffer get_buffer() handed out")
@@ -73,8 +77,10 @@ async def step_client_to_plain_listener(context):
     world.accepted = world.keep(accepted)
 
 
-@when("the connection it accepted is handed to connect_accepted_socket() "
-      "with a protocol that echoes what it receives")
+@when(
+    "the connection it accepted is handed to connect_accepted_socket() "
+    "with a protocol that echoes what it receives"
+)
 async def step_connect_accepted(context):
     """loop.connect_accepted_socket(factory, sock) with the echoing noting
     protocol; its result is kept in ``world.outcome``."""
@@ -82,8 +88,9 @@ async def step_connect_accepted(context):
     world.protocols = protocols.ProtocolLog(world.record)
     factory = protocols.echoing(world.protocols)
     try:
-        world.outcome = await within(world.loop.connect_accepted_socket(factory, world.accepted),
-                                     "connect_accepted_socket() to return")
+        world.outcome = await within(
+            world.loop.connect_accepted_socket(factory, world.accepted), "connect_accepted_socket() to return"
+        )
     except Exception as exc:
         exc.spec_context = "connect_accepted_socket() failed"
         raise
@@ -96,18 +103,22 @@ async def step_accepted_returned(context):
     world = context.world
     outcome = world.outcome
     assert isinstance(outcome, tuple) and len(outcome) == 2, (
-        f"expected a (transport, protocol) pair; connect_accepted_socket() returned {outcome!r}")
+        f"expected a (transport, protocol) pair; connect_accepted_socket() returned {outcome!r}"
+    )
     transport, protocol = outcome
     made = world.protocols.latest()
     assert protocol is made, f"expected the protocol the factory made, {made!r}; got {protocol!r}"
     await world.protocols.wait_for(lambda: made.transport is not None, "connection_made()")
     assert transport is made.transport, (
-        f"expected the transport connection_made() got, {made.transport!r}; got {transport!r}")
+        f"expected the transport connection_made() got, {made.transport!r}; got {transport!r}"
+    )
 
 
 # -- gh-155888 and gh-156512 ----------------------------------------------------------------------
-@then("once a new client has been answered, the first transport is closing "
-      "but its protocol has not lost the connection")
+@then(
+    "once a new client has been answered, the first transport is closing "
+    "but its protocol has not lost the connection"
+)
 async def step_first_transport_hangs(context):
     """A new client's line is answered (the loop has served its sockets
     since); the first protocol's transport says it is closing, and its
@@ -120,8 +131,8 @@ async def step_first_transport_hangs(context):
     assert reply == line, f"expected the new client to be answered {line!r}; it got {reply!r}"
     assert first.transport.is_closing(), "expected the first transport to be closing; it is not"
     assert not first.lost, (
-        "expected the first transport never to finish closing; connection_lost() was called: "
-        f"{first.calls!r}")
+        f"expected the first transport never to finish closing; connection_lost() was called: {first.calls!r}"
+    )
 
 
 @then("the loop's exception handler was told of an AttributeError from ending the connection a second time")
@@ -130,6 +141,10 @@ async def step_told_second_end(context):
     ended the connection (``_call_connection_lost``) a second time."""
     world = context.world
     await settle()  # (the second attempt was scheduled with the first)
-    world.reported_once(lambda r: (isinstance(r.get("exception"), AttributeError)
-                                   and "_call_connection_lost" in str(r.get("message", ""))),
-                        "of an AttributeError from ending the connection again")
+    world.reported_once(
+        lambda r: (
+            isinstance(r.get("exception"), AttributeError)
+            and "_call_connection_lost" in str(r.get("message", ""))
+        ),
+        "of an AttributeError from ending the connection again",
+    )

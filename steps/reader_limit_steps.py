@@ -16,16 +16,20 @@ async def _start_reporting(world, api, read, limit=None):
     await world.start(api, reporting_handler(read, world.record), **kwargs)
 
 
-@given("a server started with a reader limit of {limit:d} bytes "
-       "whose handler reads one line with {method:LineMethod}()")
+@given(
+    "a server started with a reader limit of {limit:d} bytes "
+    "whose handler reads one line with {method:LineMethod}()"
+)
 async def step_limit_line(context, limit, method):
     """A start_server server given *limit*, whose handler reads one line with
     *method* and reports how long it was, or what the call failed with."""
     await _start_reporting(context.world, "start_server", line_read(method), limit)
 
 
-@given("a server started with start_unix_server and a reader limit of {limit:d} bytes "
-       "whose handler reads one line with {method:LineMethod}()")
+@given(
+    "a server started with start_unix_server and a reader limit of {limit:d} bytes "
+    "whose handler reads one line with {method:LineMethod}()"
+)
 async def step_unix_limit_line(context, limit, method):
     """As the start_server one, for start_unix_server at a socket file in the temp dir."""
     await _start_reporting(context.world, "start_unix_server", line_read(method), limit)

@@ -127,8 +127,7 @@ async def step_serve_forever_awaited(context):
     """await server.serve_forever(), ended early if it neither returns nor
     fails at once; the outcome is kept."""
     world = context.world
-    await world.attempt(world.server.serve_forever(), "serve_forever() to give up", PROMPT,
-                        prompt=True)
+    await world.attempt(world.server.serve_forever(), "serve_forever() to give up", PROMPT, prompt=True)
 
 
 @when("serve_forever() is awaited a second time")
@@ -136,8 +135,7 @@ async def step_serve_forever_again(context):
     """A second await server.serve_forever() while one runs, ended early if it
     does not give up at once; the outcome is kept."""
     world = context.world
-    await world.attempt(world.server.serve_forever(), "a second serve_forever() to give up",
-                        prompt=True)
+    await world.attempt(world.server.serve_forever(), "a second serve_forever() to give up", prompt=True)
 
 
 @when("wait_closed() is awaited")

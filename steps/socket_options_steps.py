@@ -24,8 +24,9 @@ async def step_server_with_option(context, option, value):
 async def step_create_with_option(context, option, value):
     """Try start_server with one socket option; the outcome is kept."""
     world = context.world
-    await world.attempt_server(world.start("start_server", **{option: value}),
-                               f"start_server() with {option}={value!r}")
+    await world.attempt_server(
+        world.start("start_server", **{option: value}), f"start_server() with {option}={value!r}"
+    )
 
 
 @then("the listening socket lets at most {n:d} connections wait to be accepted")
@@ -110,11 +111,12 @@ def _second_server_on_same_port(world):
         taken = kernel.listener_owner((world.address[0], world.first_port)) == "other process"
         raise AssertionError(
             f"expected a second server on port {world.first_port}; it was not created: {second!r}"
-            + (" -- another process listens on that port now, so this run cannot tell"
-               if taken else ""))
+            + (" -- another process listens on that port now, so this run cannot tell" if taken else "")
+        )
     ports = [sock.getsockname()[1] for sock in second.sockets]
     assert ports == [world.first_port], (
-        f"expected the second server on port {world.first_port}; it listens on {ports}")
+        f"expected the second server on port {world.first_port}; it listens on {ports}"
+    )
     assert second.is_serving(), "the second server is not serving"
 
 

@@ -34,8 +34,10 @@ async def step_steered_server(context, api):
     await start_steered(context.world, api)
 
 
-@given("a server started with {api:Api} and a reader limit of {limit:d} bytes "
-       "whose handler is steered by the scenario")
+@given(
+    "a server started with {api:Api} and a reader limit of {limit:d} bytes "
+    "whose handler is steered by the scenario"
+)
 async def step_steered_server_limit(context, api, limit):
     """As the steered server, with the API's ``limit`` given."""
     await start_steered(context.world, api, limit=limit)
@@ -81,13 +83,15 @@ async def step_call_returns(context, value):
     bytearray; True, not 1)."""
     call, outcome = await last_outcome(context.world.steered)
     assert outcome.error is None and type(outcome.value) is type(value) and outcome.value == value, (
-        f"expected {call.text} to return {value!r}; it {_describe(outcome)}")
+        f"expected {call.text} to return {value!r}; it {_describe(outcome)}"
+    )
 
 
 async def _failed(world, error):
     call, outcome = await last_outcome(world.steered)
     assert isinstance(outcome.error, error), (
-        f"expected {call.text} to fail with {error.__name__}; it {_describe(outcome)}")
+        f"expected {call.text} to fail with {error.__name__}; it {_describe(outcome)}"
+    )
     return call, outcome.error
 
 
@@ -97,8 +101,10 @@ async def step_call_fails(context, error):
     await _failed(context.world, error)
 
 
-@then("the handler's call fails with IncompleteReadError "
-      "whose partial is {partial:Bytes} and whose expected is {expected:Literal}")
+@then(
+    "the handler's call fails with IncompleteReadError "
+    "whose partial is {partial:Bytes} and whose expected is {expected:Literal}"
+)
 async def step_call_incomplete(context, partial, expected):
     """The handler's last call raised IncompleteReadError with these ``partial``
     and ``expected`` attributes."""
@@ -106,7 +112,8 @@ async def step_call_incomplete(context, partial, expected):
     got = (error.partial, error.expected)
     assert got == (partial, expected) and isinstance(error.partial, bytes), (
         f"expected {call.text}'s IncompleteReadError to carry partial={partial!r} and "
-        f"expected={expected!r}; it carries partial={got[0]!r} and expected={got[1]!r}")
+        f"expected={expected!r}; it carries partial={got[0]!r} and expected={got[1]!r}"
+    )
 
 
 @then("the handler's call fails with LimitOverrunError whose consumed is {consumed:d}")
@@ -115,7 +122,8 @@ async def step_call_limit_overrun(context, consumed):
     call, error = await _failed(context.world, asyncio.LimitOverrunError)
     assert error.consumed == consumed, (
         f"expected {call.text}'s LimitOverrunError to carry consumed={consumed}; "
-        f"it carries {error.consumed!r}")
+        f"it carries {error.consumed!r}"
+    )
 
 
 @then("the handler's call is still waiting")
@@ -127,4 +135,5 @@ async def step_call_waiting(context):
     assert world.steered.calls, "no call was handed to the handler"
     call = world.steered.calls[-1]
     assert not call.done.done(), (
-        f"expected {call.text} to be still waiting; it {_describe(call.done.result())}")
+        f"expected {call.text} to be still waiting; it {_describe(call.done.result())}"
+    )

@@ -22,8 +22,7 @@ import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 KIB = 1024
 
 
-@given("a server started with {api:Api} whose handler is steered by the scenario "
-       "and has a small send buffer")
+@given("a server started with {api:Api} whose handler is steered by the scenario and has a small send buffer")
 async def step_steered_server_small_sndbuf(context, api):
     """As the steered server, the steered connection's socket given a small
     kernel send buffer, so that most of a large reply waits in the transport."""
@@ -60,19 +59,25 @@ async def _write_reply(world, size, make_operation, how):
 async def step_write_reply(context, kib, count):
     """The handler queues a reply of *kib* KiB (every 4-byte word its own index)
     with *count* write() calls in a row, without drain()."""
-    await _write_reply(context.world, kib * KIB, lambda data: write_in_pieces(data, count),
-                       f"{count} write() calls")
+    await _write_reply(
+        context.world, kib * KIB, lambda data: write_in_pieces(data, count), f"{count} write() calls"
+    )
 
 
-@when("the handler writes a reply of {kib:d} KiB, half in {writes:d} write() calls "
-      "and half in one writelines() call of {pieces:d} pieces")
+@when(
+    "the handler writes a reply of {kib:d} KiB, half in {writes:d} write() calls "
+    "and half in one writelines() call of {pieces:d} pieces"
+)
 async def step_write_and_writelines_reply(context, kib, writes, pieces):
     """The handler queues a reply of *kib* KiB: its first half with *writes*
     write() calls, its second half with one writelines() call of *pieces*
     pieces, without drain()."""
-    await _write_reply(context.world, kib * KIB,
-                       lambda data: write_then_writelines(data, writes, pieces),
-                       f"{writes} write() calls, then writelines() of {pieces} pieces")
+    await _write_reply(
+        context.world,
+        kib * KIB,
+        lambda data: write_then_writelines(data, writes, pieces),
+        f"{writes} write() calls, then writelines() of {pieces} pieces",
+    )
 
 
 @then("the client, reading slowly, receives the whole reply in order")
@@ -88,6 +93,9 @@ async def step_client_receives_reply(context):
         got = bytes(progress.received)
         raise AssertionError(
             f"expected the client to receive the whole reply of {len(expected)} bytes; it got "
-            f"{len(got)}, then nothing more ({exc}); {first_difference(got, expected)}") from None
-    assert got == expected, (f"expected the client to receive the reply of {len(expected)} bytes "
-                             f"whole and in order; {first_difference(got, expected)}")
+            f"{len(got)}, then nothing more ({exc}); {first_difference(got, expected)}"
+        ) from None
+    assert got == expected, (
+        f"expected the client to receive the reply of {len(expected)} bytes "
+        f"whole and in order; {first_difference(got, expected)}"
+    )

@@ -45,8 +45,10 @@ async def step_tls_noting_server(context, api):
     await _start_noting(context.world, api, tls.contexts()["server"])
 
 
-@given("a TLS server started with {api:Api} that requires client certificates from the client CA, "
-       "whose handler notes what its connection tells about TLS")
+@given(
+    "a TLS server started with {api:Api} that requires client certificates from the client CA, "
+    "whose handler notes what its connection tells about TLS"
+)
 async def step_tls_noting_server_requiring(context, api):
     """As the server above, with a context whose verify_mode is CERT_REQUIRED
     and which trusts the client CA."""
@@ -59,8 +61,7 @@ async def _connect_tls(world, context_name):
     try:
         client = await world.connect(ssl=tls.contexts()[context_name], server_hostname=HOST)
     except ssl.SSLError as exc:
-        raise AssertionError("expected the server to complete the TLS handshake; "
-                             f"it failed: {exc}") from None
+        raise AssertionError(f"expected the server to complete the TLS handshake; it failed: {exc}") from None
     assert client.is_tls, "expected a TLS connection; the client's connection is not TLS"
     return client
 
@@ -85,8 +86,10 @@ async def step_client_without_cert_connects(context):
     to connect over TLS: ``world.outcome`` is its client, or the ssl.SSLError
     of a failed handshake."""
     world = context.world
-    await world.attempt(world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST),
-                        "a TLS connection from a client without a certificate")
+    await world.attempt(
+        world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST),
+        "a TLS connection from a client without a certificate",
+    )
 
 
 @then("a client with a certificate from the client CA is echoed over TLS")
@@ -134,11 +137,13 @@ async def step_reports_ssl_object(context):
     True and whose version() names a TLS version."""
     ssl_object = (await _facts(context.world))["ssl_object"]
     assert isinstance(ssl_object, ssl.SSLObject), (
-        f"expected get_extra_info('ssl_object') to be an ssl.SSLObject; it is {ssl_object!r}")
+        f"expected get_extra_info('ssl_object') to be an ssl.SSLObject; it is {ssl_object!r}"
+    )
     assert ssl_object.server_side is True, "expected the SSLObject of the server's side; server_side is False"
     version = ssl_object.version()
     assert version is not None and version.startswith("TLS"), (
-        f"expected the SSLObject to speak TLS; its version() is {version!r}")
+        f"expected the SSLObject to speak TLS; its version() is {version!r}"
+    )
 
 
 @then("the handler's connection reports the cipher the client sees")
@@ -149,7 +154,8 @@ async def step_reports_cipher(context):
     seen = await world.client.extra_info("cipher")
     assert seen is not None, "the client's connection reports no cipher"
     assert cipher is not None and tuple(cipher) == tuple(seen), (
-        f"expected get_extra_info('cipher') to be the client's {seen!r}; it is {cipher!r}")
+        f"expected get_extra_info('cipher') to be the client's {seen!r}; it is {cipher!r}"
+    )
 
 
 @then("the handler's connection reports no peer certificate")
@@ -165,7 +171,9 @@ async def step_reports_client_cert(context):
     is the client certificate's."""
     peercert = (await _facts(context.world))["peercert"]
     assert isinstance(peercert, dict) and peercert, (
-        f"expected get_extra_info('peercert') to be the client's certificate; it is {peercert!r}")
+        f"expected get_extra_info('peercert') to be the client's certificate; it is {peercert!r}"
+    )
     subject = peercert.get("subject")
     assert subject == tls.CLIENT_SUBJECT, (
-        f"expected the peer certificate's subject {tls.CLIENT_SUBJECT!r}; it is {subject!r}")
+        f"expected the peer certificate's subject {tls.CLIENT_SUBJECT!r}; it is {subject!r}"
+    )

@@ -21,6 +21,7 @@ GRACE = 1.5
 EARLY = 0.02
 MIB = 1024 * 1024
 
+
 def _start_timeout_clock(world):
     """The moment a TLS timeout can start counting, on the loop under test's
     clock (for what the server side notes) and on the client's."""
@@ -40,35 +41,39 @@ async def step_tls_server(context, api):
 async def step_tls_server_handshake_timeout(context, seconds):
     """A TLS start_server server whose handler echoes, given ssl_handshake_timeout=*seconds*."""
     context.world.tls_timeout = seconds
-    await context.world.start("start_server", ssl=tls.contexts()["server"],
-                              ssl_handshake_timeout=seconds)
+    await context.world.start("start_server", ssl=tls.contexts()["server"], ssl_handshake_timeout=seconds)
 
 
-@given("a TLS server that closes each connection at once, "
-       "with an SSL shutdown timeout of {seconds:g} seconds")
+@given(
+    "a TLS server that closes each connection at once, with an SSL shutdown timeout of {seconds:g} seconds"
+)
 async def step_tls_server_shutdown_timeout(context, seconds):
     """A TLS start_server server whose handler closes each connection, given
     ssl_shutdown_timeout=*seconds*."""
     context.world.tls_timeout = seconds
-    await context.world.start("start_server", "close", ssl=tls.contexts()["server"],
-                              ssl_shutdown_timeout=seconds)
+    await context.world.start(
+        "start_server", "close", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds
+    )
 
 
 @when("start_server is called with an SSL handshake timeout of {seconds:g} seconds but no ssl")
 async def step_handshake_timeout_without_ssl(context, seconds):
     """Try start_server with ssl_handshake_timeout and no ssl; the outcome is kept."""
     world = context.world
-    await world.attempt(world.start("start_server", ssl_handshake_timeout=seconds),
-                        "start_server() with ssl_handshake_timeout and no ssl")
+    await world.attempt(
+        world.start("start_server", ssl_handshake_timeout=seconds),
+        "start_server() with ssl_handshake_timeout and no ssl",
+    )
 
 
 @when("start_server is called with ssl and an SSL shutdown timeout of {seconds:g} seconds")
 async def step_shutdown_timeout_attempt(context, seconds):
     """Try start_server with ssl and ssl_shutdown_timeout; the outcome is kept."""
     world = context.world
-    await world.attempt(world.start("start_server", ssl=tls.contexts()["server"],
-                                    ssl_shutdown_timeout=seconds),
-                        "start_server() with ssl_shutdown_timeout")
+    await world.attempt(
+        world.start("start_server", ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds),
+        "start_server() with ssl_shutdown_timeout",
+    )
 
 
 # -- clients ---------------------------------------------------------------------
@@ -97,16 +102,22 @@ async def step_plain_client_silent(context):
     await world.connect()
 
 
-@given("a TLS server whose handler writes {n:d} MiB that the client does not read, "
-       "with an SSL shutdown timeout of {seconds:g} seconds")
+@given(
+    "a TLS server whose handler writes {n:d} MiB that the client does not read, "
+    "with an SSL shutdown timeout of {seconds:g} seconds"
+)
 async def step_tls_bulk_writer(context, n, seconds):
     """A TLS server whose handler queues *n* MiB, waits for the client's EOF and
     then for its own side of the connection to end (noted in ``world.server_side_ended``)."""
     world = context.world
     world.tls_timeout = seconds
     world.server_side_ended = ended = world.loop.create_future()
-    await world.start("start_server", bulk_writer(world.record, n * MIB, ended),
-                      ssl=tls.contexts()["server"], ssl_shutdown_timeout=seconds)
+    await world.start(
+        "start_server",
+        bulk_writer(world.record, n * MIB, ended),
+        ssl=tls.contexts()["server"],
+        ssl_shutdown_timeout=seconds,
+    )
 
 
 async def _handshake_by_hand(world):
@@ -150,8 +161,9 @@ async def step_trusting_client_echoed(context):
     try:
         client = await context.world.connect(ssl=tls.contexts()["trusting"], server_hostname=HOST)
     except ssl.SSLError as exc:
-        raise AssertionError("expected the server to complete a TLS handshake; "
-                             f"the handshake failed: {exc}") from None
+        raise AssertionError(
+            f"expected the server to complete a TLS handshake; the handshake failed: {exc}"
+        ) from None
     assert client.is_tls, "expected a TLS connection; the client's connection is not TLS"
     reply = await client.echo(PING)
     assert reply == PING, f"expected the echo {PING!r}, got {reply!r}"
@@ -181,7 +193,8 @@ async def step_client_receives_tls_close(context):
 
 def _not_early(world, seconds, elapsed):
     assert elapsed >= seconds - EARLY, (
-        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout")
+        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout"
+    )
 
 
 def _same_timeout(world, seconds):
@@ -205,9 +218,12 @@ async def step_server_ends_its_side_after(context, seconds):
     timeout has passed, and not before (timed on the loop under test)."""
     world = context.world
     _same_timeout(world, seconds)
-    ended_at = await promptly(asyncio.shield(world.server_side_ended),
-                              "the server to end its side of the connection", seconds + GRACE,
-                              not_before=seconds)
+    ended_at = await promptly(
+        asyncio.shield(world.server_side_ended),
+        "the server to end its side of the connection",
+        seconds + GRACE,
+        not_before=seconds,
+    )
     _not_early(world, seconds, ended_at - world.tls_clock_start)
 
 

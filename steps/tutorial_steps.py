@@ -54,4 +54,3 @@ def step_sockets_all_listening(context):
         except OSError:
             continue  # not connected: a listening socket
         raise AssertionError(f"{sock!r} is connected to {peer!r}")
-

@@ -91,8 +91,7 @@ async def step_unix_server_no_cleanup(context):
     await context.world.start("start_unix_server", cleanup_socket=False)
 
 
-@given("another server, which echoes what it receives, started with start_unix_server "
-       "at the same path")
+@given("another server, which echoes what it receives, started with start_unix_server at the same path")
 async def step_second_server_same_path(context):
     """A second start_unix_server at the first server's path."""
     world = context.world
@@ -122,24 +121,28 @@ async def _attempt_unix_server(world, what, **kwargs):
 @when("start_unix_server is called with cleanup_socket off")
 async def step_attempt_no_cleanup(context):
     """Try start_unix_server with cleanup_socket=False; the outcome is kept."""
-    await _attempt_unix_server(context.world, "start_unix_server() with cleanup_socket=False",
-                               cleanup_socket=False)
+    await _attempt_unix_server(
+        context.world, "start_unix_server() with cleanup_socket=False", cleanup_socket=False
+    )
 
 
 @when("start_unix_server is called at that path")
 async def step_attempt_at_path(context):
     """Try start_unix_server at the path the scenario prepared; the outcome is kept."""
     world = context.world
-    await _attempt_unix_server(world, "start_unix_server() at a path that is taken",
-                               path=world.unix_path)
+    await _attempt_unix_server(world, "start_unix_server() at a path that is taken", path=world.unix_path)
 
 
 @when("start_unix_server is called with both a path and that socket")
 async def step_attempt_path_and_sock(context):
     """Try start_unix_server with a path and the caller's socket; the outcome is kept."""
     world = context.world
-    await _attempt_unix_server(world, "start_unix_server() with both path and sock",
-                               path=world.temp_path("other.sock"), sock=world.caller_sock)
+    await _attempt_unix_server(
+        world,
+        "start_unix_server() with both path and sock",
+        path=world.temp_path("other.sock"),
+        sock=world.caller_sock,
+    )
 
 
 # -- observations ------------------------------------------------------------------------

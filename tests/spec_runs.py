@@ -56,12 +56,18 @@ def run_spec(args=(), cwd=None, timeout=300, env=None):
     """
     fd, results = tempfile.mkstemp(prefix="spec-", suffix=".jsonl")
     os.close(fd)
-    command = [sys.executable, "-m", "behave", "--format", "progress",
-               "-D", "results=" + results] + list(args)
+    command = [sys.executable, "-m", "behave", "--format", "progress", "-D", "results=" + results] + list(
+        args
+    )
     # its own process group, so that a timeout ends the scenario children too
     proc = subprocess.Popen(
-        command, cwd=cwd, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+        command,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
     )
     try:
         output, _ = proc.communicate(timeout=timeout)
@@ -93,26 +99,40 @@ def run_specs(arg_lists, cwd, timeout=300, parallel=4, env=None):
     does.  Each result's ``seconds`` is how long it took.
     """
     with tempfile.TemporaryDirectory(prefix="spec-runs-") as scratch:
-        requests = [{"args": list(args), "cwd": cwd,
-                     "results": os.path.join(scratch, f"{number}.jsonl"),
-                     "output": os.path.join(scratch, f"{number}.out")}
-                    for number, args in enumerate(arg_lists)]
+        requests = [
+            {
+                "args": list(args),
+                "cwd": cwd,
+                "results": os.path.join(scratch, f"{number}.jsonl"),
+                "output": os.path.join(scratch, f"{number}.out"),
+            }
+            for number, args in enumerate(arg_lists)
+        ]
         server = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), str(parallel), str(timeout)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, universal_newlines=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            universal_newlines=True,
+        )
         answers, _ = server.communicate("".join(json.dumps(r) + "\n" for r in requests))
         done = {}
         for line in answers.splitlines():
             answer = json.loads(line)
             request = requests[answer["number"]]
-            run = _finished(answer["returncode"], request["output"], request["results"],
-                            timeout if answer["killed"] else None)
+            run = _finished(
+                answer["returncode"],
+                request["output"],
+                request["results"],
+                timeout if answer["killed"] else None,
+            )
             run.seconds = answer["seconds"]
             done[answer["number"]] = run
         missing = [number for number in range(len(requests)) if number not in done]
         if missing:
-            raise RuntimeError(f"the fork server ended with status {server.returncode} before "
-                               f"runs {missing} ended")
+            raise RuntimeError(
+                f"the fork server ended with status {server.returncode} before runs {missing} ended"
+            )
     return [done[number] for number in range(len(requests))]
 
 
@@ -128,8 +148,7 @@ def serve():
     while pending or running:
         while pending and len(running) < parallel:
             number, request = pending.pop(0)
-            pid = _start_behave(request["args"], request["cwd"], request["results"],
-                                request["output"])
+            pid = _start_behave(request["args"], request["cwd"], request["results"], request["output"])
             running[pid] = (number, time.monotonic())
         pid, status = os.waitpid(-1, os.WNOHANG)
         now = time.monotonic()
@@ -140,8 +159,17 @@ def serve():
                 ended[child] = (os.waitpid(child, 0)[1], True)
         for child, (status, killed) in ended.items():
             number, started = running.pop(child)
-            print(json.dumps({"number": number, "killed": killed, "seconds": now - started,
-                              "returncode": -9 if killed else processes.returncode(status)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "number": number,
+                        "killed": killed,
+                        "seconds": now - started,
+                        "returncode": -9 if killed else processes.returncode(status),
+                    }
+                ),
+                flush=True,
+            )
         if not ended:
             time.sleep(0.01)
 
@@ -169,6 +197,7 @@ def _start_behave(args, cwd, results, output):
     """Start a child of the fork server that runs ``python -m behave --format
     progress -D results=RESULTS ARGS`` in *cwd*, its output into the file
     *output*; return its pid."""
+
     def behave():
         os.setsid()  # its own process group: a timeout ends the scenario children too
         sys.stdin.close()

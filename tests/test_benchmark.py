@@ -23,5 +23,4 @@ def test_an_unknown_loop_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         benchmark.main(["nosuchloop"])
     assert info.value.code == 2
-    assert "unknown loop(s) nosuchloop; accepted: asyncio, uvloop, rloop, silent" in (
-        capsys.readouterr().err)
+    assert "unknown loop(s) nosuchloop; accepted: asyncio, uvloop, rloop, silent" in (capsys.readouterr().err)

@@ -15,14 +15,17 @@ from asyncio_server_spec.reference.waiting import within
 
 
 # -- bad input: one line, exit 2 ------------------------------------------------
-@pytest.mark.parametrize("argv, message", [
-    (["serve", "--port", "70000"], "argument --port: 70000 is out of range; a port is 0-65535"),
-    (["serve", "--port", "http"], "argument --port: 'http' is not a port number (0-65535)"),
-    (["serve", "--loop", "tokio"], "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop"),
-    (["serve", "--colour"], "unrecognized arguments: --colour"),
-    ([], "the following arguments are required: {serve,trace,report,run}"),
-    (["serve", "--unix", "/nonexistent-dir/s.sock"], "cannot listen on unix:/nonexistent-dir/s.sock"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["serve", "--port", "70000"], "argument --port: 70000 is out of range; a port is 0-65535"),
+        (["serve", "--port", "http"], "argument --port: 'http' is not a port number (0-65535)"),
+        (["serve", "--loop", "tokio"], "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop"),
+        (["serve", "--colour"], "unrecognized arguments: --colour"),
+        ([], "the following arguments are required: {serve,trace,report,run}"),
+        (["serve", "--unix", "/nonexistent-dir/s.sock"], "cannot listen on unix:/nonexistent-dir/s.sock"),
+    ],
+)
 def test_bad_arguments_print_one_line_and_exit_2(argv, message, capsys):
     assert cli.main(argv) == 2
     captured = capsys.readouterr()
@@ -49,8 +52,9 @@ async def _serve_until_stopped(argv, talk):
     options = cli.parse_args(argv)
     stop, out = asyncio.Event(), io.StringIO()
     ready = asyncio.get_running_loop().create_future()
-    server = asyncio.ensure_future(echo_server.serve(
-        options.host, options.port, options.unix, stop=stop, out=out, ready=ready))
+    server = asyncio.ensure_future(
+        echo_server.serve(options.host, options.port, options.unix, stop=stop, out=out, ready=ready)
+    )
     await talk(await within(ready, "the server to listen"))
     stop.set()
     assert await within(server, "serve() to return") == 0
@@ -128,7 +132,9 @@ def test_run_uses_a_fresh_loop_and_closes_it(monkeypatch):
 def test_the_server_process_stops_cleanly_on_a_signal(signum):
     proc = subprocess.Popen(
         [sys.executable, "-m", "asyncio_server_spec", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
     )
     try:
         first = proc.stdout.readline()

@@ -12,8 +12,11 @@ def _scenario(*names):
     return SimpleNamespace(all_steps=[SimpleNamespace(keyword="Then", name=n) for n in names])
 
 
-STEPS = _scenario("a TLS server", "a silent client connects",
-                  "the server ends the connection, not before 0.1 seconds have passed").all_steps
+STEPS = _scenario(
+    "a TLS server",
+    "a silent client connects",
+    "the server ends the connection, not before 0.1 seconds have passed",
+).all_steps
 
 
 def _report(steps, end=True, problems=(), exit_status=0, hung=False, setup=None):
@@ -29,12 +32,15 @@ PASSED = {"status": "passed", "kind": None, "message": None}
 
 
 def test_only_scenarios_with_a_step_that_waits_on_purpose_run_beside():
-    assert deferred.waits(_scenario("x", "the server ends the connection, not before 0.1 seconds "
-                                         "have passed"))
-    assert deferred.waits(_scenario("the server's side of the connection is still open 0.1 "
-                                    "seconds later"))
-    assert not deferred.waits(_scenario("a TLS server started with an SSL handshake timeout of "
-                                        "0.1 seconds", "it failed with ValueError"))
+    assert deferred.waits(
+        _scenario("x", "the server ends the connection, not before 0.1 seconds have passed")
+    )
+    assert deferred.waits(_scenario("the server's side of the connection is still open 0.1 seconds later"))
+    assert not deferred.waits(
+        _scenario(
+            "a TLS server started with an SSL handshake timeout of 0.1 seconds", "it failed with ValueError"
+        )
+    )
 
 
 def test_a_child_whose_steps_all_passed_gives_a_pass():
@@ -44,8 +50,10 @@ def test_a_child_whose_steps_all_passed_gives_a_pass():
 def test_the_first_failed_step_gives_its_kind_message_and_name():
     failed = {"status": "failed", "kind": DIVERGED, "message": "ended after 0.01 s"}
     assert deferred.judge(_report([PASSED, PASSED, failed]), STEPS) == (
-        DIVERGED, "ended after 0.01 s",
-        "Then the server ends the connection, not before 0.1 seconds have passed")
+        DIVERGED,
+        "ended after 0.01 s",
+        "Then the server ends the connection, not before 0.1 seconds have passed",
+    )
 
 
 def test_a_child_that_died_in_a_step_blames_that_step():
@@ -58,7 +66,8 @@ def test_a_child_that_died_in_a_step_blames_that_step():
 
 def test_a_loop_that_cannot_be_made_in_the_child_is_the_loops_divergence():
     kind, message, step = deferred.judge(
-        _report([], end=False, setup="the scenario's event loop could not be made: boom"), STEPS)
+        _report([], end=False, setup="the scenario's event loop could not be made: boom"), STEPS
+    )
     assert (kind, step) == (DIVERGED, "Then a TLS server") and message.endswith("boom")
 
 
@@ -66,7 +75,10 @@ def test_cleanup_deaths_and_problems_come_after_every_step_passed():
     kind, _, step = deferred.judge(_report([PASSED] * 3, end=False, exit_status=9), STEPS)
     assert (kind, step) == (CRASHED, "(cleanup)")
     assert deferred.judge(_report([PASSED] * 3, problems=["1 fd left open"]), STEPS) == (
-        CLEANUP, "cleanup: 1 fd left open", "(cleanup)")
+        CLEANUP,
+        "cleanup: 1 fd left open",
+        "(cleanup)",
+    )
 
 
 def test_a_step_the_child_could_not_run_is_the_specs_own_fault():

@@ -29,8 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 HANG_LIMIT = 60
 PARALLEL_RUNS = 4
 #: The scenario ids of each feature file (an outline's rows each have their own).
-FEATURE_IDS = {feature.path: {scenario.id for scenario in feature.scenarios}
-               for feature in read_features(str(ROOT / "features"))}
+FEATURE_IDS = {
+    feature.path: {scenario.id for scenario in feature.scenarios}
+    for feature in read_features(str(ROOT / "features"))
+}
 #: How long one isolated scenario may run (-D time_limit): a deviant that
 #: blocks its process is stopped after this long.
 ISOLATED_TIME_LIMIT = 3
@@ -45,9 +47,12 @@ def _catches():
     for module in _modules():
         for catch in deviants.catches(module):
             yield pytest.param(
-                module, catch, id="{}:{}".format(module.__name__.rsplit(".", 1)[1], catch.factory),
-                marks=() if catch.applies() else pytest.mark.skip(
-                    reason="this deviation is the real behaviour on this Python"),
+                module,
+                catch,
+                id="{}:{}".format(module.__name__.rsplit(".", 1)[1], catch.factory),
+                marks=()
+                if catch.applies()
+                else pytest.mark.skip(reason="this deviation is the real behaviour on this Python"),
             )
 
 
@@ -58,15 +63,23 @@ def _arguments(module, factory, ids):
     # Deviants that crash the process need the spec's isolation; the others
     # run in one process, as the real loop does, which is much faster.
     isolate = "on" if getattr(module, "ISOLATE", False) else "off"
-    return ["-D", f"loop={module.__name__}:{factory}", "-D", "isolate=" + isolate,
-            "-D", f"time_limit={ISOLATED_TIME_LIMIT}", *_features_with(ids)]
+    return [
+        "-D",
+        f"loop={module.__name__}:{factory}",
+        "-D",
+        "isolate=" + isolate,
+        "-D",
+        f"time_limit={ISOLATED_TIME_LIMIT}",
+        *_features_with(ids),
+    ]
 
 
 def _features_with(ids):
     """The feature files that hold the scenarios *ids* (behave then parses
     only those: most of what a run that checks one deviant costs)."""
-    found = sorted({os.path.relpath(path, str(ROOT)) for path, held in FEATURE_IDS.items()
-                    if held & set(ids)})
+    found = sorted(
+        {os.path.relpath(path, str(ROOT)) for path, held in FEATURE_IDS.items() if held & set(ids)}
+    )
     assert found, f"no feature file has a scenario {sorted(ids)}"
     return found
 
@@ -82,12 +95,15 @@ def deviant_runs(request):
         factory = params["catch"].factory if "catch" in params else params.get("factory")
         if module is None or factory is None:
             continue
-        ids = set().union(*(c.ids for c in deviants.catches(module)
-                            if c.factory == factory and c.applies()))
+        ids = set().union(*(c.ids for c in deviants.catches(module) if c.factory == factory and c.applies()))
         if ids:
             wanted.setdefault((module.__name__, factory), (module, set()))[1].update(ids)
-    runs = run_specs([_arguments(module, key[1], ids) for key, (module, ids) in wanted.items()],
-                     cwd=str(ROOT), timeout=HANG_LIMIT, parallel=PARALLEL_RUNS)
+    runs = run_specs(
+        [_arguments(module, key[1], ids) for key, (module, ids) in wanted.items()],
+        cwd=str(ROOT),
+        timeout=HANG_LIMIT,
+        parallel=PARALLEL_RUNS,
+    )
     return {key: (run, run.seconds) for key, run in zip(wanted, runs)}
 
 
@@ -107,9 +123,14 @@ def test_the_spec_fails_against_the_deviant(module, catch, deviant_runs):
     assert not missed, f"these scenarios did not fail: {sorted(missed)}\n{run.output[-2000:]}"
 
 
-@pytest.mark.parametrize("module, factory", sorted({(m, c.factory) for m, c in (
-    (p.values[0], p.values[1]) for p in _catches()) if c.applies()}, key=lambda mf: (mf[0].__name__, mf[1])),
-    ids=lambda value: value.__name__.rsplit(".", 1)[1] if hasattr(value, "__name__") else value)
+@pytest.mark.parametrize(
+    "module, factory",
+    sorted(
+        {(m, c.factory) for m, c in ((p.values[0], p.values[1]) for p in _catches()) if c.applies()},
+        key=lambda mf: (mf[0].__name__, mf[1]),
+    ),
+    ids=lambda value: value.__name__.rsplit(".", 1)[1] if hasattr(value, "__name__") else value,
+)
 def test_the_deviant_fails_only_the_scenarios_about_its_behaviour(module, factory, deviant_runs):
     """One deviation at a time: a deviant fails the scenarios that catch it
     and those registered as about the same behaviour (``also``), and every
@@ -120,16 +141,23 @@ def test_the_deviant_fails_only_the_scenarios_about_its_behaviour(module, factor
             allowed |= catch.ids | catch.also
     run, _ = deviant_runs[(module.__name__, factory)]
     others = run.failed - allowed
-    assert not others, (f"{factory} also fails {sorted(others)}: register them with also=(...) "
-                        f"if they are about the same behaviour\n{run.output[-2000:]}")
+    assert not others, (
+        f"{factory} also fails {sorted(others)}: register them with also=(...) "
+        f"if they are about the same behaviour\n{run.output[-2000:]}"
+    )
 
 
 def _factories(module):
     """What ``-D loop=MODULE:NAME`` can name: the module's public callables,
     bar classes and what it imports from the deviants package."""
-    return {name for name, value in vars(module).items()
-            if not name.startswith("_") and callable(value) and not isinstance(value, type)
-            and value is not getattr(deviants, name, None)}
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and callable(value)
+        and not isinstance(value, type)
+        and value is not getattr(deviants, name, None)
+    }
 
 
 def test_every_deviant_is_catalogued():
@@ -138,7 +166,8 @@ def test_every_deviant_is_catalogued():
         factories = _factories(module)
         assert factories == registered, (
             f"{module.__name__}: unregistered {sorted(factories - registered)}, "
-            f"registered but not a factory {sorted(registered - factories)}")
+            f"registered but not a factory {sorted(registered - factories)}"
+        )
 
 
 @pytest.fixture
@@ -152,13 +181,15 @@ def scratch(monkeypatch):
 
 
 def test_a_deviant_mixin_becomes_a_factory_in_its_module(scratch):
-    exec("@deviant('twice', 'a.b', python='<=3.9')\n"
-         "@deviant('twice', 'c.d', python='>=3.10')\n"
-         "class Mixin:\n"
-         "    pass\n", vars(scratch))
+    exec(
+        "@deviant('twice', 'a.b', python='<=3.9')\n"
+        "@deviant('twice', 'c.d', python='>=3.10')\n"
+        "class Mixin:\n"
+        "    pass\n",
+        vars(scratch),
+    )
     assert scratch.twice.__qualname__.startswith("deviant_loop.")
-    assert [(c.factory, c.ids) for c in deviants.catches(scratch)] == [
-        ("twice", {"c.d"}), ("twice", {"a.b"})]
+    assert [(c.factory, c.ids) for c in deviants.catches(scratch)] == [("twice", {"c.d"}), ("twice", {"a.b"})]
 
 
 def test_a_deviant_name_is_bound_to_one_factory(scratch):

@@ -22,14 +22,16 @@ def test_every_behaviour_is_checked_by_real_scenarios_or_says_why_not():
 def test_the_table_in_features_readme_is_current():
     readme = (ROOT / "features" / "README.md").read_text(encoding="utf-8")
     assert docs_coverage.render(readme, FEATURES) == readme, (
-        "run: python -m asyncio_server_spec trace --write")
+        "run: python -m asyncio_server_spec trace --write"
+    )
 
 
 def _write(tmp_path, text):
     (tmp_path / "a.feature").write_text(
         "Feature: f\n  Checks: https://docs.python.org/3/library/x.html#y\n\n"
         "  @id:a.one\n  Scenario: one\n    Docs: https://docs.python.org/3/library/x.html#y\n"
-        "    Given a server started with start_server\n")
+        "    Given a server started with start_server\n"
+    )
     (tmp_path / "docs_coverage.toml").write_text(text)
     return str(tmp_path)
 
@@ -50,8 +52,11 @@ def test_a_behaviour_needs_scenarios_or_a_reason_not_both(tmp_path):
 
 
 def test_the_table_counts_each_part(tmp_path):
-    features = _write(tmp_path, SECTION + '[[section.behaviour]]\nsays = "s"\nchecked_by = ["a.one"]\n'
-                      '[[section.behaviour]]\nsays = "t"\nnot_checked = "it cannot be seen"\n')
+    features = _write(
+        tmp_path,
+        SECTION + '[[section.behaviour]]\nsays = "s"\nchecked_by = ["a.one"]\n'
+        '[[section.behaviour]]\nsays = "t"\nnot_checked = "it cannot be seen"\n',
+    )
     text = docs_coverage.table(features)
     assert "Behaviours checked: 1 of 2 (50%)" in text
     assert "| t | not checked: it cannot be seen |" in text

@@ -35,14 +35,17 @@ def test_a_valid_file_loads(tmp_path):
     assert loaded.applying((4, 0, 0)) == {}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[[expected_failure]\n", "is not valid TOML"),
-    ("[extra]\n", "unknown key(s) extra"),
-    (ENTRY + "colour = 1\n", "unknown field(s) colour"),
-    ('[[expected_failure]]\nid = "a.b"\n', "'reason' is required"),
-    (ENTRY + ENTRY, "id 'a.b' is listed twice"),
-    (ENTRY + 'python = "3.12+"\n', "is not a condition like"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[[expected_failure]\n", "is not valid TOML"),
+        ("[extra]\n", "unknown key(s) extra"),
+        (ENTRY + "colour = 1\n", "unknown field(s) colour"),
+        ('[[expected_failure]]\nid = "a.b"\n', "'reason' is required"),
+        (ENTRY + ENTRY, "id 'a.b' is listed twice"),
+        (ENTRY + 'python = "3.12+"\n', "is not a condition like"),
+    ],
+)
 def test_a_bad_file_gets_one_clear_line(tmp_path, text, message):
     with pytest.raises(ExpectationError) as info:
         load(_write(tmp_path, text))
@@ -55,15 +58,18 @@ def test_an_unreadable_file_is_named(tmp_path):
         load(str(tmp_path / "missing.toml"))
 
 
-@pytest.mark.parametrize("condition, version, holds", [
-    (">=3.12", (3, 12, 1), True),
-    ("<3.12", (3, 11, 9), True),
-    ("<3.12", (3, 12, 0), False),
-    ("==3.12", (3, 12, 7), True),
-    ("!=3.12", (3, 12, 7), False),
-    (">3.10, <=3.11", (3, 11, 7), True),
-    (">3.10, <=3.11", (3, 10, 13), False),
-])
+@pytest.mark.parametrize(
+    "condition, version, holds",
+    [
+        (">=3.12", (3, 12, 1), True),
+        ("<3.12", (3, 11, 9), True),
+        ("<3.12", (3, 12, 0), False),
+        ("==3.12", (3, 12, 7), True),
+        ("!=3.12", (3, 12, 7), False),
+        (">3.10, <=3.11", (3, 11, 7), True),
+        (">3.10, <=3.11", (3, 10, 13), False),
+    ],
+)
 def test_python_conditions_compare_at_the_precision_written(condition, version, holds):
     assert python_condition(condition)(version) is holds
 
@@ -109,8 +115,9 @@ def raw_runs():
 
     def run(loop):
         if loop not in runs:
-            runs[loop] = run_spec(["-D", "loop=" + loop, "-D", "expectations=off"],
-                                  cwd=str(ROOT), timeout=600, env=unmeasured())
+            runs[loop] = run_spec(
+                ["-D", "loop=" + loop, "-D", "expectations=off"], cwd=str(ROOT), timeout=600, env=unmeasured()
+            )
         return runs[loop]
 
     return run
@@ -121,8 +128,8 @@ def test_without_its_entry_the_scenario_fails_the_run(loop, sid, raw_runs):
     run = raw_runs(loop)
     assert run.returncode != 0
     assert run.verdicts.get(sid) == "unexpected-failure", (
-        f"{sid} is listed for {loop} but does not fail without its entry: "
-        f"{run.verdicts.get(sid, 'not run')}")
+        f"{sid} is listed for {loop} but does not fail without its entry: {run.verdicts.get(sid, 'not run')}"
+    )
 
 
 @pytest.mark.parametrize("loop", ["uvloop", "rloop"])
@@ -141,8 +148,11 @@ def test_removing_one_entry_from_the_file_fails_the_run(loop, tmp_path):
     entries = sorted(_shipped(loop).applying().values(), key=lambda e: e.id)
     removed, kept = entries[0], entries[1:]
     text = "".join(f'[[expected_failure]]\nid = "{e.id}"\nreason = "kept"\n' for e in kept)
-    run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + _write(tmp_path, text),
-                    "--tags=id:" + removed.id], cwd=str(ROOT), timeout=120)
+    run = run_spec(
+        ["-D", "loop=" + loop, "-D", "expectations=" + _write(tmp_path, text), "--tags=id:" + removed.id],
+        cwd=str(ROOT),
+        timeout=120,
+    )
     assert run.returncode != 0, run.output
     assert removed.id in run.failed
     assert "UNEXPECTED FAILURE" in run.output
@@ -155,8 +165,9 @@ def test_an_entry_for_a_passing_scenario_makes_the_run_fail(loop, tmp_path):
     sid = "creating.port-0-picks-free-port"
     assert sid not in _shipped(loop).applying(), "pick a scenario this loop passes"
     path = _write(tmp_path, f'[[expected_failure]]\nid = "{sid}"\nreason = "stale"\n')
-    run = run_spec(["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid],
-                   cwd=str(ROOT), timeout=120)
+    run = run_spec(
+        ["-D", "loop=" + loop, "-D", "expectations=" + path, "--tags=id:" + sid], cwd=str(ROOT), timeout=120
+    )
     assert run.returncode != 0
     assert run.verdicts.get(sid) == "unexpected-pass"
     assert "UNEXPECTED PASS" in run.output

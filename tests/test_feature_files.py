@@ -27,7 +27,8 @@ def test_every_scenario_has_a_unique_stable_id():
 def test_every_scenario_cites_what_it_checks():
     for scenario in features.scenarios(FEATURES):
         assert scenario.citations, (
-            f"{scenario.feature.file}: '{scenario.title}' has no Docs: or CPython: line")
+            f"{scenario.feature.file}: '{scenario.title}' has no Docs: or CPython: line"
+        )
         for kind, ref in scenario.citations:
             if kind == "docs":
                 assert ref.startswith("https://docs.python.org/3/library/"), ref
@@ -45,8 +46,7 @@ def test_every_feature_links_the_docs_it_covers(feature):
 
 def test_the_traceability_table_in_features_readme_is_current():
     readme = (ROOT / "features" / "README.md").read_text(encoding="utf-8")
-    assert traceability.render(readme, FEATURES) == readme, (
-        "run: python -m asyncio_server_spec trace --write")
+    assert traceability.render(readme, FEATURES) == readme, "run: python -m asyncio_server_spec trace --write"
 
 
 def test_trace_describes_ored_range_tags(tmp_path):
@@ -55,7 +55,8 @@ def test_trace_describes_ored_range_tags(tmp_path):
         "  @use.with_python=3.13.15..3.13 @use.with_python=3.15..\n  @id:a.one\n"
         "  Scenario: one\n    CPython: gh-1\n    Given a server started with start_server\n"
         "  @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:a.two\n  Scenario: two\n"
-        "    CPython: gh-1\n    Given a server started with start_server\n")
+        "    CPython: gh-1\n    Given a server started with start_server\n"
+    )
     out = io.StringIO()
     assert cli.trace(cli.parse_args(["trace", "--features", str(tmp_path)]), out) == 0
     assert "| gh-1 | `a.one` — 3.13.15–3.13.x, 3.15+<br>`a.two` — ≤ 3.14.7, 3.15.0 |" in out.getvalue()
@@ -68,7 +69,8 @@ def test_trace_prints_and_writes_the_table(tmp_path):
         "    Docs: https://docs.python.org/3/library/x.html#y\n    CPython: gh-1\n"
         "    Given a server started with start_server\n"
         "  @id:a.two @use.with_python.max_version=3.11\n  Scenario: two\n"
-        "    CPython: gh-1\n    Given a server started with start_server\n")
+        "    CPython: gh-1\n    Given a server started with start_server\n"
+    )
     out = io.StringIO()
     assert cli.trace(cli.parse_args(["trace", "--features", str(tmp_path)]), out) == 0
     assert "| [x#y](https://docs.python.org/3/library/x.html#y) | `a.one` — 3.12+ |" in out.getvalue()

@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(loop, *args):
-    return run_spec(["-D", "loop=tests.deviants.crashing:" + loop, "features/serving.feature"]
-                    + list(args), cwd=str(ROOT), timeout=120)
+    return run_spec(
+        ["-D", "loop=tests.deviants.crashing:" + loop, "features/serving.feature"] + list(args),
+        cwd=str(ROOT),
+        timeout=120,
+    )
 
 
 def test_a_crash_fails_its_scenario_and_the_run_goes_on():
@@ -29,9 +32,18 @@ def test_a_crash_fails_its_scenario_and_the_run_goes_on():
 
 
 def test_a_hang_fails_its_scenario_within_the_time_limit():
-    run = run_spec(["-D", "loop=tests.deviants.crashing:blocks_in_get_loop", "-D", "time_limit=1.5",
-                    "features/server_object.feature", "features/serving.feature"],
-                   cwd=str(ROOT), timeout=120)
+    run = run_spec(
+        [
+            "-D",
+            "loop=tests.deviants.crashing:blocks_in_get_loop",
+            "-D",
+            "time_limit=1.5",
+            "features/server_object.feature",
+            "features/serving.feature",
+        ],
+        cwd=str(ROOT),
+        timeout=120,
+    )
     assert run.returncode != 0
     assert run.failed == {"server.get-loop"}, run.output
     assert "expected the scenario to finish within 1.5 s; it did not" in run.output
@@ -46,25 +58,32 @@ def test_the_real_loop_passes_isolated_too():
 
 def test_a_child_report_describes_how_the_child_ended():
     killed = isolation.ChildReport([], signal.SIGABRT, False, "panicked at x")
-    assert killed.death() == ("the process running the scenario crashed: it was killed by "
-                              "SIGABRT; its last words: panicked at x")
+    assert killed.death() == (
+        "the process running the scenario crashed: it was killed by SIGABRT; its last words: panicked at x"
+    )
     exited = isolation.ChildReport([], 3 << 8, False, "")
-    assert exited.death() == ("the process running the scenario crashed: it exited with "
-                              "status 3 before finishing it")
+    assert exited.death() == (
+        "the process running the scenario crashed: it exited with status 3 before finishing it"
+    )
     hung = isolation.ChildReport([], signal.SIGKILL, True, "", time_limit=2)
-    assert hung.death() == ("expected the scenario to finish within 2 s; it did not, and its "
-                            "process was killed")
+    assert hung.death() == (
+        "expected the scenario to finish within 2 s; it did not, and its process was killed"
+    )
     assert (killed.death_kind, hung.death_kind) == ("crashed", "timed-out")
     odd = isolation.ChildReport([], 77, False, "")
     assert "signal 77" in odd.death()
 
 
 def test_replay_plays_back_each_step():
-    report = isolation.ChildReport([
-        {"event": "step", "status": "passed", "kind": None, "message": None, "duration": 0.5},
-        {"event": "step", "status": "failed", "kind": "diverged", "message": "no echo",
-         "duration": 0.25},
-    ], signal.SIGSEGV, False, "")
+    report = isolation.ChildReport(
+        [
+            {"event": "step", "status": "passed", "kind": None, "message": None, "duration": 0.5},
+            {"event": "step", "status": "failed", "kind": "diverged", "message": "no echo", "duration": 0.25},
+        ],
+        signal.SIGSEGV,
+        False,
+        "",
+    )
     replay = isolation.Replay(report)
     assert replay.next_step() is None
     with pytest.raises(AssertionError, match=r"^no echo$"):
@@ -76,8 +95,10 @@ def test_replay_plays_back_each_step():
 
 
 def test_last_words_keep_a_panic_location_behind_a_long_backtrace():
-    stderr = ("thread 'main' panicked at src/server.rs:1173:22:\nboom\n"
-              + "".join(f"  {n}: frame {n}\n" for n in range(60))).encode()
+    stderr = (
+        "thread 'main' panicked at src/server.rs:1173:22:\nboom\n"
+        + "".join(f"  {n}: frame {n}\n" for n in range(60))
+    ).encode()
     words = isolation.last_words(stderr)
     assert words.startswith("thread 'main' panicked at src/server.rs:1173:22:")
     assert "frame 59" in words and "frame 10:" not in words
@@ -147,8 +168,11 @@ def test_wrapped_steps_run_for_real_until_a_replay_is_set():
             current = Current
 
     func(Context, 1)
-    Current.replay = isolation.Replay(isolation.ChildReport(
-        [{"event": "step", "status": "passed", "kind": None, "message": None}], 0, False, ""))
+    Current.replay = isolation.Replay(
+        isolation.ChildReport(
+            [{"event": "step", "status": "passed", "kind": None, "message": None}], 0, False, ""
+        )
+    )
     func(Context, 2)
     assert calls == [1]  # the replayed call did not run the step
 

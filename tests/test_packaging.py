@@ -30,8 +30,14 @@ from .unmeasured import unmeasured
 pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPEC_PATTERNS = ("features/*.feature", "features/README.md", "steps/*.py", "steps/vocabulary/*.py",
-                 "environment.py", "expectations/*.toml")
+SPEC_PATTERNS = (
+    "features/*.feature",
+    "features/README.md",
+    "steps/*.py",
+    "steps/vocabulary/*.py",
+    "environment.py",
+    "expectations/*.toml",
+)
 SUMMARY = re.compile(r"^(\d+) scenarios? passed, (\d+) failed, (\d+) skipped", re.MULTILINE)
 #: A config file a user may have in the directory they run from; run must ignore it.
 HOSTILE_CONFIG = "[behave]\nformat = nonesuch\npaths = nowhere\ntags = @nothing\n"
@@ -41,14 +47,14 @@ def spec_files():
     """The spec's files in the repository, relative to its root, with / separators."""
     found = set()
     for pattern in SPEC_PATTERNS:
-        found.update(os.path.relpath(p, ROOT).replace(os.sep, "/")
-                     for p in glob.glob(os.path.join(ROOT, pattern)))
+        found.update(
+            os.path.relpath(p, ROOT).replace(os.sep, "/") for p in glob.glob(os.path.join(ROOT, pattern))
+        )
     return sorted(found)
 
 
 def _check(command, timeout=180, **kwargs):
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                          check=False, **kwargs)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, **kwargs)
     assert proc.returncode == 0, f"{command}\n{proc.stdout}{proc.stderr}"
     return proc
 
@@ -84,8 +90,7 @@ def test_the_sdist_keeps_the_repository_layout(tmp_path):
     pytest.importorskip("build", reason="python -m build is not installed")
     if importlib.util.find_spec("hatchling") is None:
         pytest.skip("hatchling is not installed here (the sdist is built without isolation)")
-    _check([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir",
-            str(tmp_path), ROOT])
+    _check([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path), ROOT])
     (sdist,) = tmp_path.glob("asyncio_server_spec-*.tar.gz")
     with tarfile.open(str(sdist)) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
@@ -106,8 +111,20 @@ def installed(wheel, tmp_path_factory):
     venv.EnvBuilder(with_pip=False, symlinks=(os.name != "nt")).create(str(env_dir))
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = str(bin_dir / "python")
-    _check([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
-            "--no-index", "--quiet", str(wheel)])
+    _check(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            python,
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ]
+    )
     here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     with open(os.path.join(_site_packages(python), "_outer_dependencies.pth"), "w") as pth:
         pth.write("\n".join(sorted(here)) + "\n")
@@ -125,9 +142,23 @@ def _start_repository_run(loop, tmp_path):
     """Start behave in the repository (unmeasured: every other test runs this code too)."""
     results = tmp_path / f"repo-{loop}.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "behave", "--format", "progress", "-D", "loop=" + loop,
-         "-D", "results=" + str(results)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=unmeasured())
+        [
+            sys.executable,
+            "-m",
+            "behave",
+            "--format",
+            "progress",
+            "-D",
+            "loop=" + loop,
+            "-D",
+            "results=" + str(results),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=unmeasured(),
+    )
     return proc, results
 
 
@@ -144,16 +175,39 @@ def _verdicts(path):
 
 def _installed_run(bin_dir, loop, cwd):
     return subprocess.run(
-        [str(bin_dir / "asyncio-server-spec"), "run", "--jobs", "1", "--loop", loop, "--results", "out.jsonl",
-         "--", "--format", "progress"],
-        cwd=str(cwd), env=_clean_env(), capture_output=True, text=True, timeout=300, check=False)
+        [
+            str(bin_dir / "asyncio-server-spec"),
+            "run",
+            "--jobs",
+            "1",
+            "--loop",
+            loop,
+            "--results",
+            "out.jsonl",
+            "--",
+            "--format",
+            "progress",
+        ],
+        cwd=str(cwd),
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.slow
 def test_the_installed_package_runs_its_own_copy(installed, tmp_path):
-    proc = _check([str(installed / "python"), "-c",
-                   "import asyncio_server_spec.harness.behave_run as b; print(b.spec_root())"],
-                  cwd=str(tmp_path), env=_clean_env())
+    proc = _check(
+        [
+            str(installed / "python"),
+            "-c",
+            "import asyncio_server_spec.harness.behave_run as b; print(b.spec_root())",
+        ],
+        cwd=str(tmp_path),
+        env=_clean_env(),
+    )
     root = proc.stdout.strip()
     assert os.path.join("site-packages", "asyncio_server_spec", "spec") in root, root
     assert not root.startswith(ROOT)
@@ -186,8 +240,13 @@ def test_the_installed_spec_gives_the_repositorys_verdict(loop, installed, tmp_p
 def test_the_installed_command_refuses_a_loop_that_is_no_loop(installed, tmp_path):
     proc = subprocess.run(
         [str(installed / "asyncio-server-spec"), "run", "--loop", "builtins:object"],
-        cwd=str(tmp_path), env=_clean_env(), capture_output=True, text=True, timeout=60,
-        check=False)
+        cwd=str(tmp_path),
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()

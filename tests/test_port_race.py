@@ -20,9 +20,13 @@ from .unmeasured import unmeasured
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 8
-FEATURES = ["features/closing.feature", "features/serve_forever.feature",
-            "features/context_manager.feature", "features/serving.feature",
-            "features/sockets.feature"]
+FEATURES = [
+    "features/closing.feature",
+    "features/serve_forever.feature",
+    "features/context_manager.feature",
+    "features/serving.feature",
+    "features/sockets.feature",
+]
 
 pytestmark = pytest.mark.slow
 
@@ -32,8 +36,12 @@ def test_eight_runs_side_by_side_pass_though_every_closed_port_is_taken(tmp_path
     env = unmeasured(dict(os.environ, PORT_THIEF_LOG=str(log)))
 
     def one_run(_):
-        return run_spec(["-D", "loop=tests.loop_traps.port_thief:port_thief", "-D", "isolate=off",
-                         *FEATURES], cwd=str(ROOT), timeout=240, env=env)
+        return run_spec(
+            ["-D", "loop=tests.loop_traps.port_thief:port_thief", "-D", "isolate=off", *FEATURES],
+            cwd=str(ROOT),
+            timeout=240,
+            env=env,
+        )
 
     with ThreadPoolExecutor(max_workers=RUNS) as pool:
         runs = list(pool.map(one_run, range(RUNS)))
@@ -59,10 +67,17 @@ def test_a_probe_accepted_by_another_process_is_not_this_process_listening():
     from asyncio_server_spec.reference import kernel, probes
 
     other = subprocess.Popen(
-        [sys.executable, "-c", "import socket, sys\n"
-         "s = socket.socket(); s.bind(('0.0.0.0', 0)); s.listen(4)\n"
-         "print(s.getsockname()[1], flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
+        [
+            sys.executable,
+            "-c",
+            "import socket, sys\n"
+            "s = socket.socket(); s.bind(('0.0.0.0', 0)); s.listen(4)\n"
+            "print(s.getsockname()[1], flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        universal_newlines=True,
+    )
     try:
         port = int(other.stdout.readline())
         address = (kernel.loopback_address(), port)
@@ -75,7 +90,8 @@ def test_a_probe_accepted_by_another_process_is_not_this_process_listening():
         mine.listen(1)
         with mine:
             assert "a listening socket of this process" in asyncio.run(
-                probes.refusal_problem(mine.getsockname()))
+                probes.refusal_problem(mine.getsockname())
+            )
     finally:
         other.stdin.close()
         other.wait(5)

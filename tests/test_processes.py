@@ -47,12 +47,15 @@ def test_a_child_that_exits_keeps_its_code(tmp_path):
     assert _ended(lambda: None, tmp_path / "out")[0] == 0  # as sys.exit() says it
 
 
-@pytest.mark.parametrize("status, code, words", [
-    (3 << 8, 3, "exited with status 3"),
-    (0, 0, "exited with status 0"),
-    (signal.SIGABRT, -signal.SIGABRT, "was killed by SIGABRT"),
-    (77, -77, "was killed by signal 77"),
-])
+@pytest.mark.parametrize(
+    "status, code, words",
+    [
+        (3 << 8, 3, "exited with status 3"),
+        (0, 0, "exited with status 0"),
+        (signal.SIGABRT, -signal.SIGABRT, "was killed by SIGABRT"),
+        (77, -77, "was killed by signal 77"),
+    ],
+)
 def test_an_exit_status_as_a_returncode_and_in_words(status, code, words):
     assert processes.returncode(status) == code
     assert processes.describe(status) == words

@@ -22,12 +22,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FEATURES = os.path.join(ROOT, "features")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "results")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: the (loop, Python) columns the fixture logs make, in the order the matrix shows them
-COLUMNS = [("asyncio", "CPython 3.11.7"), ("asyncio", "CPython 3.12.1"), ("asyncio", "CPython 3.13.18"),
-           ("asyncio", "PyPy 3.11.13"), ("uvloop", "CPython 3.11.7"), ("uvloop", "CPython 3.12.1"),
-           ("uvloop", "CPython 3.13.18")]
+COLUMNS = [
+    ("asyncio", "CPython 3.11.7"),
+    ("asyncio", "CPython 3.12.1"),
+    ("asyncio", "CPython 3.13.18"),
+    ("asyncio", "PyPy 3.11.13"),
+    ("uvloop", "CPython 3.11.7"),
+    ("uvloop", "CPython 3.12.1"),
+    ("uvloop", "CPython 3.13.18"),
+]
 
 
 def fixture(name):
@@ -40,14 +53,33 @@ def write_log(path, *lines, end="\n"):
     return str(path)
 
 
-HEADER = {"record": "run", "schema": 1, "python": {"implementation": "cpython", "version": "3.12.1", "build": "x"},
-          "loop": {"name": "asyncio", "module": "asyncio", "version": None}, "behave": "1.3.3",
-          "spec": {"version": "0.1.0", "commit": None}, "expectations": None, "isolate": False, "jobs": 1,
-          "label": None, "platform": "linux", "started": "2026-11-27T09:00:00+00:00",
-          "ended": "2026-11-27T09:00:05+00:00"}
-SCENARIO = {"record": "scenario", "id": "closing.close-twice", "feature": "closing.feature",
-            "name": "close() can be called twice", "status": "passed", "verdict": "pass",
-            "expectation": None, "message": None, "step": None, "duration": 0.01}
+HEADER = {
+    "record": "run",
+    "schema": 1,
+    "python": {"implementation": "cpython", "version": "3.12.1", "build": "x"},
+    "loop": {"name": "asyncio", "module": "asyncio", "version": None},
+    "behave": "1.3.3",
+    "spec": {"version": "0.1.0", "commit": None},
+    "expectations": None,
+    "isolate": False,
+    "jobs": 1,
+    "label": None,
+    "platform": "linux",
+    "started": "2026-11-27T09:00:00+00:00",
+    "ended": "2026-11-27T09:00:05+00:00",
+}
+SCENARIO = {
+    "record": "scenario",
+    "id": "closing.close-twice",
+    "feature": "closing.feature",
+    "name": "close() can be called twice",
+    "status": "passed",
+    "verdict": "pass",
+    "expectation": None,
+    "message": None,
+    "step": None,
+    "duration": 0.01,
+}
 END = {"record": "end", "ended": "2026-11-27T09:00:05+00:00", "counts": {"pass": 1}}
 
 
@@ -77,8 +109,13 @@ def test_a_log_with_no_scenario_lines_is_a_run_cut_short(tmp_path):
 
 
 def test_unknown_fields_and_record_kinds_are_ignored(tmp_path):
-    path = write_log(tmp_path / "x.jsonl", dict(HEADER, host="ci-3", schema_note="later"),
-                     dict(SCENARIO, attempts=2), {"record": "progress", "done": 1}, END)
+    path = write_log(
+        tmp_path / "x.jsonl",
+        dict(HEADER, host="ci-3", schema_note="later"),
+        dict(SCENARIO, attempts=2),
+        {"record": "progress", "done": 1},
+        END,
+    )
     log = read_log(path)
     assert log.scenarios["closing.close-twice"]["attempts"] == 2
     assert not log.cut_short and log.counts == {"pass": 1}
@@ -86,21 +123,34 @@ def test_unknown_fields_and_record_kinds_are_ignored(tmp_path):
 
 def test_a_multibyte_character_cut_in_the_last_line_counts_as_torn(tmp_path):
     path = tmp_path / "x.jsonl"
-    whole = (json.dumps(HEADER) + "\n" + json.dumps(dict(SCENARIO, message="é" * 3), ensure_ascii=False)).encode()
+    whole = (
+        json.dumps(HEADER) + "\n" + json.dumps(dict(SCENARIO, message="é" * 3), ensure_ascii=False)
+    ).encode()
     path.write_bytes(whole[:-5])
     log = read_log(str(path))
     assert log.torn and log.scenarios == {}
 
 
-@pytest.mark.parametrize("lines, end, message", [
-    ([], "", "is empty"),
-    (['{"record": "scenario"'], "", "line 1 is not a run header"),
-    ([SCENARIO], "\n", "line 1 is not a run header"),
-    ([dict(HEADER, schema=2)], "\n", "results schema 2; this reader reads schema 1"),
-    ([HEADER, "{not json", SCENARIO], "\n", "line 2 is not JSON (only the last line of a log may be torn)"),
-    ([HEADER, "[1, 2]"], "\n", "line 2 is not a JSON object"),
-    ([HEADER, {"record": "scenario", "id": "x"}], "\n", "line 2 is a scenario record without status, verdict"),
-])
+@pytest.mark.parametrize(
+    "lines, end, message",
+    [
+        ([], "", "is empty"),
+        (['{"record": "scenario"'], "", "line 1 is not a run header"),
+        ([SCENARIO], "\n", "line 1 is not a run header"),
+        ([dict(HEADER, schema=2)], "\n", "results schema 2; this reader reads schema 1"),
+        (
+            [HEADER, "{not json", SCENARIO],
+            "\n",
+            "line 2 is not JSON (only the last line of a log may be torn)",
+        ),
+        ([HEADER, "[1, 2]"], "\n", "line 2 is not a JSON object"),
+        (
+            [HEADER, {"record": "scenario", "id": "x"}],
+            "\n",
+            "line 2 is a scenario record without status, verdict",
+        ),
+    ],
+)
 def test_what_is_not_a_schema_1_log_is_a_one_line_error(tmp_path, lines, end, message):
     path = write_log(tmp_path / "bad.jsonl", *lines, end=end) if lines else str(tmp_path / "bad.jsonl")
     if not lines:
@@ -117,18 +167,21 @@ def test_a_directory_gives_its_jsonl_files_once_each():
 
 
 # -- version badges -----------------------------------------------------------------
-@pytest.mark.parametrize("tags, badges", [
-    (["id:x"], []),
-    (["use.with_python.min_version=3.12.1"], ["3.12.1+"]),
-    (["use.with_python.max_version=3.11"], ["≤ 3.11"]),
-    (["use.with_python.min_version=3.10.7", "use.with_python.max_version=3.11.6"], ["3.10.7–3.11.6"]),
-    (["use.with_python.min_version=3.11.7", "use.with_python.max_version=3.11"], ["3.11.7–3.11.x"]),
-    (["use.with_python=3.12.1..3.12.7"], ["3.12.1–3.12.7"]),
-    (["use.with_python=3.9..3.10", "use.with_python=3.12.1..3.12.7"], ["3.9–3.10", "3.12.1–3.12.7"]),
-    (["use.with_python=..3.11"], ["≤ 3.11"]),
-    (["use.with_python=3.15..", "use.with_python=3.14.7..3.14"], ["3.14.7–3.14.x", "3.15+"]),
-    (["use.with_python=..3.14.7", "use.with_python=3.15.0"], ["≤ 3.14.7", "3.15.0"]),
-])
+@pytest.mark.parametrize(
+    "tags, badges",
+    [
+        (["id:x"], []),
+        (["use.with_python.min_version=3.12.1"], ["3.12.1+"]),
+        (["use.with_python.max_version=3.11"], ["≤ 3.11"]),
+        (["use.with_python.min_version=3.10.7", "use.with_python.max_version=3.11.6"], ["3.10.7–3.11.6"]),
+        (["use.with_python.min_version=3.11.7", "use.with_python.max_version=3.11"], ["3.11.7–3.11.x"]),
+        (["use.with_python=3.12.1..3.12.7"], ["3.12.1–3.12.7"]),
+        (["use.with_python=3.9..3.10", "use.with_python=3.12.1..3.12.7"], ["3.9–3.10", "3.12.1–3.12.7"]),
+        (["use.with_python=..3.11"], ["≤ 3.11"]),
+        (["use.with_python=3.15..", "use.with_python=3.14.7..3.14"], ["3.14.7–3.14.x", "3.15+"]),
+        (["use.with_python=..3.14.7", "use.with_python=3.15.0"], ["≤ 3.14.7", "3.15.0"]),
+    ],
+)
 def test_version_badges_come_from_the_version_tags(tags, badges):
     assert version_badges(tags) == badges
 
@@ -175,9 +228,13 @@ class Elements(HTMLParser):
             element["text"].append(data)
 
     def select(self, tag, cls=None, **attrs):
-        return [e for e in self.found if e["tag"] == tag
-                and (cls is None or cls in e["attrs"].get("class", "").split())
-                and all(e["attrs"].get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.found
+            if e["tag"] == tag
+            and (cls is None or cls in e["attrs"].get("class", "").split())
+            and all(e["attrs"].get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
 
 def text(element):
@@ -206,7 +263,9 @@ def test_every_scenario_row_has_a_cell_for_every_loop_and_python(site):
     page = Elements(read(site, "index.html"))
     headers = [text(th) for th in page.select("th", "py")]
     cut_short = {("asyncio", "CPython 3.12.1"), ("asyncio", "PyPy 3.11.13"), ("uvloop", "CPython 3.11.7")}
-    assert headers == [python + ("*" if column in cut_short else "") for column in COLUMNS for python in column[1:]]
+    assert headers == [
+        python + ("*" if column in cut_short else "") for column in COLUMNS for python in column[1:]
+    ]
     assert [text(th) for th in page.select("th", "loop")] == ["asyncio", "uvloop 0.21.0"]
     for row in page.select("tr", "scenario"):
         assert len(cells(row)) == len(COLUMNS), row["attrs"]["data-id"]
@@ -278,8 +337,11 @@ def test_expected_failure_cells_link_their_footnote_with_reason_and_upstream_lin
 def test_summary_counts_per_loop(site):
     page = Elements(read(site, "index.html"))
     (table,) = page.select("table", "summary")
-    rows = {text(row["children"][0]): [text(td) for td in cells(row)] for row in page.select("tr")
-            if row in table["children"][1]["children"]}
+    rows = {
+        text(row["children"][0]): [text(td) for td in cells(row)]
+        for row in page.select("tr")
+        if row in table["children"][1]["children"]
+    }
     # Pythons, applicable, passing, xfail, FAIL, XPASS, crash, timeout, harness, cleanup, not run
     assert rows["asyncio"][:2] == ["4", "13"] and rows["asyncio"][2].startswith("11 (84%)")
     assert rows["asyncio"][3:10] == ["0", "0", "0", "0", "0", "1", "1"]
@@ -306,7 +368,10 @@ def test_feature_page_reads_as_the_spec(site):
     assert "@id:closing.wait-closed-waits-for-client" in body and "Python 3.12.1+" in body
     assert "Given a server whose handler echoes what it receives" in body
     assert "Then wait_closed() has not finished while the client is served" in body
-    assert '<a href="https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed">' in raw
+    assert (
+        '<a href="https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed">'
+        in raw
+    )
     assert '<a href="https://github.com/python/cpython/issues/79033">gh-79033</a>' in raw
     assert "Note:" in text(page.select("section", "scenario", id="closing.refuses-before-any-await")[0])
     # the failure message is one click away: inside a <details> of its cell
@@ -316,7 +381,8 @@ def test_feature_page_reads_as_the_spec(site):
     (checks,) = page.select("p", "checks")
     assert [a["attrs"]["href"] for a in checks["children"] if a["tag"] == "a"] == [
         "https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.close",
-        "https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed"]
+        "https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed",
+    ]
 
 
 def test_loop_page_groups_divergences_and_says_how_to_rerun_and_update(site):
@@ -327,8 +393,10 @@ def test_loop_page_groups_divergences_and_says_how_to_rerun_and_update(site):
     assert any("has no close_clients() or abort_clients()" in r for r in reasons)
     commands = [html.unescape(text(pre)) for pre in page.select("pre", "cmd")]
     assert "behave -D loop=uvloop" in commands
-    assert ('behave -D loop=uvloop --tags="id:clients.no-close_clients-before-3-13 or '
-            'id:closing.leaves-clients-open or id:serve-forever.accepts"') in commands
+    assert (
+        'behave -D loop=uvloop --tags="id:clients.no-close_clients-before-3-13 or '
+        'id:closing.leaves-clients-open or id:serve-forever.accepts"'
+    ) in commands
     (toml,) = page.select("pre", "toml")
     entries = html.unescape("".join(toml["text"]))
     assert 'id = "closing.leaves-clients-open"' in entries and 'python = ">=3.13"' in entries
@@ -355,21 +423,27 @@ def test_traceability_and_runs_pages(site):
 # -- the command line ---------------------------------------------------------------
 def test_report_command_builds_the_site(tmp_path, capsys):
     out = str(tmp_path / "site")
-    assert cli.main(["report", "--out", out, "--features", FEATURES, fixture("uvloop-cpython-3.12.jsonl")]) == 0
+    assert (
+        cli.main(["report", "--out", out, "--features", FEATURES, fixture("uvloop-cpython-3.12.jsonl")]) == 0
+    )
     features = len(glob.glob(os.path.join(FEATURES, "*.feature")))
     pages = features + 4  # index, traceability, runs, the loop's page
     assert capsys.readouterr().out == "wrote {} ({} pages from 1 log)\n".format(
-        os.path.join(out, "index.html"), pages)
+        os.path.join(out, "index.html"), pages
+    )
     assert os.path.isfile(os.path.join(out, "style.css"))
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda d: [str(d / "missing.jsonl")], "missing.jsonl does not exist"),
-    (lambda d: [str(d)], "holds no *.jsonl results logs"),
-    (lambda d: [write_log(d / "notes.jsonl", {"hello": 1})], "line 1 is not a run header"),
-    (lambda d: ["--features", str(d / "nope"), FIXTURES], "nope is not a directory of feature files"),
-    (lambda d: ["--out", write_log(d / "file", HEADER), FIXTURES], "is a file; give a directory"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: [str(d / "missing.jsonl")], "missing.jsonl does not exist"),
+        (lambda d: [str(d)], "holds no *.jsonl results logs"),
+        (lambda d: [write_log(d / "notes.jsonl", {"hello": 1})], "line 1 is not a run header"),
+        (lambda d: ["--features", str(d / "nope"), FIXTURES], "nope is not a directory of feature files"),
+        (lambda d: ["--out", write_log(d / "file", HEADER), FIXTURES], "is a file; give a directory"),
+    ],
+)
 def test_report_bad_input_is_one_line_and_exit_2(tmp_path, capsys, make, message):
     argv = make(tmp_path)
     if "--out" not in argv:
@@ -410,15 +484,21 @@ class Opened:
 
 
 def pages_of(site):
-    return sorted(os.path.relpath(os.path.join(d, n), site) for d, _, names in os.walk(site)
-                  for n in names if n.endswith(".html"))
+    return sorted(
+        os.path.relpath(os.path.join(d, n), site)
+        for d, _, names in os.walk(site)
+        for n in names
+        if n.endswith(".html")
+    )
 
 
 def url(site, page):
     return "file://" + os.path.join(site, page)
 
 
-LINKS = """() => Array.from(document.querySelectorAll('a[href], link[href]')).map(a => a.getAttribute('href'))"""
+LINKS = (
+    """() => Array.from(document.querySelectorAll('a[href], link[href]')).map(a => a.getAttribute('href'))"""
+)
 IDS = """() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)"""
 
 
@@ -451,7 +531,11 @@ def test_every_relative_link_resolves_to_an_existing_file_and_anchor(site, brows
             if parts.scheme in ("http", "https"):
                 continue
             assert not parts.scheme and not href.startswith("/"), (page, href)
-            target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(parts.path))) if parts.path else page
+            target = (
+                os.path.normpath(os.path.join(os.path.dirname(page), unquote(parts.path)))
+                if parts.path
+                else page
+            )
             assert os.path.isfile(os.path.join(site, target)), (page, href)
             if parts.fragment:
                 assert unquote(parts.fragment) in ids[target], (page, href)
@@ -464,13 +548,19 @@ def test_footnote_links_lead_to_their_footnote(site, browser):
     opened = Opened(browser, url(site, "index.html"))
     try:
         page = opened.page
-        hrefs = page.evaluate("() => Array.from(document.querySelectorAll('td.xfail a')).map(a => a.getAttribute('href'))")
+        hrefs = page.evaluate(
+            "() => Array.from(document.querySelectorAll('td.xfail a')).map(a => a.getAttribute('href'))"
+        )
         assert len(hrefs) == 5
         for href in set(hrefs):
             assert page.evaluate("(id) => !!document.getElementById(id)", href[1:])
         page.click('tr[data-id="closing.wait-closed-waits-for-client"] td.xfail a >> nth=0')
-        assert page.evaluate("() => document.querySelector(':target').textContent").count(
-            "does not wait for connected clients") == 1
+        assert (
+            page.evaluate("() => document.querySelector(':target').textContent").count(
+                "does not wait for connected clients"
+            )
+            == 1
+        )
     finally:
         opened.close()
 
@@ -489,8 +579,11 @@ def test_the_filter_hides_the_scenario_rows_that_do_not_match(site, browser):
         assert page.text_content("#filter-count") == "1 matching scenario"
         page.fill("#filter", "wait_closed clients")
         visible = page.evaluate(VISIBLE_ROWS)
-        searched = dict(page.evaluate(
-            "() => Array.from(document.querySelectorAll('tr.scenario')).map(r => [r.dataset.id, r.dataset.search])"))
+        searched = dict(
+            page.evaluate(
+                "() => Array.from(document.querySelectorAll('tr.scenario')).map(r => [r.dataset.id, r.dataset.search])"
+            )
+        )
         matching = [sid for sid, words in searched.items() if "wait_closed" in words and "clients" in words]
         assert visible == matching and 1 < len(visible) < len(searched)
         page.fill("#filter", "is:crash")

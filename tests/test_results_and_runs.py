@@ -17,8 +17,17 @@ def test_scenario_id_comes_from_the_id_tag():
 
 
 def _scenario(log, sid, verdict, status="passed"):
-    log.scenario(id=sid, feature="f.feature", name=sid, status=status, verdict=verdict,
-                 expectation=None, message=None, step=None, duration=0.01)
+    log.scenario(
+        id=sid,
+        feature="f.feature",
+        name=sid,
+        status=status,
+        verdict=verdict,
+        expectation=None,
+        message=None,
+        step=None,
+        duration=0.01,
+    )
 
 
 def test_the_log_says_what_ran_and_is_readable_when_cut_short(tmp_path):
@@ -58,10 +67,16 @@ def test_a_missing_results_file_has_nothing_when_that_may_be(tmp_path):
 
 
 def test_spec_run_sorts_verdicts():
-    records = [{"id": i, "status": s, "verdict": v} for i, s, v in [
-        ("p", "passed", "pass"), ("f", "diverged", "unexpected-failure"),
-        ("x", "diverged", "expected-failure"), ("h", "harness-error", "harness-error"),
-        ("u", "passed", "unexpected-pass")]]
+    records = [
+        {"id": i, "status": s, "verdict": v}
+        for i, s, v in [
+            ("p", "passed", "pass"),
+            ("f", "diverged", "unexpected-failure"),
+            ("x", "diverged", "expected-failure"),
+            ("h", "harness-error", "harness-error"),
+            ("u", "passed", "unexpected-pass"),
+        ]
+    ]
     run = SpecRun(1, "", {}, records, running="c")
     assert run.passed == {"p"}
     assert run.failed == {"f", "h", "u", "c"}
@@ -92,12 +107,15 @@ def test_bad_loop_name_stops_behave_before_any_scenario():
     assert "Traceback" not in run.output
 
 
-@pytest.mark.parametrize("option, words", [
-    ("load_clients=x", "load_clients='x' is not accepted; give a whole number of clients"),
-    ("load_clients=100000000", "load_clients=100000000 needs about"),
-    ("isolate=maybe", "isolate='maybe' is not accepted; use isolate=on or isolate=off"),
-    ("time_limit=-1", "time_limit='-1' is not accepted; give a positive number of seconds"),
-])
+@pytest.mark.parametrize(
+    "option, words",
+    [
+        ("load_clients=x", "load_clients='x' is not accepted; give a whole number of clients"),
+        ("load_clients=100000000", "load_clients=100000000 needs about"),
+        ("isolate=maybe", "isolate='maybe' is not accepted; use isolate=on or isolate=off"),
+        ("time_limit=-1", "time_limit='-1' is not accepted; give a positive number of seconds"),
+    ],
+)
 def test_a_bad_option_stops_behave_in_one_line(option, words):
     run = run_spec(["-D", option, "features/load.feature"], cwd=str(ROOT), timeout=60)
     assert run.returncode == 2, run.output

@@ -28,13 +28,18 @@ def raises():
 
 
 # -- a loop must be a loop ------------------------------------------------------------
-@pytest.mark.parametrize("name, message", [
-    ("builtins:object",
-     "loop 'builtins:object': its factory returned builtins.object, not an event loop"),
-    ("tests.test_run_command:returns_nothing", "its factory returned builtins.NoneType"),
-    ("tests.test_run_command:raises", "calling its factory failed with RuntimeError: no loop today"),
-    ("tokio", "unknown loop 'tokio'"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (
+            "builtins:object",
+            "loop 'builtins:object': its factory returned builtins.object, not an event loop",
+        ),
+        ("tests.test_run_command:returns_nothing", "its factory returned builtins.NoneType"),
+        ("tests.test_run_command:raises", "calling its factory failed with RuntimeError: no loop today"),
+        ("tokio", "unknown loop 'tokio'"),
+    ],
+)
 def test_a_factory_that_makes_no_event_loop_is_refused(name, message):
     with pytest.raises(LoopSelectionError) as info:
         checked_loop_factory(name)
@@ -55,50 +60,69 @@ def test_a_real_loop_passes_the_check():
 def test_both_commands_refuse_a_loop_that_is_no_loop(command, capsys):
     assert cli.main([command, "--loop", "builtins:object"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.splitlines() == [(
-        "asyncio_server_spec: error: loop 'builtins:object': its factory returned "
-        "builtins.object, not an event loop (an asyncio.AbstractEventLoop)")]
+    assert captured.err.splitlines() == [
+        (
+            "asyncio_server_spec: error: loop 'builtins:object': its factory returned "
+            "builtins.object, not an event loop (an asyncio.AbstractEventLoop)"
+        )
+    ]
     assert captured.out == ""
 
 
 # -- options and pass-through -----------------------------------------------------------
-@pytest.mark.parametrize("argv, expected", [
-    (["run"], []),
-    (["run", "--loop", "uvloop", "--expectations", "off", "--results", "r.jsonl"],
-     ["-D", "loop=uvloop", "-D", "expectations=off", "-D", "results=r.jsonl"]),
-    # options run does not know go to behave, in order, with their values
-    (["run", "--format", "progress", "--loop", "rloop", "-n", "twice"],
-     ["--format", "progress", "-n", "twice", "-D", "loop=rloop"]),
-    # after --, everything goes to behave, even what looks like run's own option
-    (["run", "--results", "r.jsonl", "--", "--loop", "x", "-D", "isolate=off"],
-     ["--loop", "x", "-D", "isolate=off", "-D", "results=r.jsonl"]),
-    # -D loop= from the pass-through comes first, so that --loop wins
-    (["run", "-D", "loop=uvloop", "--loop", "asyncio"],
-     ["-D", "loop=uvloop", "-D", "loop=asyncio"]),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["run"], []),
+        (
+            ["run", "--loop", "uvloop", "--expectations", "off", "--results", "r.jsonl"],
+            ["-D", "loop=uvloop", "-D", "expectations=off", "-D", "results=r.jsonl"],
+        ),
+        # options run does not know go to behave, in order, with their values
+        (
+            ["run", "--format", "progress", "--loop", "rloop", "-n", "twice"],
+            ["--format", "progress", "-n", "twice", "-D", "loop=rloop"],
+        ),
+        # after --, everything goes to behave, even what looks like run's own option
+        (
+            ["run", "--results", "r.jsonl", "--", "--loop", "x", "-D", "isolate=off"],
+            ["--loop", "x", "-D", "isolate=off", "-D", "results=r.jsonl"],
+        ),
+        # -D loop= from the pass-through comes first, so that --loop wins
+        (["run", "-D", "loop=uvloop", "--loop", "asyncio"], ["-D", "loop=uvloop", "-D", "loop=asyncio"]),
+    ],
+)
 def test_run_options_become_behave_arguments(argv, expected):
     assert runner.behave_args(cli.parse_args(argv)) == expected
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["run", "--loop"], "argument --loop: expected one argument"),
-    (["run", "--expectations="],
-     "argument --expectations: give 'off' or the path of an expectations file (.toml)"),
-    (["serve", "--", "--port", "1"], "unrecognized arguments: --port 1"),
-    (["trace", "--colour"], "unrecognized arguments: --colour"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["run", "--loop"], "argument --loop: expected one argument"),
+        (
+            ["run", "--expectations="],
+            "argument --expectations: give 'off' or the path of an expectations file (.toml)",
+        ),
+        (["serve", "--", "--port", "1"], "unrecognized arguments: --port 1"),
+        (["trace", "--colour"], "unrecognized arguments: --colour"),
+    ],
+)
 def test_bad_run_options_are_usage_errors(argv, message):
     with pytest.raises(cli.UsageError) as info:
         cli.parse_args(argv)
     assert str(info.value) == message
 
 
-@pytest.mark.parametrize("behave_args, message", [
-    (["--no-such-option"], "behave: unrecognized arguments: --no-such-option"),
-    (["-f", "nonesuch"], "behave: unknown formatter 'nonesuch'; `-f help` lists them"),
-    (["--tags", "a and ("], "behave: Syntax error. Expected operand after ("),
-    (["nosuch.feature"], "nosuch.feature is not a feature file or directory of the spec"),
-])
+@pytest.mark.parametrize(
+    "behave_args, message",
+    [
+        (["--no-such-option"], "behave: unrecognized arguments: --no-such-option"),
+        (["-f", "nonesuch"], "behave: unknown formatter 'nonesuch'; `-f help` lists them"),
+        (["--tags", "a and ("], "behave: Syntax error. Expected operand after ("),
+        (["nosuch.feature"], "nosuch.feature is not a feature file or directory of the spec"),
+    ],
+)
 def test_arguments_behave_refuses_are_one_line(behave_args, message, capsys):
     assert cli.main(["run"] + behave_args) == 2
     captured = capsys.readouterr()
@@ -131,12 +155,15 @@ def test_a_missing_spec_is_one_line(monkeypatch, tmp_path):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("given, relative", [
-    ("closing.feature", "features/closing.feature"),
-    ("features/closing.feature", "features/closing.feature"),
-    ("closing.feature:12", "features/closing.feature:12"),
-    ("features", "features"),
-])
+@pytest.mark.parametrize(
+    "given, relative",
+    [
+        ("closing.feature", "features/closing.feature"),
+        ("features/closing.feature", "features/closing.feature"),
+        ("closing.feature:12", "features/closing.feature:12"),
+        ("features", "features"),
+    ],
+)
 def test_feature_paths_name_the_specs_own_files(given, relative, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # not where the spec is
     root = behave_run.spec_root()
@@ -159,8 +186,13 @@ def test_configuration_ignores_config_files_in_the_current_directory(monkeypatch
 # -- running it (a child process: behave's step registry is global) --------------------
 def _run(args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "asyncio_server_spec", "run"] + args, cwd=str(cwd),
-        capture_output=True, text=True, timeout=120, check=False)
+        [sys.executable, "-m", "asyncio_server_spec", "run"] + args,
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_run_from_elsewhere_passes_a_scenario_and_records_it(tmp_path):
@@ -170,8 +202,11 @@ def test_run_from_elsewhere_passes_a_scenario_and_records_it(tmp_path):
     assert "1 scenario passed, 0 failed" in proc.stdout
     records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [(r["record"], r.get("id"), r.get("verdict")) for r in records] == [
-        ("run", None, None), ("start", "closing.leaves-clients-open", None),
-        ("scenario", "closing.leaves-clients-open", "pass"), ("end", None, None)]
+        ("run", None, None),
+        ("start", "closing.leaves-clients-open", None),
+        ("scenario", "closing.leaves-clients-open", "pass"),
+        ("end", None, None),
+    ]
 
 
 def test_run_prints_the_docs_lines_with_the_specs_pretty_formatter(tmp_path):
@@ -182,8 +217,18 @@ def test_run_prints_the_docs_lines_with_the_specs_pretty_formatter(tmp_path):
 
 def test_the_exit_status_is_behaves(tmp_path):
     # a deviant loop from the current directory, as behave finds it there too
-    proc = _run(["--jobs", "1", "--loop", "tests.deviants.lifecycle:close_keeps_listening",
-                 "--tags=id:closing.stops-new-connections", "-f", "progress"], ROOT)
+    proc = _run(
+        [
+            "--jobs",
+            "1",
+            "--loop",
+            "tests.deviants.lifecycle:close_keeps_listening",
+            "--tags=id:closing.stops-new-connections",
+            "-f",
+            "progress",
+        ],
+        ROOT,
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "0 scenarios passed, 1 failed" in proc.stdout
 

@@ -120,8 +120,11 @@ async def test_a_reset_while_reading_fails_clearly(record, tmp_path):
     client = await Client.connect(address)
     await record.wait_accepted(1)
     record.writers[0].transport.abort()  # the server drops the connection, unannounced
-    with pytest.raises(AssertionError, match=r"expected 4 bytes from the server; the connection "
-                                              r"(ended after 0|failed while reading)"):
+    with pytest.raises(
+        AssertionError,
+        match=r"expected 4 bytes from the server; the connection "
+        r"(ended after 0|failed while reading)",
+    ):
         await client.receive_exactly(4)
     assert await client.sees_eof() is True
     await _closed(server, client)
@@ -134,7 +137,10 @@ async def test_a_connection_reset_while_reading_names_the_failure(record, tmp_pa
     sock = record.writers[0].get_extra_info("socket")
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     record.writers[0].transport.abort()  # with linger 0: a reset, not an end of stream
-    with pytest.raises(AssertionError, match=r"expected 4 bytes from the server; the connection "
-                                              r"failed while reading: ConnectionResetError"):
+    with pytest.raises(
+        AssertionError,
+        match=r"expected 4 bytes from the server; the connection "
+        r"failed while reading: ConnectionResetError",
+    ):
         await client.receive_exactly(4)
     await _closed(server, client)

@@ -51,8 +51,9 @@ print(json.dumps({"patterns": patterns, "uses": uses, "unmatched": unmatched, "t
 
 @pytest.fixture(scope="module")
 def vocabulary():
-    proc = subprocess.run([sys.executable, "-c", _LOAD, str(ROOT)], capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _LOAD, str(ROOT)], capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 
@@ -66,8 +67,11 @@ def test_every_feature_step_has_a_step_definition(vocabulary):
 
 
 def test_every_step_pattern_is_used_by_some_feature(vocabulary):
-    unused = [f"{p['location']}: @{p['type']}({p['pattern']!r})" for p in vocabulary["patterns"]
-              if p["location"] not in vocabulary["uses"]]
+    unused = [
+        f"{p['location']}: @{p['type']}({p['pattern']!r})"
+        for p in vocabulary["patterns"]
+        if p["location"] not in vocabulary["uses"]
+    ]
     assert unused == [], "step patterns no feature uses:\n" + "\n".join(unused)
 
 
@@ -93,8 +97,10 @@ def test_every_custom_type_names_an_open_set_and_is_used(vocabulary):
             if len(kind["phrases"]) < 3:
                 problems.append(f"{name}: two phrases are two sentences, not a type")
         elif not kind["free_text"]:
-            problems.append(f"{name}: neither names of code, three or more phrases, nor free text "
-                            "(make it with names_of_code, code_table or phrases in steps/vocabulary)")
+            problems.append(
+                f"{name}: neither names of code, three or more phrases, nor free text "
+                "(make it with names_of_code, code_table or phrases in steps/vocabulary)"
+            )
     assert problems == [], "\n".join(problems)
 
 
@@ -106,8 +112,13 @@ def test_no_placeholder_is_glued_to_a_word(vocabulary):
 
 def test_the_steps_catalog_reads_as_a_dictionary():
     # every sentence once, each followed by what it does
-    proc = subprocess.run([sys.executable, "-m", "behave", "--steps-catalog"], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "behave", "--steps-catalog"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     entries, current = [], None
     for line in proc.stdout.splitlines():
         if re.match(r"^(Given|When|Then|Step) ", line):
@@ -141,4 +152,5 @@ def test_no_connection_handler_is_written_in_steps():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names = [arg.arg for arg in node.args.args]
                 assert names[:2] != ["reader", "writer"], (
-                    f"{path.name}:{node.lineno}: {node.name} is a connection handler")
+                    f"{path.name}:{node.lineno}: {node.name} is a connection handler"
+                )

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.slow  # the whole spec, many times over
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAPS = "tests.loop_traps."
-CLOSING = ["features/closing.feature", "features/serve_forever.feature",
-           "features/context_manager.feature"]
+CLOSING = ["features/closing.feature", "features/serve_forever.feature", "features/context_manager.feature"]
 
 
 def _spec(loop, *args, timeout=120):
@@ -46,14 +45,19 @@ def test_a_loop_that_swaps_set_event_loop_is_judged_on_its_own_loop():
     assert "a listening socket of this process" in run.output
 
 
-@pytest.mark.parametrize("loop, words", [
-    ("builtins:object", "its factory returned builtins.object, not an event loop"),
-    (f"{TRAPS}factories:raises", "calling its factory failed with RuntimeError: no loop today"),
-    (f"{TRAPS}factories:takes_an_argument", "calling its factory failed with TypeError"),
-    (f"{TRAPS}raises_at_import:new_event_loop",
-     "importing the module 'tests.loop_traps.raises_at_import' failed with SyntaxError: "
-     "invalid syntax (loop.py, line 42)"),
-])
+@pytest.mark.parametrize(
+    "loop, words",
+    [
+        ("builtins:object", "its factory returned builtins.object, not an event loop"),
+        (f"{TRAPS}factories:raises", "calling its factory failed with RuntimeError: no loop today"),
+        (f"{TRAPS}factories:takes_an_argument", "calling its factory failed with TypeError"),
+        (
+            f"{TRAPS}raises_at_import:new_event_loop",
+            "importing the module 'tests.loop_traps.raises_at_import' failed with SyntaxError: "
+            "invalid syntax (loop.py, line 42)",
+        ),
+    ],
+)
 @pytest.mark.parametrize("isolate", ["off", "on"])
 def test_a_loop_that_cannot_be_made_is_refused_in_one_line(loop, words, isolate):
     """Classes 3 and 4: one line, exit 2, before any scenario."""
@@ -67,8 +71,7 @@ def test_the_specs_own_failure_is_a_harness_error_not_a_divergence():
     run = _spec("spec_bug:spec_bug", "features/socket_options.feature", "-D", "isolate=off")
     assert run.returncode != 0
     errors = run.with_verdict("harness-error")
-    assert errors == {"socket-options.backlog-default", "socket-options.backlog-given"}, \
-        run.output[-3000:]
+    assert errors == {"socket-options.backlog-default", "socket-options.backlog-given"}, run.output[-3000:]
     assert not run.with_verdict("unexpected-failure"), run.output[-3000:]
     assert "HARNESS ERROR (a bug of the spec, not of the loop)" in run.output
     assert "the spec's own code failed at kernel.py" in run.output
@@ -81,8 +84,10 @@ def test_a_server_that_hands_out_no_socket_is_a_divergence_not_a_harness_error()
     assert run.returncode != 0
     assert "socket-options.backlog-default" in run.with_verdict("unexpected-failure")
     assert not run.with_verdict("harness-error"), run.output[-3000:]
-    assert ("expected server.sockets[0] to be a socket with a file descriptor; it is a "
-            "_OddSocket whose fileno() gave a _OddFd") in run.output
+    assert (
+        "expected server.sockets[0] to be a socket with a file descriptor; it is a "
+        "_OddSocket whose fileno() gave a _OddFd"
+    ) in run.output
 
 
 def test_a_native_method_that_raises_is_a_divergence_not_a_harness_error():
@@ -97,11 +102,16 @@ def test_a_native_method_that_raises_is_a_divergence_not_a_harness_error():
 
 def test_an_accepted_refusal_probe_says_who_accepted():
     """Class 6: not a timeout, but what was observed."""
-    run = run_spec(["-D", "loop=tests.deviants.lifecycle:close_keeps_listening",
-                    "features/closing.feature"], cwd=str(ROOT), timeout=120)
+    run = run_spec(
+        ["-D", "loop=tests.deviants.lifecycle:close_keeps_listening", "features/closing.feature"],
+        cwd=str(ROOT),
+        timeout=120,
+    )
     assert "closing.stops-new-connections" in run.failed
-    assert ("expected a new client to be refused; a connection to 127." in run.output
-            and "was accepted by a listening socket of this process" in run.output), run.output
+    assert (
+        "expected a new client to be refused; a connection to 127." in run.output
+        and "was accepted by a listening socket of this process" in run.output
+    ), run.output
     assert "timed out" not in run.output
 
 
@@ -110,8 +120,10 @@ def test_identical_failures_are_grouped_and_name_their_step():
     run = _spec("no_server:no_server", "-D", "isolate=off")
     match = re.search(r"\[diverged\] (\d+) scenarios: ", run.output)
     assert match and int(match.group(1)) >= 50, run.output[-3000:]
-    assert "no server could be created with start_server(): TypeError: create_server() is not " \
-           "implemented by this loop" in run.output
+    assert (
+        "no server could be created with start_server(): TypeError: create_server() is not "
+        "implemented by this loop" in run.output
+    )
     assert re.search(r"      at steps?: Given a server started with start_server", run.output)
 
 
@@ -133,8 +145,13 @@ def test_cleanup_problems_are_failures_not_hook_errors():
 
 def test_process_wide_resources_made_on_first_use_blame_no_scenario():
     """Class 9: what a loop keeps for the whole process is made before the baseline."""
-    run = _spec("leaky:process_wide_on_first_use", "features/closing.feature",
-                "features/creating.feature", "-D", "isolate=off")
+    run = _spec(
+        "leaky:process_wide_on_first_use",
+        "features/closing.feature",
+        "features/creating.feature",
+        "-D",
+        "isolate=off",
+    )
     assert run.returncode == 0, run.output[-3000:]
     assert not run.failed
 
@@ -144,8 +161,11 @@ def test_durations_are_real_under_isolation():
     once counted only the replay, a small fraction of it).  Features without
     a Rule: behave 1.3's 'Took' sums the scenarios a feature holds itself,
     not those inside its rules."""
-    run = run_spec(["-D", "isolate=on", "features/sockets.feature", "features/serving.feature"],
-                   cwd=str(ROOT), timeout=120)
+    run = run_spec(
+        ["-D", "isolate=on", "features/sockets.feature", "features/serving.feature"],
+        cwd=str(ROOT),
+        timeout=120,
+    )
     took = re.search(r"Took (\d+)min ([\d.]+)s", run.output)
     assert took, run.output
     seconds = int(took.group(1)) * 60 + float(took.group(2))
@@ -156,7 +176,8 @@ def test_durations_are_real_under_isolation():
 def test_the_spec_needs_no_event_loop_policy():
     """Python 3.14 deprecates the policy API and 3.16 removes it: the harness
     runs every step on the loop under test without it."""
-    run = _spec("no_policy:selector_loop", "features/closing.feature",
-                "features/serving.feature", "-D", "isolate=off")
+    run = _spec(
+        "no_policy:selector_loop", "features/closing.feature", "features/serving.feature", "-D", "isolate=off"
+    )
     assert run.returncode == 0, run.output[-3000:]
     assert not run.failed and len(run.passed) >= 15

@@ -32,8 +32,7 @@ def _tool(name):
 
 
 def _run(command):
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_there_is_a_workflow():
@@ -41,8 +40,7 @@ def test_there_is_a_workflow():
 
 
 def test_workflows_are_valid_against_the_github_workflow_schema():
-    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
-                + WORKFLOWS)
+    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows"] + WORKFLOWS)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -101,8 +99,7 @@ def test_the_readme_workflow_passes_the_same_checks(tmp_path):
     workflows.mkdir(parents=True)
     path = workflows / "asyncio-server-spec.yml"
     path.write_text(_readme_workflow())
-    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                 str(path)])
+    proc = _run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = _run([_tool("zizmor"), "--offline", str(workflows)])
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -114,4 +111,10 @@ def test_the_readme_workflow_runs_a_command_the_cli_accepts():
     options = cli.parse_args(command.split()[1:])
     assert options.loop == "mypkg.loops:new_event_loop"
     assert runner.behave_args(options) == [
-        "--format", "progress", "-D", "loop=mypkg.loops:new_event_loop", "-D", "results=spec.jsonl"]
+        "--format",
+        "progress",
+        "-D",
+        "loop=mypkg.loops:new_event_loop",
+        "-D",
+        "results=spec.jsonl",
+    ]

@@ -26,8 +26,12 @@ from .harness.results import read_log
 
 #: Seconds a full verdict may take, per loop (issue targets on a 2-core machine).
 TARGETS = {"asyncio": 1.0, "uvloop": 6.0, "rloop": 10.0, "silent": 20.0}
-LOOPS = {"asyncio": "asyncio", "uvloop": "uvloop", "rloop": "rloop",
-         "silent": "asyncio_server_spec.benchmark:handlers_never_run"}
+LOOPS = {
+    "asyncio": "asyncio",
+    "uvloop": "uvloop",
+    "rloop": "rloop",
+    "silent": "asyncio_server_spec.benchmark:handlers_never_run",
+}
 
 
 class _Deaf(asyncio.Protocol):
@@ -51,11 +55,23 @@ def measure(loop, jobs, extra=()):
     """``(wall seconds, exit status, {verdict: count})`` of one full run."""
     with tempfile.TemporaryDirectory() as scratch:
         results = os.path.join(scratch, "results.jsonl")
-        command = [sys.executable, "-m", "asyncio_server_spec", "run", "--loop", LOOPS[loop],
-                   "--jobs", str(jobs), "--results", results, *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "asyncio_server_spec",
+            "run",
+            "--loop",
+            LOOPS[loop],
+            "--jobs",
+            str(jobs),
+            "--results",
+            results,
+            *extra,
+        ]
         started = time.monotonic()
-        proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, check=False)
+        proc = subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+        )
         wall = time.monotonic() - started
         counts = {}
         for record in read_log(results, missing_ok=True).scenarios:
@@ -64,19 +80,28 @@ def measure(loop, jobs, extra=()):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m asyncio_server_spec.benchmark",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("loops", nargs="*", default=list(LOOPS),
-                        metavar="LOOP", help=f"any of {', '.join(LOOPS)} (default: all)")
-    parser.add_argument("--jobs", type=int, default=usable_cpus(),
-                        help="processes per run (default: the number of CPUs)")
+    parser = argparse.ArgumentParser(
+        prog="python -m asyncio_server_spec.benchmark", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "loops",
+        nargs="*",
+        default=list(LOOPS),
+        metavar="LOOP",
+        help=f"any of {', '.join(LOOPS)} (default: all)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=usable_cpus(), help="processes per run (default: the number of CPUs)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per loop (the median is shown)")
     options = parser.parse_args(argv)
     unknown = [loop for loop in options.loops if loop not in LOOPS]
     if unknown:
         parser.error(f"unknown loop(s) {', '.join(unknown)}; accepted: {', '.join(LOOPS)}")
-    print(f"Python {sys.version.split()[0]}, {usable_cpus()} CPUs, --jobs {options.jobs}, "
-          f"{options.repeat} run(s) each")
+    print(
+        f"Python {sys.version.split()[0]}, {usable_cpus()} CPUs, --jobs {options.jobs}, "
+        f"{options.repeat} run(s) each"
+    )
     print(f"{'loop':<8} {'median s':>9} {'target s':>9} {'within':>7}  {'exit':>4}  verdicts")
     for loop in options.loops:
         runs = [measure(loop, options.jobs) for _ in range(options.repeat)]
@@ -84,8 +109,7 @@ def main(argv=None):
         _, status, counts = runs[-1]
         shown = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
         within = "yes" if wall <= TARGETS[loop] else "NO"
-        print(f"{loop:<8} {wall:>9.2f} {TARGETS[loop]:>9.1f} {within:>7}  {status:>4}  {shown}",
-              flush=True)
+        print(f"{loop:<8} {wall:>9.2f} {TARGETS[loop]:>9.1f} {within:>7}  {status:>4}  {shown}", flush=True)
     return 0
 
 

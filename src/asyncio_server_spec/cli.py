@@ -65,22 +65,36 @@ a loop that cannot be used stops the run with one line and status 2."""
 
 def _add_run(commands):
     run = commands.add_parser(
-        "run", help="run the spec against an event loop", description=RUN_HELP,
+        "run",
+        help="run the spec against an event loop",
+        description=RUN_HELP,
         usage="%(prog)s [--loop NAME] [--expectations off|FILE] [--results PATH] "
-              "[behave args...] [-- behave args...]",
-        formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    run.add_argument("--loop", metavar="NAME",
-                     help="asyncio (default), uvloop, rloop or package.module:factory")
-    run.add_argument("--expectations", metavar="off|FILE", type=_expectations,
-                     help="'off' for the raw verdict, or an expectations file "
-                          "(default: the spec's expectations/NAME.toml)")
-    run.add_argument("--results", metavar="PATH",
-                     help="write the results log (JSON lines, one per scenario) to PATH")
-    run.add_argument("--jobs", metavar="N", type=_jobs, default=parallel.usable_cpus(),
-                     help="run the scenarios in N processes at once and merge their verdicts "
-                          "(default: the number of CPUs, here %(default)s)")
-    run.add_argument("--report", metavar="DIR",
-                     help="also build the results site for this run into DIR")
+        "[behave args...] [-- behave args...]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    run.add_argument(
+        "--loop", metavar="NAME", help="asyncio (default), uvloop, rloop or package.module:factory"
+    )
+    run.add_argument(
+        "--expectations",
+        metavar="off|FILE",
+        type=_expectations,
+        help="'off' for the raw verdict, or an expectations file "
+        "(default: the spec's expectations/NAME.toml)",
+    )
+    run.add_argument(
+        "--results", metavar="PATH", help="write the results log (JSON lines, one per scenario) to PATH"
+    )
+    run.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=parallel.usable_cpus(),
+        help="run the scenarios in N processes at once and merge their verdicts "
+        "(default: the number of CPUs, here %(default)s)",
+    )
+    run.add_argument("--report", metavar="DIR", help="also build the results site for this run into DIR")
 
 
 def build_parser():
@@ -91,17 +105,21 @@ def build_parser():
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=0, help="TCP port; 0 (default) picks a free one")
     serve.add_argument("--unix", metavar="PATH", help="listen on a Unix socket at PATH instead of TCP")
-    serve.add_argument("--loop", default="asyncio",
-                       help="event loop: asyncio, uvloop, rloop or module:factory")
+    serve.add_argument(
+        "--loop", default="asyncio", help="event loop: asyncio, uvloop, rloop or module:factory"
+    )
     trace = commands.add_parser("trace", help="print the traceability table of the features")
-    trace.add_argument("--features", default="features",
-                       help="the features directory (default: features)")
+    trace.add_argument("--features", default="features", help="the features directory (default: features)")
     trace.add_argument("--write", action="store_true", help="update the table in FEATURES/README.md")
     report = commands.add_parser("report", help="build the results site from results logs")
     report.add_argument("--out", required=True, metavar="DIR", help="the directory to write the site into")
     report.add_argument("--features", default="features", help="the features directory (default: features)")
-    report.add_argument("logs", nargs="+", metavar="LOG",
-                        help="a results log (behave -D results=PATH), or a directory of *.jsonl logs")
+    report.add_argument(
+        "logs",
+        nargs="+",
+        metavar="LOG",
+        help="a results log (behave -D results=PATH), or a directory of *.jsonl logs",
+    )
     _add_run(commands)
     return parser
 
@@ -116,7 +134,7 @@ def parse_args(argv):
     after_dashes = []
     if "--" in argv:
         cut = argv.index("--")
-        argv, after_dashes = argv[:cut], argv[cut + 1:]
+        argv, after_dashes = argv[:cut], argv[cut + 1 :]
     options, unknown = build_parser().parse_known_args(argv)
     if options.command != "run" and (unknown or after_dashes):
         raise UsageError(f"unrecognized arguments: {' '.join(unknown + after_dashes)}")
@@ -172,8 +190,7 @@ def loop_factory_or_usage_error(name):
 def serve(options):
     """The reference echo server, until SIGINT or SIGTERM."""
     try:
-        return echo_server.run(options.new_loop, host=options.host, port=options.port,
-                               unix=options.unix)
+        return echo_server.run(options.new_loop, host=options.host, port=options.port, unix=options.unix)
     except echo_server.CannotListen as exc:
         raise UsageError(str(exc))
 

@@ -66,8 +66,9 @@ def load(features_dir: str) -> list[dict]:
                 raise CoverageError(f"{where}: {says!r} needs either checked_by or not_checked")
             unknown = sorted(set(checked or ()) - ids)
             if unknown:
-                raise CoverageError(f"{where}: {says!r} names ids the spec does not have: "
-                                    + ", ".join(unknown))
+                raise CoverageError(
+                    f"{where}: {says!r} names ids the spec does not have: " + ", ".join(unknown)
+                )
     return sections
 
 
@@ -84,19 +85,31 @@ def _percent(checked: int, total: int) -> str:
 def table(features_dir: str) -> str:
     """The markdown of the table, part by part, section by section."""
     sections = load(features_dir)
-    out = ["Behaviours checked: " + _percent(*counts(sections)) + "; "
-           + "; ".join(f"{title.lower()}: {_percent(*counts(sections, part))}"
-                       for part, title in PARTS.items()) + ".", ""]
+    out = [
+        "Behaviours checked: "
+        + _percent(*counts(sections))
+        + "; "
+        + "; ".join(f"{title.lower()}: {_percent(*counts(sections, part))}" for part, title in PARTS.items())
+        + ".",
+        "",
+    ]
     for part, title in PARTS.items():
         out += [f"#### {title} — {_percent(*counts(sections, part))} checked", ""]
         for section in (s for s in sections if s["part"] == part):
             link = f"{DOCS}{section['page']}.html#{section['anchor']}"
-            out += [f"**[{section['name']}]({link})**", "",
-                    "| documented behaviour (in our words) | checked by |", "| --- | --- |"]
+            out += [
+                f"**[{section['name']}]({link})**",
+                "",
+                "| documented behaviour (in our words) | checked by |",
+                "| --- | --- |",
+            ]
             for behaviour in section.get("behaviour", []):
                 checked = behaviour.get("checked_by")
-                cell = ("<br>".join(f"`{sid}`" for sid in checked) if checked
-                        else "not checked: " + behaviour["not_checked"])
+                cell = (
+                    "<br>".join(f"`{sid}`" for sid in checked)
+                    if checked
+                    else "not checked: " + behaviour["not_checked"]
+                )
                 out.append(f"| {behaviour['says']} | {cell} |")
             out.append("")
     return "\n".join(out)

@@ -33,7 +33,8 @@ _MIN_MAX = re.compile(r"^use\.with_python\.(min|max)_version=(\S+)$")
 _RANGE = re.compile(r"^use\.with_python=(\S+)$")
 #: A line that ends a feature's description: a tag, a comment or the next block.
 _BLOCK_START = re.compile(
-    r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)")
+    r"^\s*(@|#|(Scenario|Scenario Outline|Scenario Template|Example|Background|Rule)\s*:)"
+)
 
 
 def scenario_id(tags):
@@ -160,8 +161,11 @@ class Scenario:
     @property
     def citations(self):
         """What it checks: ``(kind, target)`` of each ``Docs:`` and ``CPython:`` reference."""
-        return [(ref.kind, ref.target) for ref in self.references
-                if ref.kind in ("docs", "cpython") and ref.target]
+        return [
+            (ref.kind, ref.target)
+            for ref in self.references
+            if ref.kind in ("docs", "cpython") and ref.target
+        ]
 
 
 class Feature:
@@ -184,8 +188,9 @@ class Feature:
         self.scenarios = []
         for scenario in parsed.walk_scenarios():
             rule = rule_of(scenario)
-            self.scenarios.append(self.scenario_class(
-                self, scenario, None if rule is None else rules[id(rule)]))
+            self.scenarios.append(
+                self.scenario_class(self, scenario, None if rule is None else rules[id(rule)])
+            )
 
 
 def _paragraphs(path, parsed):
@@ -196,7 +201,7 @@ def _paragraphs(path, parsed):
     with open(path, encoding="utf-8") as lines:
         text = lines.read().splitlines()
     paragraphs, current = [], []
-    for line in text[parsed.line:]:  # parsed.line: the Feature: line, counted from 1
+    for line in text[parsed.line :]:  # parsed.line: the Feature: line, counted from 1
         if _BLOCK_START.match(line):
             break
         if line.strip():

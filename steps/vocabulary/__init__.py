@@ -181,16 +181,24 @@ class SocketOption(NamedTuple):
 #: The options of an accepted connection's socket a step may read.
 SOCKET_OPTIONS = {
     name: SocketOption(name, level, option)
-    for name, level, option in (("SO_KEEPALIVE", socket.SOL_SOCKET, socket.SO_KEEPALIVE),
-                                ("TCP_NODELAY", socket.IPPROTO_TCP, socket.TCP_NODELAY))
+    for name, level, option in (
+        ("SO_KEEPALIVE", socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+        ("TCP_NODELAY", socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    )
 }
 
 
 #: The exceptions a stream call may fail with, by name.
 STREAM_ERRORS = {
     error.__name__: error
-    for error in (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TypeError,
-                  ConnectionResetError, RuntimeError)
+    for error in (
+        asyncio.IncompleteReadError,
+        asyncio.LimitOverrunError,
+        ValueError,
+        TypeError,
+        ConnectionResetError,
+        RuntimeError,
+    )
 }
 
 
@@ -207,8 +215,9 @@ register_type(
     Family=code_table({"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}),
     ProtocolApi=names_of_code("create_server", "create_unix_server"),
     Protocol=phrases(PROTOCOLS),
-    StreamCall=calls_of({**{name: reader_call for name in READER_METHODS},
-                         **{name: writer_call for name in WRITER_METHODS}}),
+    StreamCall=calls_of(
+        {**{name: reader_call for name in READER_METHODS}, **{name: writer_call for name in WRITER_METHODS}}
+    ),
     StreamError=code_table(STREAM_ERRORS),
     Bytes=some_bytes,
 )

@@ -30,8 +30,12 @@ _thief = {}
 def _steal(port):
     process = _thief.get("process")
     if process is None:
-        process = subprocess.Popen([sys.executable, "-c", _THIEF], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, universal_newlines=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", _THIEF],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            universal_newlines=True,
+        )
         _thief["process"] = process
         atexit.register(process.kill)
     process.stdin.write(f"{port}\n")

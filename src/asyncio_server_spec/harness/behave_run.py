@@ -32,9 +32,11 @@ class SpecError(Exception):
 
 def is_spec_root(path):
     """True if *path* holds the spec as behave needs it."""
-    return (os.path.isfile(os.path.join(path, "environment.py"))
-            and os.path.isdir(os.path.join(path, "steps"))
-            and os.path.isdir(os.path.join(path, "features")))
+    return (
+        os.path.isfile(os.path.join(path, "environment.py"))
+        and os.path.isdir(os.path.join(path, "steps"))
+        and os.path.isdir(os.path.join(path, "features"))
+    )
 
 
 def spec_root():
@@ -48,8 +50,10 @@ def spec_root():
     for candidate in (packaged, checkout):
         if is_spec_root(candidate):
             return candidate
-    raise SpecError(f"the spec is missing: neither {packaged} nor {checkout} holds features/, "
-                    "steps/ and environment.py; reinstall asyncio-server-spec")
+    raise SpecError(
+        f"the spec is missing: neither {packaged} nor {checkout} holds features/, "
+        "steps/ and environment.py; reinstall asyncio-server-spec"
+    )
 
 
 def userdata_args(loop=None, expectations=None, results=None):
@@ -75,8 +79,7 @@ def resolve_path(path, root):
         if os.path.exists(candidate):
             return candidate + sep + line
     features = os.path.join(root, "features")
-    raise SpecError(f"{path} is not a feature file or directory of the spec; "
-                    f"name one relative to {features}")
+    raise SpecError(f"{path} is not a feature file or directory of the spec; name one relative to {features}")
 
 
 def _one_line(exc):

@@ -87,13 +87,16 @@ class ConformanceRun:
             self.new_loop = loops.loop_factory(self.loop_name)
             check = loops.check_factory_in_child if self.isolate else loops.check_factory
             check(self.loop_name, self.new_loop)
-            self.expectations = for_loop(self.loop_name, options.expectations,
-                                         os.path.join(self.root, "expectations"))
+            self.expectations = for_loop(
+                self.loop_name, options.expectations, os.path.join(self.root, "expectations")
+            )
             listed = self.expectations.ids()  # (the spec is parsed only if there are any)
             unknown = sorted(listed - spec_ids(self.features_dir)) if listed else []
             if unknown:
-                raise ExpectationError(f"{self.expectations.source} lists scenario id(s) the "
-                                       f"spec does not have: {', '.join(unknown)}")
+                raise ExpectationError(
+                    f"{self.expectations.source} lists scenario id(s) the "
+                    f"spec does not have: {', '.join(unknown)}"
+                )
         except (LoopSelectionError, ExpectationError) as exc:
             raise Refused(str(exc)) from None
         self.expected = self.expectations.applying()
@@ -107,9 +110,17 @@ class ConformanceRun:
         else:
             warm_up(self.new_loop, self.scratch)
         if options.results:
-            self.log = ResultLog(options.results, run_header(
-                self.root, loops.describe(self.loop_name), self.expectations.source,
-                self.isolate, int(options.jobs), options.label))
+            self.log = ResultLog(
+                options.results,
+                run_header(
+                    self.root,
+                    loops.describe(self.loop_name),
+                    self.expectations.source,
+                    self.isolate,
+                    int(options.jobs),
+                    options.label,
+                ),
+            )
         # (also if behave stops before after_all; never from a forked child)
         atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
@@ -138,9 +149,14 @@ class ConformanceRun:
 
     def not_applicable(self, scenario):
         sid = scenario_id(scenario.tags)
-        outcome = Outcome(sid, os.path.basename(scenario.filename), title(scenario.name),
-                          NOT_APPLICABLE, NOT_APPLICABLE,
-                          message="excluded here by " + excluding_tags(scenario))
+        outcome = Outcome(
+            sid,
+            os.path.basename(scenario.filename),
+            title(scenario.name),
+            NOT_APPLICABLE,
+            NOT_APPLICABLE,
+            message="excluded here by " + excluding_tags(scenario),
+        )
         self._record(outcome)
 
     def scenario_time_limit(self, scenario):
@@ -176,8 +192,7 @@ class ConformanceRun:
         try:
             return World(self.new_loop, check_leaks=False, temp_root=self.scratch), channel
         except Exception as exc:  # the factory passed its check once, then failed
-            channel.setup_failed(f"the scenario's event loop could not be made: "
-                                 f"{type(exc).__name__}: {exc}")
+            channel.setup_failed(f"the scenario's event loop could not be made: {type(exc).__name__}: {exc}")
             os._exit(0)
 
     def _begin_beside(self, scenario):
@@ -212,10 +227,10 @@ class ConformanceRun:
         if last and world is not None and not step.status.has_failed():
             _fail_on_unexpected_reports(step, world)
         if channel is not None:  # the child reports what it saw
-            kind, message = (faults.classify(step.exception) if step.exception is not None
-                             else (None, None))
-            channel.step(step.status.name if not step.status.has_failed() else "failed",
-                         kind, message, step.duration)
+            kind, message = faults.classify(step.exception) if step.exception is not None else (None, None)
+            channel.step(
+                step.status.name if not step.status.has_failed() else "failed", kind, message, step.duration
+            )
             return
         replay = run.replay
         if replay is not None:
@@ -240,8 +255,7 @@ class ConformanceRun:
         run = self.current
         if run.decided:
             return
-        status, verdict, message = decide(run.kind, run.message, run.expected,
-                                          self.expectations.source)
+        status, verdict, message = decide(run.kind, run.message, run.expected, self.expectations.source)
         run.decided = (status, verdict, message)
         if verdict == EXPECTED_FAILURE:
             step.status = Status.skipped
@@ -267,8 +281,7 @@ class ConformanceRun:
         if world is not None:
             world.close()  # after a failed step; a passing one was cleaned up already
         if run.decided is None:  # no step ran (an undefined step, a hook error)
-            run.fail(HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}",
-                     None)
+            run.fail(HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}", None)
         self._record_run(run, time.monotonic() - run.started)
         self.current = None
 
@@ -276,10 +289,22 @@ class ConformanceRun:
         if run.decided is None:
             run.decided = decide(run.kind, run.message, run.expected, self.expectations.source)
         status, verdict, message = run.decided
-        expectation = ({"reason": run.expected.reason, "link": run.expected.link}
-                       if run.expected is not None else None)
-        self._record(Outcome(run.id, os.path.basename(run.scenario.filename), title(run.scenario.name),
-                             status, verdict, message, run.step, expectation, round(seconds, 4)))
+        expectation = (
+            {"reason": run.expected.reason, "link": run.expected.link} if run.expected is not None else None
+        )
+        self._record(
+            Outcome(
+                run.id,
+                os.path.basename(run.scenario.filename),
+                title(run.scenario.name),
+                status,
+                verdict,
+                message,
+                run.step,
+                expectation,
+                round(seconds, 4),
+            )
+        )
 
     def _record(self, outcome):
         self.verdicts.add(outcome)
@@ -295,8 +320,10 @@ class ConformanceRun:
         source = self.expectations.source or "none"
         version = loops.describe(self.loop_name).get("version")
         loop = f"{self.loop_name} {version}" if version else self.loop_name
-        heading = (f"loop={loop}, {sys.implementation.name} {sys.version.split()[0]}, "
-                   f"expectations: {source}, isolation {'on' if self.isolate else 'off'}")
+        heading = (
+            f"loop={loop}, {sys.implementation.name} {sys.version.split()[0]}, "
+            f"expectations: {source}, isolation {'on' if self.isolate else 'off'}"
+        )
         return self.verdicts.summary(heading)
 
 
@@ -312,8 +339,10 @@ def _fail_on_unexpected_reports(step, world):
     if not unexpected:
         return
     told = "; ".join("{}: {!r}".format(r.get("message"), r.get("exception")) for r in unexpected)
-    message = (f"after the last step: expected the loop to report nothing to its exception "
-               f"handler that no step expected; it reported {told}")
+    message = (
+        f"after the last step: expected the loop to report nothing to its exception "
+        f"handler that no step expected; it reported {told}"
+    )
     step.status = Status.failed
     step.exception = AssertionError(message)
     step.error_message = message

@@ -45,8 +45,11 @@ def judge(report, steps):
         seen = report.steps[index]
         if seen["status"] != "passed":
             if seen.get("kind") is None:  # not run (undefined): the spec's own fault
-                return (HARNESS_ERROR, f"the step was {seen['status']} in the child "
-                        "process that ran the scenario", where)
+                return (
+                    HARNESS_ERROR,
+                    f"the step was {seen['status']} in the child process that ran the scenario",
+                    where,
+                )
             return seen["kind"], seen.get("message"), where
     if not report.finished:
         return report.death_kind, report.death(), "(cleanup)"

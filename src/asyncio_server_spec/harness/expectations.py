@@ -73,15 +73,21 @@ def load(path):
         raise ExpectationError(f"expectations file {path} is not valid TOML: {exc}")
     unknown_tables = set(document) - {"expected_failure"}
     if unknown_tables:
-        raise ExpectationError("expectations file {}: unknown key(s) {}; only [[expected_failure]] entries "
-                               "are accepted".format(path, ", ".join(sorted(unknown_tables))))
+        raise ExpectationError(
+            "expectations file {}: unknown key(s) {}; only [[expected_failure]] entries are accepted".format(
+                path, ", ".join(sorted(unknown_tables))
+            )
+        )
     entries, seen = [], set()
     for number, raw in enumerate(document.get("expected_failure", []), 1):
         where = f"expectations file {path}, entry {number}"
         unknown = set(raw) - FIELDS
         if unknown:
-            raise ExpectationError("{}: unknown field(s) {}; accepted: {}".format(
-                where, ", ".join(sorted(unknown)), ", ".join(sorted(FIELDS))))
+            raise ExpectationError(
+                "{}: unknown field(s) {}; accepted: {}".format(
+                    where, ", ".join(sorted(unknown)), ", ".join(sorted(FIELDS))
+                )
+            )
         for field in ("id", "reason"):
             if not isinstance(raw.get(field), str) or not raw[field].strip():
                 raise ExpectationError(f"{where}: '{field}' is required (a non-empty string)")

@@ -34,8 +34,7 @@ class Replayed(AssertionError):
 class ChildReport:
     """What a child process said about its scenario, and how it ended."""
 
-    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT,
-                 wall_time=0.0):
+    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT, wall_time=0.0):
         self.steps = [e for e in events if e.get("event") == "step"]
         ends = [e for e in events if e.get("event") == "end"]
         setups = [e for e in events if e.get("event") == "setup-failed"]
@@ -59,8 +58,10 @@ class ChildReport:
         if self.setup_failure is not None:
             return self.setup_failure["message"]
         if self.hung:
-            return (f"expected the scenario to finish within {self.time_limit:g} s; it did not, "
-                    "and its process was killed")
+            return (
+                f"expected the scenario to finish within {self.time_limit:g} s; it did not, "
+                "and its process was killed"
+            )
         how = processes.describe(self.exit_status)
         if processes.returncode(self.exit_status) >= 0:
             how += " before finishing it"
@@ -130,7 +131,7 @@ class ChildChannel:
     def send(self, **event):
         data = (json.dumps(event) + "\n").encode()
         while data:
-            data = data[os.write(self.fd, data):]
+            data = data[os.write(self.fd, data) :]
 
     def step(self, status, kind, message, duration):
         self.send(event="step", status=status, kind=kind, message=message, duration=duration)
@@ -230,8 +231,9 @@ class Child:
                 except ValueError:
                     break
             self.stderr_file.seek(0)
-            report = ChildReport(events, exit_status, hung, last_words(self.stderr_file.read()),
-                                 self.time_limit)
+            report = ChildReport(
+                events, exit_status, hung, last_words(self.stderr_file.read()), self.time_limit
+            )
             report.wall_time = time.monotonic() - self.started
             return report
         finally:

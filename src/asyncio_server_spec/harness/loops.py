@@ -32,9 +32,7 @@ def loop_factory(name):
         module_name, _, attribute = name.partition(":")
         extra = None
         if not module_name or not attribute:
-            raise LoopSelectionError(
-                f"loop {name!r} is not of the form package.module:factory; {ACCEPTED}"
-            )
+            raise LoopSelectionError(f"loop {name!r} is not of the form package.module:factory; {ACCEPTED}")
     else:
         raise LoopSelectionError(f"unknown loop {name!r}; {ACCEPTED}")
     try:
@@ -42,7 +40,8 @@ def loop_factory(name):
     except ImportError as exc:
         hint = (
             "install it with: pip install 'asyncio-server-spec[{}]'{}".format(
-                extra, " (rloop needs Python 3.10 or later)" if name == "rloop" else "")
+                extra, " (rloop needs Python 3.10 or later)" if name == "rloop" else ""
+            )
             if extra
             else ACCEPTED
         )
@@ -53,8 +52,8 @@ def loop_factory(name):
         if isinstance(exc, KeyboardInterrupt):
             raise
         raise LoopSelectionError(
-            f"loop {name!r}: importing the module {module_name!r} failed with "
-            f"{_one_line(exc)}; {ACCEPTED}") from None
+            f"loop {name!r}: importing the module {module_name!r} failed with {_one_line(exc)}; {ACCEPTED}"
+        ) from None
     factory = getattr(module, attribute, None)
     if not callable(factory):
         raise LoopSelectionError(
@@ -80,16 +79,17 @@ def check_factory(name, factory):
             raise
         raise LoopSelectionError(
             f"loop {name!r}: calling its factory failed with {_one_line(exc)}; "
-            "a factory takes no arguments and returns a new event loop") from None
+            "a factory takes no arguments and returns a new event loop"
+        ) from None
     if not isinstance(loop, asyncio.AbstractEventLoop):
         raise LoopSelectionError(
             f"loop {name!r}: its factory returned {type(loop).__module__}.{type(loop).__qualname__}, "
-            "not an event loop (an asyncio.AbstractEventLoop)")
+            "not an event loop (an asyncio.AbstractEventLoop)"
+        )
     try:
         loop.close()
     except Exception as exc:
-        raise LoopSelectionError(
-            f"loop {name!r}: closing a new loop failed with {_one_line(exc)}") from None
+        raise LoopSelectionError(f"loop {name!r}: closing a new loop failed with {_one_line(exc)}") from None
 
 
 def check_factory_in_child(name, factory):
@@ -129,7 +129,8 @@ def _in_child(name, check):
         raise LoopSelectionError(message)
     if status != 0:
         raise LoopSelectionError(
-            f"loop {name!r}: the process that made a first loop {processes.describe(status)}")
+            f"loop {name!r}: the process that made a first loop {processes.describe(status)}"
+        )
 
 
 def describe(name):
@@ -140,6 +141,7 @@ def describe(name):
     if top != "asyncio":
         try:
             from importlib import metadata
+
             version = metadata.version(top)
         except Exception:
             version = getattr(sys.modules.get(top), "__version__", None)

@@ -78,8 +78,10 @@ def load_clients(text):
     except ValueError:
         n = 0
     if n < 1:
-        raise Refused(f"load_clients={text!r} is not accepted; give a whole number of clients, "
-                      f"1 or more (default {DEFAULT_LOAD_CLIENTS})")
+        raise Refused(
+            f"load_clients={text!r} is not accepted; give a whole number of clients, "
+            f"1 or more (default {DEFAULT_LOAD_CLIENTS})"
+        )
     try:
         import resource
     except ImportError:  # not a Unix system: no limit to check against
@@ -89,7 +91,9 @@ def load_clients(text):
     needed = 2 * n + FD_MARGIN + in_use
     if soft != resource.RLIM_INFINITY and needed > soft:
         fits = (soft - FD_MARGIN - in_use) // 2
-        raise Refused(f"load_clients={n} needs about {needed} file descriptors (two per client), "
-                      f"but RLIMIT_NOFILE allows {soft}; give load_clients={fits} or less, or "
-                      "raise the limit (ulimit -n)")
+        raise Refused(
+            f"load_clients={n} needs about {needed} file descriptors (two per client), "
+            f"but RLIMIT_NOFILE allows {soft}; give load_clients={fits} or less, or "
+            "raise the limit (ulimit -n)"
+        )
     return n

@@ -37,10 +37,17 @@ from .verdicts import CRASHED, UNEXPECTED_FAILURE, Outcome, Verdicts
 
 #: What every run of the spec needs: imported once, before forking the
 #: shards (and by the tests' fork server, before forking its runs).
-PRELOAD = ("behave.__main__", "behave.runner", "asyncio_server_spec.harness.conformance",
-           "asyncio_server_spec.reference.client", "asyncio_server_spec.reference.load_clients",
-           "asyncio_server_spec.reference.probes", "asyncio_server_spec.reference.handlers",
-           "asyncio_server_spec.reference.servers", "asyncio_server_spec.reference.tls")
+PRELOAD = (
+    "behave.__main__",
+    "behave.runner",
+    "asyncio_server_spec.harness.conformance",
+    "asyncio_server_spec.reference.client",
+    "asyncio_server_spec.reference.load_clients",
+    "asyncio_server_spec.reference.probes",
+    "asyncio_server_spec.reference.handlers",
+    "asyncio_server_spec.reference.servers",
+    "asyncio_server_spec.reference.tls",
+)
 
 
 def preload():
@@ -64,9 +71,13 @@ def heaviest_first(features_dir):
     :mod:`.deferred`), then those with the most long scenarios (a load,
     ``@long``).  So no long scenario is left to start last while the other
     shards stand idle."""
+
     def weight(feature):
-        return (any(deferred.waits(s.parsed) for s in feature.scenarios),
-                sum("long" in s.tags for s in feature.scenarios))
+        return (
+            any(deferred.waits(s.parsed) for s in feature.scenarios),
+            sum("long" in s.tags for s in feature.scenarios),
+        )
+
     return [feature.path for feature in sorted(read_features(features_dir), key=weight, reverse=True)]
 
 
@@ -88,9 +99,21 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
             output = os.path.join(scratch, f"shard-{number}.out")
             # (no output capture: nothing shows it, a shard's output is the merged verdict)
-            argv = [*args, "--format", "null", "--no-capture", "--no-capture-stderr",
-                    "--no-logcapture", "-D", f"results={log}", "-D", f"jobs={jobs}",
-                    "-D", f"claims={claims}", *features]
+            argv = [
+                *args,
+                "--format",
+                "null",
+                "--no-capture",
+                "--no-capture-stderr",
+                "--no-logcapture",
+                "-D",
+                f"results={log}",
+                "-D",
+                f"jobs={jobs}",
+                "-D",
+                f"claims={claims}",
+                *features,
+            ]
             shards.append((log, output, _fork_shard(argv, output, number)))
         outputs = []
         for log, output, pid in shards:
@@ -126,6 +149,7 @@ def _fork_shard(argv, output, number):
     *argv* on the spec (:func:`.behave_run.run`, which the parent has checked
     them with), with its output in the file *output*, on a CPU of its own (see
     :func:`_keep_to_one_cpu`); return its pid."""
+
     def shard():
         _keep_to_one_cpu(number)
         return behave_run.run(argv)
@@ -155,21 +179,42 @@ def _keep_to_one_cpu(number):
 def _died(sid, status, text):
     """A shard that died in (or outside) a scenario: an unexpected failure."""
     tail = " | ".join(line for line in text.splitlines()[-3:] if line.strip())
-    return Outcome(sid or "(no scenario)", "", "", CRASHED, UNEXPECTED_FAILURE,
-                   f"the process running this shard ended with status {status}: {tail}"
-                   ).record()
+    return Outcome(
+        sid or "(no scenario)",
+        "",
+        "",
+        CRASHED,
+        UNEXPECTED_FAILURE,
+        f"the process running this shard ended with status {status}: {tail}",
+    ).record()
 
 
 def _report(headers, records, results, jobs, elapsed, out):
     header = next((h for h in headers if h), {})
     verdicts = Verdicts()
     for r in records:
-        verdicts.add(Outcome(**{k: r.get(k) for k in (
-            "id", "feature", "name", "status", "verdict", "message", "step", "expectation",
-            "duration")}))
+        verdicts.add(
+            Outcome(
+                **{
+                    k: r.get(k)
+                    for k in (
+                        "id",
+                        "feature",
+                        "name",
+                        "status",
+                        "verdict",
+                        "message",
+                        "step",
+                        "expectation",
+                        "duration",
+                    )
+                }
+            )
+        )
     if results:
-        log = ResultLog(results, {k: v for k, v in header.items()
-                                  if k not in ("record", "schema", "started", "ended")})
+        log = ResultLog(
+            results, {k: v for k, v in header.items() if k not in ("record", "schema", "started", "ended")}
+        )
         log.header["jobs"] = jobs
         log.header["started"] = min((h["started"] for h in headers if h), default=None)
         for r in records:
@@ -177,11 +222,12 @@ def _report(headers, records, results, jobs, elapsed, out):
         log.close()
     loop = header.get("loop", {})
     python = header.get("python", {})
-    heading = (f"loop={loop.get('name')}{' ' + loop['version'] if loop.get('version') else ''}, "
-               f"{python.get('implementation')} {python.get('version')}, "
-               f"expectations: {header.get('expectations') or 'none'}, "
-               f"isolation {'on' if header.get('isolate') else 'off'}, {jobs} jobs")
+    heading = (
+        f"loop={loop.get('name')}{' ' + loop['version'] if loop.get('version') else ''}, "
+        f"{python.get('implementation')} {python.get('version')}, "
+        f"expectations: {header.get('expectations') or 'none'}, "
+        f"isolation {'on' if header.get('isolate') else 'off'}, {jobs} jobs"
+    )
     print(verdicts.summary(heading), file=out)
     print(f"{len(records)} scenarios in {elapsed:.1f} s", file=out)
     return 1 if verdicts.failed else 0
-

@@ -53,14 +53,18 @@ def run_header(root, loop, expectations, isolate, jobs, label):
 
     version = sys.version_info
     return {
-        "python": {"implementation": sys.implementation.name,
-                   "version": f"{version[0]}.{version[1]}.{version[2]}",
-                   "build": " ".join(sys.version.split())},
+        "python": {
+            "implementation": sys.implementation.name,
+            "version": f"{version[0]}.{version[1]}.{version[2]}",
+            "build": " ".join(sys.version.split()),
+        },
         "loop": loop,
         "behave": getattr(behave, "__version__", None),
         "spec": {"version": __version__, "commit": spec_commit(root)},
-        "expectations": expectations, "isolate": isolate,
-        "jobs": jobs, "label": label,
+        "expectations": expectations,
+        "isolate": isolate,
+        "jobs": jobs,
+        "label": label,
         "platform": f"{sys.platform} {platform.machine()}",
     }
 

@@ -21,8 +21,10 @@ def behave_args(options, results=None):
     arguments, then ``-D`` for each option given (so that ``--loop`` wins over
     a ``-D loop=``).  *results*: the results log (default ``options.results``)."""
     return list(options.behave_args) + behave_run.userdata_args(
-        loop=options.loop, expectations=options.expectations,
-        results=options.results if results is None else results)
+        loop=options.loop,
+        expectations=options.expectations,
+        results=options.results if results is None else results,
+    )
 
 
 def run(options):
@@ -46,7 +48,8 @@ def run(options):
     root = behave_run.spec_root()
     if sharded:
         args = list(options.behave_args) + behave_run.userdata_args(
-            loop=options.loop, expectations=options.expectations)
+            loop=options.loop, expectations=options.expectations
+        )
         named = behave_run.configuration(args, root).paths_given
         features = () if named else parallel.heaviest_first(os.path.join(root, "features"))
         status = parallel.run(args, options.jobs, results, features=features)

@@ -31,8 +31,7 @@ async def _checked(loop, coro):
     running = asyncio.get_running_loop()
     if running is not loop:
         coro.close()
-        raise WrongLoop(f"expected the step to run on the loop under test {loop!r}; "
-                        f"it ran on {running!r}")
+        raise WrongLoop(f"expected the step to run on the loop under test {loop!r}; it ran on {running!r}")
     return await coro
 
 

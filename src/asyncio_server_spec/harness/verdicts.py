@@ -64,9 +64,20 @@ class Outcome:
     duration: float = 0.0
 
     def record(self):
-        return {k: getattr(self, k) for k in
-                ("id", "feature", "name", "status", "verdict", "expectation", "message",
-                 "step", "duration")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "id",
+                "feature",
+                "name",
+                "status",
+                "verdict",
+                "expectation",
+                "message",
+                "step",
+                "duration",
+            )
+        }
 
 
 def decide(kind, message, expected, source=None):
@@ -76,9 +87,11 @@ def decide(kind, message, expected, source=None):
     if kind is None:
         if expected is None:
             return PASSED, PASS, None
-        return PASSED, UNEXPECTED_PASS, (
-            f"listed in {source} as failing ({expected.reason}), but it passed: "
-            "remove the entry")
+        return (
+            PASSED,
+            UNEXPECTED_PASS,
+            (f"listed in {source} as failing ({expected.reason}), but it passed: remove the entry"),
+        )
     if kind == HARNESS_ERROR:
         return kind, HARNESS_ERROR, message
     return kind, EXPECTED_FAILURE if expected is not None else UNEXPECTED_FAILURE, message
@@ -102,20 +115,24 @@ class Verdicts:
 
     def summary(self, heading):
         applicable = [o for o in self.outcomes if o.verdict != NOT_APPLICABLE]
-        lines = ["", f"Verdict: {heading}",
-                 f"  {len(applicable)} scenarios applied: {self.count(PASS)} passed, "
-                 f"{self.count(EXPECTED_FAILURE)} expected failure(s), "
-                 f"{self.count(UNEXPECTED_FAILURE)} unexpected failure(s), "
-                 f"{self.count(UNEXPECTED_PASS)} unexpected pass(es), "
-                 f"{self.count(HARNESS_ERROR)} harness error(s); "
-                 f"{self.count(NOT_APPLICABLE)} not applicable here"]
+        lines = [
+            "",
+            f"Verdict: {heading}",
+            f"  {len(applicable)} scenarios applied: {self.count(PASS)} passed, "
+            f"{self.count(EXPECTED_FAILURE)} expected failure(s), "
+            f"{self.count(UNEXPECTED_FAILURE)} unexpected failure(s), "
+            f"{self.count(UNEXPECTED_PASS)} unexpected pass(es), "
+            f"{self.count(HARNESS_ERROR)} harness error(s); "
+            f"{self.count(NOT_APPLICABLE)} not applicable here",
+        ]
         by_status = {}
         for o in applicable:
             if o.status != PASSED:
                 by_status[o.status] = by_status.get(o.status, 0) + 1
         if by_status:
-            lines.append("  what failed: " + ", ".join(
-                f"{n} {status}" for status, n in sorted(by_status.items())))
+            lines.append(
+                "  what failed: " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+            )
         for verdict in (HARNESS_ERROR, UNEXPECTED_FAILURE, UNEXPECTED_PASS, EXPECTED_FAILURE):
             lines.extend(_group(verdict, [o for o in self.outcomes if o.verdict == verdict]))
         return "\n".join(lines)
@@ -138,8 +155,7 @@ def _group(verdict, outcomes):
             if first.step:
                 lines.append(f"      at step: {first.step}")
         else:
-            lines.append(f"  [{status}] {len(members)} scenarios: "
-                         + ", ".join(m.id for m in members))
+            lines.append(f"  [{status}] {len(members)} scenarios: " + ", ".join(m.id for m in members))
             lines.extend(_steps_line(members))
         if verdict == EXPECTED_FAILURE and first.expectation:
             link = first.expectation.get("link")

@@ -15,8 +15,12 @@ import re
 import sys
 
 OPERATORS = {
-    ">=": operator.ge, "<=": operator.le, ">": operator.gt,
-    "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+){0,2})\s*$")
 _VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
@@ -50,14 +54,14 @@ def condition(text):
         for part in alternative.split(","):
             match = _CLAUSE.match(part)
             if not match:
-                raise ValueError(f"{text!r} is not a condition like '>=3.12', "
-                                 "'>=3.10, <3.12' or '<3.12 or >=3.13'")
+                raise ValueError(
+                    f"{text!r} is not a condition like '>=3.12', '>=3.10, <3.12' or '<3.12 or >=3.13'"
+                )
             clauses.append((OPERATORS[match.group(1)], parse(match.group(2))))
         alternatives.append(clauses)
 
     def holds(version):
-        return any(all(compare(op, version, wanted) for op, wanted in clauses)
-                   for clauses in alternatives)
+        return any(all(compare(op, version, wanted) for op, wanted in clauses) for clauses in alternatives)
 
     return holds
 
@@ -74,8 +78,9 @@ def in_range(text, version):
         return compare(operator.eq, version, parse(text))
     if not low and not high:
         raise ValueError(f"{text!r} is not a range like 3.13.0..3.13.14, 3.15.. or ..3.11")
-    return ((not low or compare(operator.ge, version, parse(low)))
-            and (not high or compare(operator.le, version, parse(high))))
+    return (not low or compare(operator.ge, version, parse(low))) and (
+        not high or compare(operator.le, version, parse(high))
+    )
 
 
 def describe_range(text):

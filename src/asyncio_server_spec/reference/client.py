@@ -51,7 +51,8 @@ class ClientThread:
         self.loop = asyncio.SelectorEventLoop(selectors.DefaultSelector())
         ready = threading.Event()
         self.thread = threading.Thread(
-            target=self._run, args=(ready,), name="asyncio-server-spec client", daemon=True)
+            target=self._run, args=(ready,), name="asyncio-server-spec client", daemon=True
+        )
         self.thread.start()
         ready.wait()
 
@@ -80,8 +81,9 @@ def client_thread() -> ClientThread:
     return ClientThread.get()
 
 
-async def open_connection(address: Address, timeout: float, **kwargs: Any
-                          ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def open_connection(
+    address: Address, timeout: float, **kwargs: Any
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     if isinstance(address, (str, bytes)):
         coro = asyncio.open_unix_connection(address, **kwargs)
     else:
@@ -131,8 +133,9 @@ class Client:
         try:
             reader, writer = await side.call(open_connection(address, timeout, **kwargs))
         except (ConnectionError, FileNotFoundError) as exc:  # not ssl.SSLError: TLS steps check it
-            raise AssertionError(f"expected a client to connect to {describe(address)}; "
-                                 f"the connection failed: {exc}") from None
+            raise AssertionError(
+                f"expected a client to connect to {describe(address)}; the connection failed: {exc}"
+            ) from None
         return cls(address, reader, writer, side)
 
     async def _on_client(self, coro, prompt=None, not_before=0.0, timeout=DEFAULT_TIMEOUT):
@@ -142,28 +145,31 @@ class Client:
         delivering it (see :func:`~asyncio_server_spec.reference.waiting.promptly`)."""
         if prompt is None:
             return await self._side.call(coro)
-        return await promptly(self._side.call(coro), prompt, max(timeout, DEFAULT_TIMEOUT),
-                              not_before=not_before)
+        return await promptly(
+            self._side.call(coro), prompt, max(timeout, DEFAULT_TIMEOUT), not_before=not_before
+        )
 
     async def send(self, data: bytes) -> None:
         async def send():
             self._writer.write(data)
             await within(self._writer.drain(), f"sending {len(data)} bytes")
+
         await self._on_client(send())
 
     async def receive_exactly(self, n: int, timeout: float = DEFAULT_TIMEOUT) -> bytes:
         async def receive():
             try:
-                return await within(
-                    self._reader.readexactly(n), f"{n} bytes from the server", timeout)
+                return await within(self._reader.readexactly(n), f"{n} bytes from the server", timeout)
             except asyncio.IncompleteReadError as exc:
                 raise AssertionError(
                     f"expected {n} bytes from the server; the connection ended after "
-                    f"{len(exc.partial)}: {bytes(exc.partial)!r}") from None
+                    f"{len(exc.partial)}: {bytes(exc.partial)!r}"
+                ) from None
             except ConnectionError as exc:
                 raise AssertionError(
-                    f"expected {n} bytes from the server; the connection failed while "
-                    f"reading: {exc!r}") from None
+                    f"expected {n} bytes from the server; the connection failed while reading: {exc!r}"
+                ) from None
+
         return await self._on_client(receive(), prompt=f"{n} bytes from the server")
 
     async def echo(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> bytes:
@@ -171,19 +177,26 @@ class Client:
         await self.send(data)
         return await self.receive_exactly(len(data), timeout)
 
-    async def read(self, n: int = 65536, what: str = "data from the server",
-                   timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    async def read(
+        self, n: int = 65536, what: str = "data from the server", timeout: float = DEFAULT_TIMEOUT
+    ) -> bytes:
         """One read of at most *n* bytes (b'' at the end of the connection)."""
         return await self._on_client(within(self._reader.read(n), what, timeout), prompt=what)
 
     async def readline(self, what: str = "a line from the server", timeout: float = DEFAULT_TIMEOUT) -> bytes:
         return await self._on_client(within(self._reader.readline(), what, timeout), prompt=what)
 
-    async def read_to_end(self, what: str = "the end of the connection", timeout: float = DEFAULT_TIMEOUT,
-                          prompt: bool = False, not_before: float = 0.0) -> tuple[int, str]:
+    async def read_to_end(
+        self,
+        what: str = "the end of the connection",
+        timeout: float = DEFAULT_TIMEOUT,
+        prompt: bool = False,
+        not_before: float = 0.0,
+    ) -> tuple[int, str]:
         """Read until the server ends the connection: ``(bytes read, "EOF" or "reset (...)")``;
         *prompt*: the end should come at once, from *not_before* seconds on
         (see :meth:`_on_client`)."""
+
         async def drain():
             total = 0
             try:
@@ -196,12 +209,17 @@ class Client:
             except (ConnectionError, OSError) as exc:
                 self.ended_at = time.monotonic()
                 return total, f"reset ({type(exc).__name__})"
-        return await self._on_client(within(drain(), what, timeout),
-                                     prompt=what if prompt else None, not_before=not_before,
-                                     timeout=timeout)
 
-    async def sees_eof(self, timeout: float = DEFAULT_TIMEOUT, prompt: bool = True,
-                       not_before: float = 0.0) -> bool:
+        return await self._on_client(
+            within(drain(), what, timeout),
+            prompt=what if prompt else None,
+            not_before=not_before,
+            timeout=timeout,
+        )
+
+    async def sees_eof(
+        self, timeout: float = DEFAULT_TIMEOUT, prompt: bool = True, not_before: float = 0.0
+    ) -> bool:
         """Wait until the server ends the connection; True on EOF or reset.
         *prompt*: it should end at once, or at once from *not_before* seconds
         on (an end that comes after a timeout of the server's); False: any
@@ -214,8 +232,10 @@ class Client:
 
     async def write_eof(self) -> None:
         """Half-close: end the client's side of the stream, keep reading possible."""
+
         async def write_eof():
             self._writer.write_eof()
+
         await self._on_client(write_eof())
 
     async def close(self) -> None:
@@ -225,22 +245,29 @@ class Client:
                 await within(self._writer.wait_closed(), "the client connection to close")
             except (ConnectionError, OSError):
                 pass
+
         await self._on_client(close())
 
-    async def on_streams(self, body: Any, what: str, timeout: float = DEFAULT_TIMEOUT,
-                         prompt: bool = True) -> Any:
+    async def on_streams(
+        self, body: Any, what: str, timeout: float = DEFAULT_TIMEOUT, prompt: bool = True
+    ) -> Any:
         """Run ``body(reader, writer)`` (a coroutine function) with this client's
         streams on the client thread, bounded by *timeout*; *what* names what it
         waits for.  *prompt*: the loop under test should deliver it at once (see
         :meth:`_on_client`).  Reference code drives a connection by hand with it
         (switching it to TLS: :class:`~.tls.ClientTls`)."""
-        return await self._on_client(within(body(self._reader, self._writer), what, timeout),
-                                     prompt=what if prompt else None, timeout=timeout)
+        return await self._on_client(
+            within(body(self._reader, self._writer), what, timeout),
+            prompt=what if prompt else None,
+            timeout=timeout,
+        )
 
     async def extra_info(self, name: str) -> Any:
         """``get_extra_info(name)`` of the client's own connection, asked on the client thread."""
+
         async def ask(reader, writer):
             return writer.get_extra_info(name)
+
         return await self.on_streams(ask, f"the client's get_extra_info({name!r})")
 
     async def reset(self) -> None:
@@ -253,22 +280,27 @@ class Client:
             self._writer.transport.abort()
             await asyncio.sleep(0)  # the transport's connection_lost() closes the socket
             await asyncio.sleep(0)
+
         await self._on_client(reset())
 
     async def pause_reading(self) -> None:
         """Stop taking data from the socket: what the server sends waits in the
         kernel, then in the server's transport."""
+
         async def pause():
             self._writer.transport.pause_reading()
+
         await self._on_client(pause())
 
-    async def receive_slowly(self, n: int, progress: SlowReading, piece: int = SLOW_PIECE,
-                             timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    async def receive_slowly(
+        self, n: int, progress: SlowReading, piece: int = SLOW_PIECE, timeout: float = DEFAULT_TIMEOUT
+    ) -> bytes:
         """Take data from the socket again (if paused) and read *n* bytes in
         reads of at most *piece* bytes, letting the client's loop run between
         two reads; return what arrived -- less than *n* if the connection ended
         first.  *progress* holds what arrived so far, for the message of a wait
         that runs out."""
+
         async def receive():
             self._writer.transport.resume_reading()
             try:
@@ -281,6 +313,7 @@ class Client:
             except (ConnectionError, OSError):
                 pass  # the server ended the connection: what arrived is the answer
             return bytes(progress.received)
+
         what = f"{n} bytes from the server, read slowly"
         return await self._on_client(within(receive(), what, timeout), prompt=what, timeout=timeout)
 
@@ -290,7 +323,8 @@ class Client:
         assert received == data, f"expected the client to receive {data!r}; it got {received!r}"
         total, end = await self.read_to_end("the end of the connection", prompt=True)
         assert (total, end) == (0, "EOF"), (
-            f"expected the end of the stream after {data!r}; got {total} more bytes, then {end}")
+            f"expected the end of the stream after {data!r}; got {total} more bytes, then {end}"
+        )
 
     def abort(self) -> None:
         """Drop the connection at once (cleanup); call it on the client thread."""
@@ -300,10 +334,12 @@ class Client:
 def abort_all(clients: list[Client], timeout: float = DEFAULT_TIMEOUT) -> None:
     """Abort *clients* on the client thread and wait until their sockets are
     closed (blocking: for cleanup, after the loop under test has stopped)."""
+
     async def abort():
         for client in clients:
             client.abort()
         for _ in range(3):  # the transports' connection_lost() close the sockets
             await asyncio.sleep(0)
+
     if clients:
         clients[0]._side.run(abort(), timeout)

@@ -39,7 +39,7 @@ def _decode(hex_address, family):
     if family == socket.AF_INET:
         packed = raw[::-1]
     else:  # four 32-bit words, each in host (little-endian) order
-        packed = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+        packed = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return socket.inet_ntop(family, packed), int(port, 16)
 
 
@@ -69,8 +69,11 @@ def listener_owner(address: tuple) -> str:
     """Who listens at TCP *address* ``(host, port)``: ``"this process"``,
     ``"other process"`` or ``"unknown"`` (no /proc, or nothing listed)."""
     host, port = address[0], address[1]
-    matching = [inode for bound, inode in _listeners(port)
-                if bound == host or bound in _WILDCARDS or bound == "::ffff:" + host]
+    matching = [
+        inode
+        for bound, inode in _listeners(port)
+        if bound == host or bound in _WILDCARDS or bound == "::ffff:" + host
+    ]
     if not matching:
         return "unknown"
     own = _own_socket_inodes()

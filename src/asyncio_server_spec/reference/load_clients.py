@@ -52,8 +52,7 @@ class ClientGroup:
         worker = threading.Thread(target=run, name="asyncio-server-spec load", daemon=True)
         worker.start()
         try:
-            return await promptly(asyncio.wrap_future(result), what, timeout,
-                                  progress=lambda: self.done)
+            return await promptly(asyncio.wrap_future(result), what, timeout, progress=lambda: self.done)
         finally:
             self._given_up.set()
             # a given-up worker notices within SLICE, or a connect's own timeout
@@ -63,20 +62,26 @@ class ClientGroup:
         return AssertionError(f"{self._name(i)}: {text}")
 
     def _connect(self, i):
-        family = socket.AF_UNIX if isinstance(self.address, (str, bytes)) else (
-            socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET)
+        family = (
+            socket.AF_UNIX
+            if isinstance(self.address, (str, bytes))
+            else (socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET)
+        )
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.settimeout(DEFAULT_TIMEOUT)
         try:
             sock.connect(self.address if family == socket.AF_UNIX else self.address[:2])
         except socket.timeout:
             sock.close()
-            raise self._fail(i, f"timed out after {DEFAULT_TIMEOUT:g} s waiting for a "
-                                f"connection to {describe(self.address)}") from None
+            raise self._fail(
+                i,
+                f"timed out after {DEFAULT_TIMEOUT:g} s waiting for a connection to {describe(self.address)}",
+            ) from None
         except OSError as exc:
             sock.close()
-            raise self._fail(i, f"expected to connect to {describe(self.address)}; "
-                                f"the connection failed: {exc}") from None
+            raise self._fail(
+                i, f"expected to connect to {describe(self.address)}; the connection failed: {exc}"
+            ) from None
         sock.settimeout(self.SLICE)
         return sock
 
@@ -91,15 +96,18 @@ class ClientGroup:
                 if self._given_up.is_set():
                     raise self._fail(i, "given up while waiting for its echo") from None
                 if time.monotonic() > deadline:
-                    raise self._fail(i, f"timed out after {DEFAULT_TIMEOUT:g} s waiting for "
-                                        f"{size} bytes from the server; got {len(data)}") from None
+                    raise self._fail(
+                        i,
+                        f"timed out after {DEFAULT_TIMEOUT:g} s waiting for "
+                        f"{size} bytes from the server; got {len(data)}",
+                    ) from None
                 continue
             except OSError as exc:
-                raise self._fail(i, f"expected {size} bytes; the connection failed while "
-                                    f"reading: {exc!r}") from None
+                raise self._fail(
+                    i, f"expected {size} bytes; the connection failed while reading: {exc!r}"
+                ) from None
             if not chunk:
-                raise self._fail(i, f"expected {size} bytes; the connection ended after "
-                                    f"{len(data)}")
+                raise self._fail(i, f"expected {size} bytes; the connection ended after {len(data)}")
             data += chunk
         return data
 
@@ -111,35 +119,41 @@ class ClientGroup:
 
     async def connect(self, count: int, timeout: float) -> None:
         """Connect *count* more clients, one right after the other; they stay connected."""
+
         def work():
             for k in range(count):
                 if self._given_up.is_set():
                     return
                 self.socks.append(self._connect(len(self.socks)))
                 self.done = k + 1
+
         await self._batch(work, f"{count} clients: connecting", timeout)
 
     async def send(self, messages: list[bytes], timeout: float) -> None:
         """Each connected client sends its own message."""
+
         def work():
             for i, data in enumerate(messages):
                 self._send(i, self.socks[i], data)
                 self.done = i + 1
+
         await self._batch(work, f"{len(messages)} clients: sending", timeout)
 
     async def receive(self, size: int, timeout: float) -> list[bytes]:
         """Each connected client reads *size* bytes; their replies, in order."""
+
         def work():
             replies = []
             for i, sock in enumerate(self.socks):
                 replies.append(self._receive(i, sock, size))
                 self.done = i + 1
             return replies
-        return await self._batch(work, f"{len(self.socks)} clients: {size} bytes from the server",
-                                 timeout)
+
+        return await self._batch(work, f"{len(self.socks)} clients: {size} bytes from the server", timeout)
 
     async def one_after_another(self, messages: list[bytes], timeout: float) -> list[bytes]:
         """Client after client: connect, send its message, read its echo, close."""
+
         def work():
             echoes = []
             for i, data in enumerate(messages):
@@ -153,6 +167,7 @@ class ClientGroup:
                     sock.close()
                 self.done = i + 1
             return echoes
+
         return await self._batch(work, f"{len(messages)} clients, one after another", timeout)
 
     def close(self) -> None:

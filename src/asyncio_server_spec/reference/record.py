@@ -58,8 +58,9 @@ class ServerRecord:
                 future.set_result(None)
 
     # -- conditions ------------------------------------------------------
-    async def wait_until(self, predicate: Callable[[ServerRecord], bool], what: str,
-                         timeout: float = DEFAULT_TIMEOUT) -> None:
+    async def wait_until(
+        self, predicate: Callable[[ServerRecord], bool], what: str, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         """Wait until ``predicate(record)`` holds, at most *timeout* seconds."""
         if predicate(self):
             return
@@ -75,9 +76,11 @@ class ServerRecord:
         """Wait until *n* connections reached a handler -- at once, since the
         client has connected: the wait ends early if the loop keeps running on
         time without it (:func:`~asyncio_server_spec.reference.waiting.promptly`)."""
-        await promptly(self.wait_until(lambda r: r.accepted >= n,
-                                       f"{n} connection(s) accepted", timeout),
-                       f"{n} connection(s) accepted", timeout)
+        await promptly(
+            self.wait_until(lambda r: r.accepted >= n, f"{n} connection(s) accepted", timeout),
+            f"{n} connection(s) accepted",
+            timeout,
+        )
 
     async def wait_finished(self, n: int, timeout: float = DEFAULT_TIMEOUT) -> None:
         await self.wait_until(

@@ -30,8 +30,12 @@ class World:
     it.  Clients run on the client thread (:mod:`asyncio_server_spec.reference.client`).
     """
 
-    def __init__(self, new_loop: Callable[[], asyncio.AbstractEventLoop], check_leaks: bool = True,
-                 temp_root: str | None = None):
+    def __init__(
+        self,
+        new_loop: Callable[[], asyncio.AbstractEventLoop],
+        check_leaks: bool = True,
+        temp_root: str | None = None,
+    ):
         self.check_leaks = check_leaks
         #: where the scenario makes its temp dir (None: the system's temp dir).  A
         #: run gives its own and removes it at the end, so a scenario whose process
@@ -73,15 +77,19 @@ class World:
         says what it is, for the message); from now on such reports are
         expected (one per connection the handler fails on, say)."""
         matching = [report for report in self.loop_reports if matches(report)]
-        assert len(matching) == 1, (f"expected one report to the loop's exception handler, "
-                                    f"{what}; reports: {self.described_reports()}")
+        assert len(matching) == 1, (
+            f"expected one report to the loop's exception handler, "
+            f"{what}; reports: {self.described_reports()}"
+        )
         self.expect_reports(matches)
         return matching[0]
 
     def described_reports(self, reports: list[dict] | None = None) -> list[str]:
         """The loop's reports (or *reports*), each as its message and exception."""
-        return ["{}: {!r}".format(r.get("message"), r.get("exception"))
-                for r in (self.loop_reports if reports is None else reports)]
+        return [
+            "{}: {!r}".format(r.get("message"), r.get("exception"))
+            for r in (self.loop_reports if reports is None else reports)
+        ]
 
     def unexpected_reports(self) -> list[dict]:
         """The loop's reports that no step expected."""
@@ -106,8 +114,9 @@ class World:
         return f"{self._tmpdir}/{name}"
 
     # -- servers and clients the steps act on -----------------------------------
-    async def start(self, api: str = "start_server", handler: Any = "echo",
-                    **kwargs: Any) -> asyncio.AbstractServer:
+    async def start(
+        self, api: str = "start_server", handler: Any = "echo", **kwargs: Any
+    ) -> asyncio.AbstractServer:
         """Create a server; by default on this process's own loopback address
         (:func:`~asyncio_server_spec.reference.kernel.loopback_address`) with an ephemeral port, or
         (Unix APIs) at a fresh path in the temp dir.  It becomes *the* server.
@@ -135,8 +144,9 @@ class World:
         if address is None:
             with calling("expected server.sockets to list sockets with an address"):
                 listening = servers.listening_addresses(server)
-            assert listening, (f"expected a new server to listen on a socket; its sockets are "
-                               f"{server.sockets!r}")
+            assert listening, (
+                f"expected a new server to listen on a socket; its sockets are {server.sockets!r}"
+            )
             address = listening[0][:2]
         self.address = address
         return server
@@ -160,8 +170,9 @@ class World:
         assert self.clients, "no client has connected in this scenario"
         return self.clients[-1]
 
-    async def attempt(self, awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT,
-                      prompt: bool = False) -> Any:
+    async def attempt(
+        self, awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT, prompt: bool = False
+    ) -> Any:
         """Await *awaitable* and keep what happened -- the result or the
         exception -- in :attr:`outcome` for a later step to check.  *prompt*:
         it should happen at once, so the wait ends early if it does not (see
@@ -216,9 +227,10 @@ class World:
         """A scenario must leave no file descriptor or thread behind."""
         leaked = open_fds() - self._fds_before
         if leaked:
-            self.problems.append("expected every file descriptor the scenario opened to be "
-                                 f"closed; {len(leaked)} left open: "
-                                 + ", ".join(describe_fd(fd) for fd in sorted(leaked)))
+            self.problems.append(
+                "expected every file descriptor the scenario opened to be "
+                f"closed; {len(leaked)} left open: " + ", ".join(describe_fd(fd) for fd in sorted(leaked))
+            )
         # (a loop without shutdown_default_executor() may leave its resolver threads to end later)
         extra = threading.active_count() - self._threads_before
         if self._executor_joined and extra > 0:

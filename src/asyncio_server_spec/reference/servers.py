@@ -13,8 +13,9 @@ UNIX_APIS = ("start_unix_server", "create_unix_server")
 APIS = TCP_APIS + UNIX_APIS
 
 
-async def create(api: str, handler: str | StreamHandler | Callable[..., Any],
-                 record: ServerRecord, **kwargs: Any) -> asyncio.AbstractServer:
+async def create(
+    api: str, handler: str | StreamHandler | Callable[..., Any], record: ServerRecord, **kwargs: Any
+) -> asyncio.AbstractServer:
     """Create a server with *api* whose connections run *handler*.
 
     *api* is one of :data:`APIS`.  *handler* names one of the reference
@@ -47,8 +48,9 @@ def listening_addresses(server: asyncio.AbstractServer) -> list:
 
 
 # -- protocol servers: the protocol path of create_server -----------------------------------
-async def start_protocol_server(world: Any, api: str, protocol_factory: Callable[[], asyncio.BaseProtocol],
-                                **kwargs: Any) -> asyncio.AbstractServer:
+async def start_protocol_server(
+    world: Any, api: str, protocol_factory: Callable[[], asyncio.BaseProtocol], **kwargs: Any
+) -> asyncio.AbstractServer:
     """Create a server with ``loop.create_server`` or ``loop.create_unix_server``
     (*api*) and *protocol_factory*, where :meth:`World.start` would put it
     (this process's loopback address and port 0, or a path in the temp dir,

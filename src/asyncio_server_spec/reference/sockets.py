@@ -54,7 +54,8 @@ def usable(sock: object, what: str) -> socket.socket:
         fd = sock.fileno()
     assert isinstance(fd, int) and fd >= 0, (
         f"expected {what} to be a socket with a file descriptor; it is a {type(sock).__name__} "
-        f"whose fileno() gave " + ("a negative number" if isinstance(fd, int) else f"a {type(fd).__name__}"))
+        f"whose fileno() gave " + ("a negative number" if isinstance(fd, int) else f"a {type(fd).__name__}")
+    )
     return sock
 
 

@@ -51,13 +51,20 @@ def contexts() -> dict[str, ssl.SSLContext]:
     untrusting = ssl.create_default_context(cafile=_cert("stranger-ca.pem"))
     with_cert = ssl.create_default_context(cafile=_cert("ca.pem"))
     with_cert.load_cert_chain(_cert("client.pem"))
-    return {"server": server, "server requiring client certs": requiring, "trusting": trusting,
-            "untrusting": untrusting, "client with cert": with_cert}
+    return {
+        "server": server,
+        "server requiring client certs": requiring,
+        "trusting": trusting,
+        "untrusting": untrusting,
+        "client with cert": with_cert,
+    }
 
 
 #: The subject of the client certificate, as ``getpeercert()`` gives it.
-CLIENT_SUBJECT = ((("organizationName", "asyncio-server-spec"),),
-                  (("commonName", "asyncio-server-spec client"),))
+CLIENT_SUBJECT = (
+    (("organizationName", "asyncio-server-spec"),),
+    (("commonName", "asyncio-server-spec client"),),
+)
 
 
 async def created_server(api: str, creation: Awaitable[asyncio.AbstractServer]) -> asyncio.AbstractServer:
@@ -127,34 +134,42 @@ class ClientTls:
     async def start(self, before: bytes = b"") -> None:
         """Send *before* (plain bytes) and the first message of the TLS
         handshake (the ClientHello), in one write."""
+
         async def send(reader, writer):
             self._handshake_step()
             await self._flush(writer, before)
+
         await self.client.on_streams(send, "sending the start of the TLS handshake")
 
     async def finish_handshake(self) -> None:
         """Read the server's part of the handshake and answer it, until the
         handshake is complete (a server that ends the connection first fails it)."""
+
         async def finish(reader, writer):
             while not self._handshake_step():
                 await self._flush(writer)
                 data = await _read_some(reader, "the server's part of the TLS handshake")
                 if not data:
-                    raise AssertionError("expected the server to complete the TLS handshake; "
-                                         "it ended the connection during it")
+                    raise AssertionError(
+                        "expected the server to complete the TLS handshake; it ended the connection during it"
+                    )
                 self._incoming.write(data)
             await self._flush(writer)
+
         await self.client.on_streams(finish, "the server's part of the TLS handshake")
 
     async def send(self, data: bytes) -> None:
         """Send *data* over TLS: one TLS record up to 16 KiB, in one write."""
+
         async def send(reader, writer):
             self._tls.write(data)
             await self._flush(writer)
+
         await self.client.on_streams(send, f"sending {len(data)} bytes over TLS")
 
     async def receive_exactly(self, n: int) -> bytes:
         """Read *n* bytes over TLS."""
+
         async def receive(reader, writer):
             got = b""
             while len(got) < n:
@@ -163,20 +178,24 @@ class ClientTls:
                 except ssl.SSLWantReadError:
                     pass
                 except ssl.SSLError as exc:
-                    raise AssertionError(f"expected {n} bytes over TLS; after {len(got)} "
-                                         f"the TLS connection failed: {exc}")
+                    raise AssertionError(
+                        f"expected {n} bytes over TLS; after {len(got)} the TLS connection failed: {exc}"
+                    )
                 else:
                     if not chunk:  # the server's TLS close
-                        raise AssertionError(f"expected {n} bytes over TLS; the server closed "
-                                             f"TLS after {len(got)}: {got!r}")
+                        raise AssertionError(
+                            f"expected {n} bytes over TLS; the server closed TLS after {len(got)}: {got!r}"
+                        )
                     got += chunk
                     continue
                 data = await _read_some(reader, f"{n} bytes over TLS")
                 if not data:
-                    raise AssertionError(f"expected {n} bytes over TLS; the connection ended "
-                                         f"after {len(got)}: {got!r}")
+                    raise AssertionError(
+                        f"expected {n} bytes over TLS; the connection ended after {len(got)}: {got!r}"
+                    )
                 self._incoming.write(data)
             return got
+
         return await self.client.on_streams(receive, f"{n} bytes from the server over TLS")
 
     async def echo(self, data: bytes) -> bytes:
@@ -192,8 +211,9 @@ class ClientTls:
             try:
                 await writer.drain()
             except (ConnectionError, OSError) as exc:
-                raise AssertionError(f"expected to send {len(pending)} bytes; the connection "
-                                     f"failed: {exc!r}") from None
+                raise AssertionError(
+                    f"expected to send {len(pending)} bytes; the connection failed: {exc!r}"
+                ) from None
 
 
 async def _read_some(reader: asyncio.StreamReader, what: str) -> bytes:

@@ -30,8 +30,10 @@ class Stalled(WaitTimeout):
         else:
             text = f"expected {what} to go on; it stopped after {done} done ({elapsed:.2f} s in)"
         AssertionError.__init__(
-            self, f"{text}, while the loop under test kept running on time for {patience:g} s "
-                  f"(the wait would have given up after {timeout:g} s)")
+            self,
+            f"{text}, while the loop under test kept running on time for {patience:g} s "
+            f"(the wait would have given up after {timeout:g} s)",
+        )
         self.what = what
         self.timeout = timeout
 
@@ -76,9 +78,14 @@ TICK = 0.02
 LATE = 0.05
 
 
-async def promptly(awaitable: Awaitable[Any], what: str, timeout: float = DEFAULT_TIMEOUT,
-                   patience: float = PATIENCE, progress: Callable[[], Any] | None = None,
-                   not_before: float = 0.0) -> Any:
+async def promptly(
+    awaitable: Awaitable[Any],
+    what: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    patience: float = PATIENCE,
+    progress: Callable[[], Any] | None = None,
+    not_before: float = 0.0,
+) -> Any:
     """Await something the loop under test should do at once -- echo what a
     client sent, accept a connection the kernel has completed -- and end the
     wait at the first sign that it will not: the loop keeps running on time

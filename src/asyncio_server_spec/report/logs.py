@@ -87,7 +87,7 @@ class RunLog:
 
 def _check_header(header, path):
     if header is None:
-        raise LogError(f"{path}: line 1 is not a run header (record \"run\"); is this a results log?")
+        raise LogError(f'{path}: line 1 is not a run header (record "run"); is this a results log?')
     if header.get("schema") != SCHEMA:
         raise LogError(f"{path}: results schema {header.get('schema')!r}; this reader reads schema {SCHEMA}")
 

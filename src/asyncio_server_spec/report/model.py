@@ -35,28 +35,40 @@ class Category:
         self.unexpected = unexpected
 
 
-CATEGORIES = OrderedDict((c.key, c) for c in [
-    Category("pass", "pass", "passed"),
-    Category("xfail", "xfail", "expected failure (listed in the loop's expectations; see its footnote)"),
-    Category("fail", "FAIL", "unexpected failure: the loop diverged from the documented behaviour", True),
-    Category("xpass", "XPASS", "unexpected pass: listed as an expected failure, but passed", True),
-    Category("crash", "crash", "crashed: the process running the scenario died", True),
-    Category("timeout", "timeout", "timed out: the scenario exceeded its time limit and was killed", True),
-    Category("harness", "harness",
-             "harness error: the spec's own code failed (never the loop's fault)", True),
-    Category("cleanup", "cleanup", "cleanup: the steps passed but something was left behind or hung", True),
-    Category("na", "n/a", "not applicable on this Python/loop/OS (hover: the tag)"),
-    Category("notrun", "–", "not run: no log covered this cell"),
-    Category("unknown", "?", "a verdict this report does not know (a newer log schema?)", True),
-])
+CATEGORIES = OrderedDict(
+    (c.key, c)
+    for c in [
+        Category("pass", "pass", "passed"),
+        Category("xfail", "xfail", "expected failure (listed in the loop's expectations; see its footnote)"),
+        Category("fail", "FAIL", "unexpected failure: the loop diverged from the documented behaviour", True),
+        Category("xpass", "XPASS", "unexpected pass: listed as an expected failure, but passed", True),
+        Category("crash", "crash", "crashed: the process running the scenario died", True),
+        Category(
+            "timeout", "timeout", "timed out: the scenario exceeded its time limit and was killed", True
+        ),
+        Category(
+            "harness", "harness", "harness error: the spec's own code failed (never the loop's fault)", True
+        ),
+        Category(
+            "cleanup", "cleanup", "cleanup: the steps passed but something was left behind or hung", True
+        ),
+        Category("na", "n/a", "not applicable on this Python/loop/OS (hover: the tag)"),
+        Category("notrun", "–", "not run: no log covered this cell"),
+        Category("unknown", "?", "a verdict this report does not know (a newer log schema?)", True),
+    ]
+)
 UNEXPECTED = [key for key, category in CATEGORIES.items() if category.unexpected]
 #: failures an expectations file can list (a harness error is the spec's bug)
 LISTABLE = ("fail", "crash", "timeout", "cleanup")
-_FAILED_STATUS = {DIVERGED: "fail", CRASHED: "crash", TIMED_OUT: "timeout",
-                  CLEANUP: "cleanup", HARNESS_ERROR: "harness"}
+_FAILED_STATUS = {
+    DIVERGED: "fail",
+    CRASHED: "crash",
+    TIMED_OUT: "timeout",
+    CLEANUP: "cleanup",
+    HARNESS_ERROR: "harness",
+}
 #: the verdicts that give a cell's category by themselves
-_BY_VERDICT = {PASS: "pass", EXPECTED_FAILURE: "xfail", UNEXPECTED_PASS: "xpass",
-               NOT_APPLICABLE: "na"}
+_BY_VERDICT = {PASS: "pass", EXPECTED_FAILURE: "xfail", UNEXPECTED_PASS: "xpass", NOT_APPLICABLE: "na"}
 LOOP_ORDER = ("asyncio", "uvloop", "rloop")
 
 
@@ -330,16 +342,22 @@ class Report:
         """The cells of *loop* in the given categories, in spec then column order
         (with *spec_only*, leaving out ids the spec does not have)."""
         ids = list(self.by_id) if spec_only else list(self.by_id) + list(self.unknown)
-        return [self.cell(sid, column) for sid in ids
-                for column in loop.columns if self.cell(sid, column).category.key in keys]
+        return [
+            self.cell(sid, column)
+            for sid in ids
+            for column in loop.columns
+            if self.cell(sid, column).category.key in keys
+        ]
 
     def divergences(self, loop):
         """The loop's expected failures grouped by reason: (footnote, [(sid, [cells])])."""
         grouped = OrderedDict()
         for cell in self.loop_cells(loop, ("xfail",)):
             grouped.setdefault(cell.footnote, OrderedDict()).setdefault(self._sid(cell), []).append(cell)
-        return [(footnote, list(by_sid.items())) for footnote, by_sid in
-                sorted(grouped.items(), key=lambda item: item[0].number)]
+        return [
+            (footnote, list(by_sid.items()))
+            for footnote, by_sid in sorted(grouped.items(), key=lambda item: item[0].number)
+        ]
 
     def _sid(self, cell):
         return cell.record["id"]
@@ -363,7 +381,7 @@ class Report:
         if all(flags):
             return ""
         first, last = flags.index(True), len(flags) - 1 - flags[::-1].index(True)
-        if not all(flags[first:last + 1]):
+        if not all(flags[first : last + 1]):
             return None
         clauses = []
         if first > 0:

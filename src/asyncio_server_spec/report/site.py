@@ -27,7 +27,7 @@ def cpython_issue(number):
 def link_label(url):
     """A docs.python.org link as ``page#anchor``; any other link as written."""
     if url.startswith(_DOCS):
-        page, _, anchor = url[len(_DOCS):].partition("#")
+        page, _, anchor = url[len(_DOCS) :].partition("#")
         return "{}#{}".format(page.replace(".html", ""), anchor) if anchor else page
     return url
 
@@ -37,7 +37,7 @@ def linkify(text):
     text = "" if text is None else str(text)
     out, position = [], 0
     for match in _LINKABLE.finditer(text):
-        out.append(escape(text[position:match.start()]))
+        out.append(escape(text[position : match.start()]))
         if match.group(1):
             url, label = match.group(1), link_label(match.group(1))
         else:
@@ -66,10 +66,12 @@ def environment():
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(linkify=linkify, fragment=fragment, link_label=link_label,
-                       toml=toml_string, shquote=shlex.quote)
-    env.globals.update(categories=CATEGORIES, listable=LISTABLE, unexpected_keys=UNEXPECTED,
-                       cpython_issue=cpython_issue)
+    env.filters.update(
+        linkify=linkify, fragment=fragment, link_label=link_label, toml=toml_string, shquote=shlex.quote
+    )
+    env.globals.update(
+        categories=CATEGORIES, listable=LISTABLE, unexpected_keys=UNEXPECTED, cpython_issue=cpython_issue
+    )
     return env
 
 
@@ -108,9 +110,11 @@ def build(out_dir, features, logs):
     report = Report(features, logs)
     env = environment()
     common = {"report": report, "pythons": pythons(report)}
-    pages = {"index.html": ("index.html.j2", {}),
-             "traceability.html": ("traceability.html.j2", {"rows": traceability(report)}),
-             "runs.html": ("runs.html.j2", {})}
+    pages = {
+        "index.html": ("index.html.j2", {}),
+        "traceability.html": ("traceability.html.j2", {"rows": traceability(report)}),
+        "runs.html": ("runs.html.j2", {}),
+    }
     for feature in features:
         pages[feature.page] = ("feature.html.j2", {"feature": feature})
     for loop in report.loops:

@@ -46,9 +46,7 @@ _BODIES = {"echo": _echo, "hold": _hold, "close": _close, "raise": _raise}
 
 def _check_name(name: str) -> None:
     if name not in _BODIES:
-        raise ValueError(
-            "unknown handler {!r}; known handlers: {}".format(name, ", ".join(HANDLER_NAMES))
-        )
+        raise ValueError("unknown handler {!r}; known handlers: {}".format(name, ", ".join(HANDLER_NAMES)))
 
 
 def stream_handler(name: str, record: ServerRecord) -> StreamHandler:

@@ -22,8 +22,14 @@ from typing import Any, Callable
 from ..record import ServerRecord
 
 #: The callbacks of the protocol state machine, in the docs' order.
-STATE_CALLBACKS = ("connection_made", "data_received", "get_buffer", "buffer_updated",
-                   "eof_received", "connection_lost")
+STATE_CALLBACKS = (
+    "connection_made",
+    "data_received",
+    "get_buffer",
+    "buffer_updated",
+    "eof_received",
+    "connection_lost",
+)
 
 #: What the half-open protocol writes after the client's end of stream.
 AFTER_EOF = b"written after your end of stream\n"
@@ -134,9 +140,15 @@ class NotingProtocol(_Noting, asyncio.Protocol):
       ``writelines([data, b""])`` and closes its transport.
     """
 
-    def __init__(self, log: ProtocolLog, echo: bool = False, keep_open_on_eof: bool = False,
-                 limits: tuple[int, int] | None = None, close_on_resume: bool = False,
-                 answer_with_writelines: bool = False):
+    def __init__(
+        self,
+        log: ProtocolLog,
+        echo: bool = False,
+        keep_open_on_eof: bool = False,
+        limits: tuple[int, int] | None = None,
+        close_on_resume: bool = False,
+        answer_with_writelines: bool = False,
+    ):
         super().__init__(log)
         self.echo = echo
         self.keep_open_on_eof = keep_open_on_eof
@@ -238,7 +250,7 @@ def numbered(start: int, n: int) -> bytes:
     """Bytes *start* to *start+n* of a stream in which byte i is ``i % 251``
     (a prime: a chunk lost, repeated or reordered shows)."""
     offset = start % 251
-    return (_PATTERN * ((offset + n) // 251 + 1))[offset:offset + n]
+    return (_PATTERN * ((offset + n) // 251 + 1))[offset : offset + n]
 
 
 _PATTERN = bytes(range(251))

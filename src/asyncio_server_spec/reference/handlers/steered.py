@@ -92,8 +92,9 @@ class Steered:
     for 40 ms at a time.)
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, record: ServerRecord,
-                 small_send_buffer: bool = False):
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, record: ServerRecord, small_send_buffer: bool = False
+    ):
         self.loop = loop
         self.record = record
         self.small_send_buffer = small_send_buffer
@@ -132,7 +133,8 @@ class Steered:
                     except (AttributeError, OSError) as exc:  # no usable socket: the loop's doing
                         self.setup_problem = (
                             "expected the connection's writer to give its socket (get_extra_info"
-                            f"('socket')), whose send buffer can be shrunk; that failed: {exc!r}")
+                            f"('socket')), whose send buffer can be shrunk; that failed: {exc!r}"
+                        )
                 self.record.count("accepted")
                 await self._serve(reader, writer)
             except asyncio.CancelledError:
@@ -172,8 +174,7 @@ async def _echo(reader, writer):
 PING = b"ping\n"
 
 
-async def start_steered(world: World, api: str, small_send_buffer: bool = False,
-                        **kwargs: Any) -> Steered:
+async def start_steered(world: World, api: str, small_send_buffer: bool = False, **kwargs: Any) -> Steered:
     """Start a server with *api* (start_server or start_unix_server) whose
     handler is steered; it becomes ``world.steered`` and *the* server."""
     world.steered = Steered(world.loop, world.record, small_send_buffer)

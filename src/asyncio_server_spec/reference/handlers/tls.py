@@ -144,8 +144,9 @@ async def _switch(reader, writer, notes, context, handshake_timeout):
     return True
 
 
-def switching_handler(notes: TlsNotes, context: ssl.SSLContext,
-                      handshake_timeout: Optional[float] = None) -> StreamHandler:
+def switching_handler(
+    notes: TlsNotes, context: ssl.SSLContext, handshake_timeout: Optional[float] = None
+) -> StreamHandler:
     """A ``client_connected_cb`` that switches its connection to TLS (with
     *context*, on the server's side) when the client asks, then echoes."""
 

@@ -13,8 +13,16 @@ from typing import Any, Sequence
 from .steered import Operation
 
 #: The StreamWriter methods a step may have the handler call.
-WRITER_METHODS = ("write", "writelines", "write_eof", "can_write_eof", "close", "is_closing",
-                  "wait_closed", "drain")
+WRITER_METHODS = (
+    "write",
+    "writelines",
+    "write_eof",
+    "can_write_eof",
+    "close",
+    "is_closing",
+    "wait_closed",
+    "drain",
+)
 
 
 def writer_call(name: str, args: Sequence[Any] = ()) -> Operation:
@@ -45,7 +53,7 @@ def _words(count: int) -> bytes:
 def pieces(data: bytes, count: int) -> list:
     """*data* cut into *count* pieces of equal size (the last one takes the rest)."""
     size = len(data) // count
-    return [data[i * size:(i + 1) * size if i < count - 1 else len(data)] for i in range(count)]
+    return [data[i * size : (i + 1) * size if i < count - 1 else len(data)] for i in range(count)]
 
 
 def write_in_pieces(data: bytes, count: int) -> Operation:
@@ -76,9 +84,11 @@ def first_difference(got: bytes, expected: bytes) -> str:
     """Where *got* first differs from *expected*, in words (for an assert message)."""
     for offset, (a, b) in enumerate(zip(got, expected)):
         if a != b:
-            return (f"byte {offset} differs (word {offset // 4}: got "
-                    f"{got[offset - offset % 4:offset - offset % 4 + 4]!r}, expected "
-                    f"{expected[offset - offset % 4:offset - offset % 4 + 4]!r})")
+            return (
+                f"byte {offset} differs (word {offset // 4}: got "
+                f"{got[offset - offset % 4 : offset - offset % 4 + 4]!r}, expected "
+                f"{expected[offset - offset % 4 : offset - offset % 4 + 4]!r})"
+            )
     if len(got) != len(expected):
         return f"{len(got)} bytes instead of {len(expected)}, the same up to there"
     return "no difference"
