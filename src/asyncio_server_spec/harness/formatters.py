@@ -25,6 +25,21 @@ class DescribedPrettyFormatter(PrettyFormatter):
         if statement is not None and description:
             nested = self.current_rule is not None and statement.type != "rule"
             indentation = "      " if nested else "    "
-            # a reference line (Docs:, CPython:, Note:) and the lines that continue it
-            lines = [line if is_reference(line) else "      " + line for line in description]
-            self.print_description(lines, indentation)
+            self.print_description(_indented(description), indentation)
+
+
+def _indented(description):
+    """A description's lines, the lines that continue a reference (a ``Docs:``,
+    ``CPython:`` or ``Note:`` line) indented under it; prose (a rule's
+    description) as written."""
+    lines, continuing = [], False
+    for line in description:
+        if is_reference(line):
+            continuing = True
+            lines.append(line)
+        elif continuing and line.strip():
+            lines.append("      " + line)
+        else:
+            continuing = continuing and bool(line.strip())
+            lines.append(line)
+    return lines
