@@ -106,6 +106,12 @@ def _answering(name, answer):
 deviant("sockname_is_listening_address", "connection-info.sockname-every-interface")(
     _answering("sockname", lambda server, transport: _listening_socket_of(server, transport).getsockname())
 )
+deviant(
+    "sockname_is_peername",
+    "connection-info.sockname-is-local-address",
+    "connection-info.sockname-unix",
+    "connection-info.sockname-every-interface",
+)(_answering("sockname", lambda server, transport: transport.get_extra_info("peername")))
 deviant("socket_is_listening_socket", "connection-info.socket-is-the-connection")(
     _answering("socket", _listening_socket_of)
 )
