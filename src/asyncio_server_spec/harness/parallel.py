@@ -193,24 +193,7 @@ def _report(headers, records, results, jobs, elapsed, out):
     header = next((h for h in headers if h), {})
     verdicts = Verdicts()
     for r in records:
-        verdicts.add(
-            Outcome(
-                **{
-                    k: r.get(k)
-                    for k in (
-                        "id",
-                        "feature",
-                        "name",
-                        "status",
-                        "verdict",
-                        "message",
-                        "step",
-                        "expectation",
-                        "duration",
-                    )
-                }
-            )
-        )
+        verdicts.add(Outcome.from_record(r))
     if results:
         log = ResultLog(
             results, {k: v for k, v in header.items() if k not in ("record", "schema", "started", "ended")}

@@ -63,21 +63,16 @@ class Outcome:
     expectation: Optional[dict] = None
     duration: float = 0.0
 
+    #: the fields of a results log's scenario record, in the order it writes them
+    FIELDS = ("id", "feature", "name", "status", "verdict", "expectation", "message", "step", "duration")
+
     def record(self):
-        return {
-            k: getattr(self, k)
-            for k in (
-                "id",
-                "feature",
-                "name",
-                "status",
-                "verdict",
-                "expectation",
-                "message",
-                "step",
-                "duration",
-            )
-        }
+        return {k: getattr(self, k) for k in self.FIELDS}
+
+    @classmethod
+    def from_record(cls, record):
+        """The outcome a results log's scenario *record* holds."""
+        return cls(**{k: record.get(k) for k in cls.FIELDS})
 
 
 def decide(kind, message, expected, source=None):

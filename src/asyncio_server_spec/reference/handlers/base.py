@@ -21,3 +21,18 @@ async def close_writer(writer: asyncio.StreamWriter) -> None:
         await writer.wait_closed()
     except (ConnectionError, OSError):
         pass  # the peer went first; the writer is closed either way
+
+
+async def echo_to_the_end(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Send back what arrives until the client ends its side, then close; a
+    client that goes first (a reset, an ssl.SSLError) is no error."""
+    try:
+        while True:
+            data = await reader.read(READ_SIZE)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    await close_writer(writer)

@@ -25,7 +25,7 @@ from .. import sockets
 from ..client import Client
 from ..record import ServerRecord
 from ..waiting import promptly, settle
-from .base import READ_SIZE, StreamHandler, close_writer
+from .base import StreamHandler, echo_to_the_end
 
 if TYPE_CHECKING:
     from ..scenario import World
@@ -124,7 +124,7 @@ class Steered:
             self.record.writers.append(writer)  # cleanup aborts its transport
             try:
                 if self.writer is not None:  # a probe client: echoed
-                    await _echo(reader, writer)
+                    await echo_to_the_end(reader, writer)
                     return
                 self.reader, self.writer = reader, writer
                 if self.small_send_buffer:
@@ -153,20 +153,6 @@ class Steered:
                 next_call.cancel()
                 return
             await next_call.result().run(reader, writer)
-
-
-async def _echo(reader, writer):
-    """Send back what arrives until the client ends its side, then close."""
-    try:
-        while True:
-            data = await reader.read(READ_SIZE)
-            if not data:
-                break
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, OSError):
-        pass  # the probe went first
-    await close_writer(writer)
 
 
 # -- for the steps ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import ssl
 from typing import Any, Callable, Dict, Optional
 
 from ..record import ServerRecord
-from .base import READ_SIZE, StreamHandler, close_writer
+from .base import StreamHandler, echo_to_the_end
 
 #: The client's request for TLS, and the server's answer, in plain text.
 STARTTLS = b"STARTTLS\n"
@@ -68,20 +68,6 @@ class TlsNotes:
             self.switched.set_result(outcome)
 
 
-async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Send back what arrives until the end of the stream, then close."""
-    try:
-        while True:
-            data = await reader.read(READ_SIZE)
-            if not data:
-                break
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, OSError):
-        pass  # the client went first (an ssl.SSLError is an OSError)
-    await close_writer(writer)
-
-
 # -- what a TLS server's connection tells ------------------------------------------------
 def tls_noting_handler(notes: TlsNotes) -> StreamHandler:
     """A ``client_connected_cb`` that notes what its connection tells about TLS, then echoes."""
@@ -90,7 +76,7 @@ def tls_noting_handler(notes: TlsNotes) -> StreamHandler:
         notes.record.writers.append(writer)
         notes.record.count("accepted")
         notes.note(writer.get_extra_info)
-        await _echo(reader, writer)
+        await echo_to_the_end(reader, writer)
 
     return handler
 
@@ -154,7 +140,7 @@ def switching_handler(
         notes.record.writers.append(writer)
         notes.record.count("accepted")
         if await _switch(reader, writer, notes, context, handshake_timeout):
-            await _echo(reader, writer)
+            await echo_to_the_end(reader, writer)
 
     return handler
 
@@ -182,7 +168,7 @@ def switching_reading_handler(notes: TlsNotes, context: ssl.SSLContext, n: int) 
             writer.close()
             return
         notes.read_all.set_result(None)
-        await _echo(reader, writer)
+        await echo_to_the_end(reader, writer)
 
     return handler
 
