@@ -181,3 +181,17 @@ def test_the_spec_needs_no_event_loop_policy():
     )
     assert run.returncode == 0, run.output[-3000:]
     assert not run.failed and len(run.passed) >= 15
+
+
+def test_a_report_no_step_expected_fails_the_scenario_as_a_divergence():
+    """A loop that complains to its exception handler for no reason is not
+    conforming: the scenarios where it does fail, naming the report."""
+    run = _spec("noisy:noisy", "features/closing.feature", "-D", "isolate=off")
+    assert run.returncode != 0
+    assert "closing.leaves-clients-open" in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert not run.with_verdict("harness-error")
+    assert "closing.stops-new-connections" in run.passed  # no connection accepted, nothing reported
+    assert (
+        "after the last step: expected the loop to report nothing to its exception handler that no "
+        "step expected; it reported spurious complaint about an accepted connection"
+    ) in run.output

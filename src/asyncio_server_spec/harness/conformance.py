@@ -338,7 +338,7 @@ def _fail_on_unexpected_reports(step, world):
     unexpected = world.unexpected_reports()
     if not unexpected:
         return
-    told = "; ".join("{}: {!r}".format(r.get("message"), r.get("exception")) for r in unexpected)
+    told = "; ".join(world.described_reports(unexpected))
     message = (
         f"after the last step: expected the loop to report nothing to its exception "
         f"handler that no step expected; it reported {told}"

@@ -87,7 +87,7 @@ class World:
     def described_reports(self, reports: list[dict] | None = None) -> list[str]:
         """The loop's reports (or *reports*), each as its message and exception."""
         return [
-            "{}: {!r}".format(r.get("message"), r.get("exception"))
+            str(r.get("message")) + (f": {r['exception']!r}" if r.get("exception") is not None else "")
             for r in (self.loop_reports if reports is None else reports)
         ]
 
