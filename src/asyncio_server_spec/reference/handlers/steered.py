@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from .. import sockets
 from ..client import Client
@@ -33,6 +33,19 @@ if TYPE_CHECKING:
 #: What a steered call does: given the handler's reader and writer, return a
 #: value or an awaitable.
 Operation = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
+
+
+def method_call(side: str, methods: Sequence[str], name: str, args: Sequence[Any] = ()) -> Operation:
+    """The operation ``<side>.<name>(*args)`` -- *side* is ``"reader"`` or
+    ``"writer"``, *name* one of *methods* -- awaited when it is a coroutine."""
+    if name not in methods:
+        raise ValueError(f"{name!r} is not one of the {side} methods {tuple(methods)}")
+    args = tuple(args)
+
+    def operation(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Any:
+        return getattr(reader if side == "reader" else writer, name)(*args)
+
+    return operation
 
 
 def at_once(first: Operation, second: Operation) -> Operation:

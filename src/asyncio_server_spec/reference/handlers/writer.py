@@ -10,7 +10,7 @@ import functools
 import struct
 from typing import Any, Sequence
 
-from .steered import Operation
+from .steered import Operation, method_call
 
 #: The StreamWriter methods a step may have the handler call.
 WRITER_METHODS = (
@@ -27,14 +27,7 @@ WRITER_METHODS = (
 
 def writer_call(name: str, args: Sequence[Any] = ()) -> Operation:
     """The operation ``writer.<name>(*args)`` (awaited when it is a coroutine)."""
-    if name not in WRITER_METHODS:
-        raise ValueError(f"{name!r} is not one of the writer methods {WRITER_METHODS}")
-    args = tuple(args)
-
-    def operation(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Any:
-        return getattr(writer, name)(*args)
-
-    return operation
+    return method_call("writer", WRITER_METHODS, name, args)
 
 
 def reply(size: int) -> bytes:
