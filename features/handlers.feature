@@ -117,7 +117,7 @@ Feature: Connection handlers of start_server
     Background:
       Given a server whose handler is a plain function that raises an exception
 
-    @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:handlers.plain-raise-left-open
+    @cpython_bug @use.with_python=..3.14.7 @use.with_python=3.15.0 @id:handlers.plain-raise-left-open
     Scenario: Up to 3.14.7 and on 3.15.0, a failing plain-function handler is reported as a failed callback and its connection stays open
       Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
       CPython: gh-155941 (the error escaped connection_made() and the connection stayed open; fixed in 3.14.8 and 3.15.1)
@@ -161,7 +161,7 @@ Feature: Connection handlers of start_server
       And the loop's exception handler was told nothing
       And the client's connection is still open
 
-    @use.with_python=3.11.7 @id:handlers.cancelled-spurious-report-py311
+    @cpython_bug @use.with_python=3.11.7 @id:handlers.cancelled-spurious-report-py311
     Scenario: On 3.11.7, cancelling a handler's task makes the server report a CancelledError
       Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
       CPython: gh-113538 (the new callback asked a cancelled task for its exception; fixed by PR #113690)
@@ -173,7 +173,7 @@ Feature: Connection handlers of start_server
       And the loop's exception handler was told of a CancelledError raised in a callback
       And the client's connection is still open
 
-    @use.with_python=3.12.1 @id:handlers.cancelled-spurious-report-py312
+    @cpython_bug @use.with_python=3.12.1 @id:handlers.cancelled-spurious-report-py312
     Scenario: On 3.12.1, cancelling a handler's task makes the server report a CancelledError
       Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.start_server
       CPython: gh-113538 (the new callback asked a cancelled task for its exception; fixed by PR #113690)

@@ -227,7 +227,7 @@ Feature: The protocol path of loop.create_server
         | create_unix_server |
 
     @use.with_python=3.12..3.14.7
-    @id:protocols.writelines-empty-last-chunk-hangs-<api>
+    @cpython_bug @id:protocols.writelines-empty-last-chunk-hangs-<api>
     Scenario Outline: From 3.12 to 3.14.7, a transport closed after writelines() with an empty last chunk never finishes closing (<api>)
       Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.WriteTransport.writelines
       CPython: gh-91166 (from 3.12.0 writelines() writes the chunks with one sendmsg() call and keeps the rest)
@@ -252,7 +252,7 @@ Feature: The protocol path of loop.create_server
     and 3.15.0 the connection ends once, quietly (gh-156512).
 
     @use.with_python=..3.14.7
-    @id:protocols.close-in-resume-writing-reported-<api>
+    @cpython_bug @id:protocols.close-in-resume-writing-reported-<api>
     Scenario Outline: Up to 3.14.7, closing the transport in resume_writing() ends the connection, and the loop reports a second, failing attempt (<api>)
       Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseProtocol.resume_writing
       Docs: https://docs.python.org/3/library/asyncio-protocol.html#asyncio.BaseProtocol.connection_lost

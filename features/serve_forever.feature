@@ -96,7 +96,7 @@ Feature: Serving forever
       And a client cannot connect
 
     @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
-    @id:serve-forever.cancel-waits-for-client
+    @cpython_bug @id:serve-forever.cancel-waits-for-client
     Scenario: From 3.12.1 to 3.13.14 and 3.14.6, a cancelled serve_forever() stops listening but ends only when the last client has gone
       Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
       Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.wait_closed

@@ -75,7 +75,7 @@ Feature: Starting to serve
     Then the server is not serving
     And a client cannot connect
 
-  @id:serving.start-serving-after-close-known-bug
+  @cpython_bug @id:serving.start-serving-after-close-known-bug
   Scenario: Known bug: start_serving() on a closed server fails with TypeError and leaves is_serving() True
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.start_serving
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.is_serving

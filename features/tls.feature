@@ -116,7 +116,7 @@ Feature: TLS servers
     never allows.
 
     @use.with_python=3.11..3.14.9 @use.with_python=3.15.0..3.15.1
-    @id:tls.shutdown-timeout-ignored-after-client-eof
+    @cpython_bug @id:tls.shutdown-timeout-ignored-after-client-eof
     Scenario: Up to 3.14.9 and 3.15.1, ssl_shutdown_timeout does not end a connection whose client half-closed and reads nothing
       Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
       CPython: gh-160520 (the timeout was not applied once the peer had sent EOF; fixed in 3.14.10 and 3.15.2)

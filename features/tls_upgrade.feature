@@ -53,7 +53,7 @@ Feature: Switching a server's connection to TLS part way through
       Given a server whose handler switches its connection to TLS when the client asks, with an SSL handshake timeout of 0.2 seconds
 
     @use.with_python=3.11..3.13.12 @use.with_python=3.14.0..3.14.3
-    @id:tls-upgrade.early-handshake-left-in-reader
+    @cpython_bug @id:tls-upgrade.early-handshake-left-in-reader
     Scenario: Up to 3.13.12 and 3.14.3, a TLS handshake sent right behind the request is left in the reader, and the switch times out
       Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.start_tls
       CPython: gh-142352 (start_tls() left the reader's buffered bytes behind; fixed in 3.13.13, 3.14.4, 3.15.0a7)
@@ -86,7 +86,7 @@ Feature: Switching a server's connection to TLS part way through
     Background:
       Given a server started with a reader limit of 1024 bytes whose handler switches its connection to TLS when the client asks, then reads 8192 bytes
 
-    @use.with_python=3.11..3.14.6 @id:tls-upgrade.full-reader-pauses-plain-transport
+    @cpython_bug @use.with_python=3.11..3.14.6 @id:tls-upgrade.full-reader-pauses-plain-transport
     Scenario: Up to 3.14.6, a full reader pauses the plain transport under TLS, and the TLS transport says it is reading
       Docs: https://docs.python.org/3/library/asyncio-stream.html#asyncio.StreamWriter.start_tls
       CPython: gh-152431 (the reader kept the plain transport after start_tls(); fixed in 3.14.7 and 3.15.0rc1, not in 3.13)

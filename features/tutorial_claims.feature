@@ -250,7 +250,7 @@ Feature: What an asyncio server tutorial claims, checked
       And a client cannot connect
 
     @use.with_python=3.12.1..3.12 @use.with_python=3.13.0..3.13.14 @use.with_python=3.14.0..3.14.6
-    @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
+    @cpython_bug @id:tutorial.async-with-serve-forever-cancelled-waits-for-client
     Scenario: From 3.12.1 to 3.13.14 and 3.14.6, that cancellation stops listening but ends only when the last client has gone
       Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.Server.serve_forever
       CPython: gh-79033 (from 3.12.0 wait_closed() waits for the clients; PR #111336 in 3.12.1)

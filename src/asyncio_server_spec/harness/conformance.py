@@ -16,12 +16,13 @@ from behave.model_core import Status
 
 from ..features import rule_of, scenario_id, spec_ids, title
 from ..reference.scenario import World, warm_up
-from . import active_tags, deferred, faults, isolation, loops, stepping
+from . import active_tags, deferred, faults, isolation, known_bugs, loops, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .options import Options, Refused
 from .results import ResultLog, run_header
 from .verdicts import (
+    AVOIDS_BUG,
     CLEANUP,
     EXPECTED_FAILURE,
     HARNESS_ERROR,
@@ -100,6 +101,10 @@ class ConformanceRun:
         except (LoopSelectionError, ExpectationError) as exc:
             raise Refused(str(exc)) from None
         self.expected = self.expectations.applying()
+        # (CPython's loop, or one built on it, answers for CPython's recorded bugs)
+        self.counts_cpython_bugs = self.loop_name == "asyncio" or known_bugs.factory_built_on_asyncio(
+            self.new_loop, in_child=self.isolate
+        )
         self.matcher = active_tags.matcher(self.loop_name)
         faults.add_spec_code(os.path.join(self.root, "steps"))
         faults.add_spec_code(os.path.join(self.root, "environment.py"))
@@ -255,15 +260,32 @@ class ConformanceRun:
         run = self.current
         if run.decided:
             return
-        status, verdict, message = decide(run.kind, run.message, run.expected, self.expectations.source)
-        run.decided = (status, verdict, message)
+        status, verdict, message = run.decided = self._verdict(run)
         if verdict == EXPECTED_FAILURE:
             step.status = Status.skipped
             run.scenario.skip(reason="expected failure: " + run.expected.describe())
+        elif verdict == AVOIDS_BUG:
+            step.status = Status.skipped
+            run.scenario.skip(reason=message)
         elif verdict == UNEXPECTED_PASS or (status != PASSED and not step.status.has_failed()):
             step.status = Status.failed  # an unexpected pass, or a failure cleanup found
             step.exception = AssertionError(message)
             step.error_message = message
+
+    def _verdict(self, run):
+        """``(status, verdict, message)`` of *run*; a scenario that records a
+        CPython bug is not counted on a loop not built on CPython's
+        (:mod:`.known_bugs`)."""
+        decided = decide(run.kind, run.message, run.expected, self.expectations.source)
+        if not known_bugs.records_bug(run.scenario.effective_tags):
+            return decided
+        status, _, message = decided
+        bug = known_bugs.verdict(status, self.counts_cpython_bugs)
+        if bug is None:
+            return decided
+        if status == PASSED:
+            return status, bug, "does what CPython's recorded bug does (not counted against this loop)"
+        return status, bug, f"behaves otherwise than CPython's recorded bug (not counted against this loop): {message}"
 
     def end(self, scenario, world, channel):
         """After a scenario: clean up (the child then exits), record the verdict."""
@@ -287,7 +309,7 @@ class ConformanceRun:
 
     def _record_run(self, run, seconds):
         if run.decided is None:
-            run.decided = decide(run.kind, run.message, run.expected, self.expectations.source)
+            run.decided = self._verdict(run)
         status, verdict, message = run.decided
         expectation = (
             {"reason": run.expected.reason, "link": run.expected.link} if run.expected is not None else None

@@ -37,6 +37,9 @@ PASS = "pass"
 EXPECTED_FAILURE = "expected-failure"
 UNEXPECTED_FAILURE = "unexpected-failure"
 UNEXPECTED_PASS = "unexpected-pass"
+# a scenario that records a CPython bug, on a loop not built on CPython's (see known_bugs.py)
+SHARES_BUG = "shares-cpython-bug"
+AVOIDS_BUG = "avoids-cpython-bug"
 
 #: verdicts that fail a run
 FAILING = (UNEXPECTED_FAILURE, UNEXPECTED_PASS, HARNESS_ERROR)
