@@ -285,7 +285,8 @@ class ConformanceRun:
             return decided
         if status == PASSED:
             return status, bug, "does what CPython's recorded bug does (not counted against this loop)"
-        return status, bug, f"behaves otherwise than CPython's recorded bug (not counted against this loop): {message}"
+        avoided = "behaves otherwise than CPython's recorded bug (not counted against this loop)"
+        return status, bug, f"{avoided}: {message}"
 
     def end(self, scenario, world, channel):
         """After a scenario: clean up (the child then exits), record the verdict."""
