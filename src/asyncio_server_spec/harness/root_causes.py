@@ -75,6 +75,18 @@ def normalize(message):
     return text.strip()
 
 
+#: how the spec reports the loop raising, which says nothing of the root cause
+_RAISED = re.compile(
+    r"^(?:no server could be created with \w+\(\): |the loop raised )(?=\w+(?:Error|Exception)\b)"
+)
+
+
+def _cause(message):
+    """The group key of a message: normalized, and a loop's exception
+    keyed alike whichever step met it (creating a server, or any other)."""
+    return _RAISED.sub("the loop raised ", normalize(message))
+
+
 # -- whole missing capabilities -------------------------------------------------
 Capability = namedtuple("Capability", "name features where refused")
 Capability.__doc__ = """A capability a loop may lack as a whole.
@@ -84,12 +96,20 @@ its feature file is one of *features* or its step or message matches *where*
 (a regex), and its message matches *refused* (a regex: the loop refusing,
 whatever its words)."""
 
-#: how a loop words "I do not do that"
-_REFUSED = (
-    r"NotImplementedError|not implemented|not supported|unsupported|does not support|"
-    r"has no attribute|object has no attribute|unexpected keyword argument|"
-    r"takes no keyword argument|got an unexpected keyword"
-)
+#: how a loop words "I do not do that" (a missing attribute or keyword counts
+#: only when it is the capability's own: see :func:`_refused`)
+_REFUSED = r"NotImplementedError|not implemented|not supported|unsupported|does not support"
+
+
+def _refused(*names):
+    """A refusal, or a missing attribute or keyword argument named one of *names*."""
+    named = "|".join(names)
+    return (
+        _REFUSED
+        + rf"|has no attribute '(?:{named})'|unexpected keyword argument '(?:{named})'"
+        + rf"|'(?:{named})' is an invalid keyword argument"
+    )
+
 
 #: the capabilities the digest names; where one failure shows several (a TLS
 #: server on a Unix socket), :func:`capabilities` decides
@@ -98,37 +118,37 @@ CAPABILITIES = (
         "no connect_accepted_socket()",
         (),
         r"connect_accepted_socket",
-        _REFUSED,
+        _refused("connect_accepted_socket"),
     ),
     Capability(
         "no close_clients()/abort_clients()",
         ("client_connections.feature",),
         r"close_clients|abort_clients",
-        _REFUSED,
+        _refused("close_clients", "abort_clients"),
     ),
     Capability(
         "no TLS upgrade (start_tls())",
         ("tls_upgrade.feature",),
         r"start_tls|switch to TLS",
-        _REFUSED,
+        _refused("start_tls"),
     ),
     Capability(
         "no Unix servers",
         ("unix.feature",),
         r"unix_server|Unix server|AF_UNIX|Unix socket",
-        _REFUSED + r"|Address family not supported",
+        _refused("create_unix_server", "start_unix_server") + r"|Address family not supported",
     ),
     Capability(
         "no TLS servers",
         ("tls.feature", "tls_connections.feature"),
         r"TLS server|\bssl=|'ssl'|ssl_handshake_timeout|ssl_shutdown_timeout",
-        _REFUSED,
+        _refused("ssl", "ssl_handshake_timeout", "ssl_shutdown_timeout"),
     ),
     Capability(
         "no servers on a socket of your own (sock=)",
         (),
         r"\bsock=|'sock'",
-        _REFUSED,
+        _refused("sock"),
     ),
 )
 
@@ -247,7 +267,7 @@ def group(outcomes, key=None):
         elif key is not None:
             k = ("key", outcome.status, key(outcome))
         else:
-            k = ("message", outcome.status, normalize(outcome.message))
+            k = ("message", outcome.status, _cause(outcome.message))
         groups.setdefault(k, Group(k, missing)).members.append(outcome)
     return sorted(groups.values(), key=lambda g: g.sort_key)
 
