@@ -12,6 +12,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from . import upstream
 from .model import CATEGORIES, LISTABLE, UNEXPECTED, Report
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -104,10 +105,18 @@ def _write(path, text):
         out.write(text)
 
 
-def build(out_dir, features, logs):
+def build(out_dir, features, logs, root=None):
     """Write the site for *features* (from :func:`spec.read_spec`) and *logs*
-    (from :func:`logs.read_logs`) into *out_dir*; return the pages written."""
-    report = Report(features, logs)
+    (from :func:`logs.read_logs`) into *out_dir*; return the pages written.
+
+    *root*, the spec's repository, gives the loop registry (``loops.toml``)
+    and the upstream links of ``expectations/NAME.toml``, where they exist."""
+
+    def links(loop):
+        names = [loop.name, loop.entry.name if loop.entry else None, loop.package]
+        return upstream.known_upstream(root, names)
+
+    report = Report(features, logs, upstream.read_registry(root), links)
     env = environment()
     common = {"report": report, "pythons": pythons(report)}
     pages = {
