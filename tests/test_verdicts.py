@@ -250,3 +250,35 @@ def test_known_cpython_bugs_are_shown_apart_and_never_fail_the_run():
         "    avoids 1: serving.start-serving-after-close-known-bug",
     ]
     assert not verdicts.failed
+
+
+def test_a_loop_missing_an_internal_attribute_lacks_no_capability():
+    """bracio: every server creation fails on a private attribute; that is not 'no TLS servers'."""
+    broken = (
+        "no server could be created with start_server(): "
+        "AttributeError: 'Loop' object has no attribute '_start_serving'"
+    )
+    tls = _no_unix(
+        "tls.start_server-echoes", broken, "Given a TLS server started with start_server", "tls.feature"
+    )
+    clients = _no_unix(
+        "clients.close_clients-ends-every-client", broken, "Given a server", "client_connections.feature"
+    )
+    plain = _no_unix(
+        "closing.close-twice", broken.replace("start_server", "create_server"), "Given x", "closing.feature"
+    )
+    assert root_causes.digest([tls, clients, plain]) == []
+    (group,) = root_causes.group([tls, clients, plain])  # one exception, whichever call met it
+    assert group.ids == [
+        "clients.close_clients-ends-every-client",
+        "closing.close-twice",
+        "tls.start_server-echoes",
+    ]
+    # while the capability's own name missing is one
+    named = _no_unix(
+        "clients.x",
+        "the loop raised AttributeError: 'Server' object has no attribute 'close_clients'",
+        "When y",
+        "client_connections.feature",
+    )
+    assert root_causes.digest([named]) == [("no close_clients()/abort_clients()", 1)]
