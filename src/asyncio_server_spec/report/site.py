@@ -49,6 +49,12 @@ def linkify(text):
     return Markup("").join(out)
 
 
+def breakable(text):
+    """*text* escaped, with a line break allowed after each ``_ . : -`` (a long
+    loop name over a narrow column wraps there, not mid-word)."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[_.:-])", str(text)))
+
+
 def fragment(text):
     """*text* as a URL fragment (ids may hold characters a URL cannot)."""
     return quote(str(text), safe="")
@@ -68,7 +74,12 @@ def environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        linkify=linkify, fragment=fragment, link_label=link_label, toml=toml_string, shquote=shlex.quote
+        linkify=linkify,
+        breakable=breakable,
+        fragment=fragment,
+        link_label=link_label,
+        toml=toml_string,
+        shquote=shlex.quote,
     )
     env.globals.update(
         categories=CATEGORIES, listable=LISTABLE, unexpected_keys=UNEXPECTED, cpython_issue=cpython_issue
