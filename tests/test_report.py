@@ -263,8 +263,11 @@ def test_every_scenario_row_has_a_cell_for_every_loop_and_python(site):
     page = Elements(read(site, "index.html"))
     headers = [text(th) for th in page.select("th", "py")]
     cut_short = {("asyncio", "CPython 3.12.1"), ("asyncio", "PyPy 3.11.13"), ("uvloop", "CPython 3.11.7")}
+    # a CPython column shows its version alone, another Python its name too
     assert headers == [
-        python + ("*" if column in cut_short else "") for column in COLUMNS for python in column[1:]
+        python.replace("CPython ", "") + ("*" if column in cut_short else "")
+        for column in COLUMNS
+        for python in column[1:]
     ]
     assert [text(th) for th in page.select("th", "loop")] == ["asyncio", "uvloop 0.21.0"]
     for row in page.select("tr", "scenario"):
@@ -342,11 +345,12 @@ def test_summary_counts_per_loop(site):
         for row in page.select("tr")
         if row in table["children"][1]["children"]
     }
-    # Pythons, applicable, passing, xfail, FAIL, XPASS, crash, timeout, harness, cleanup, not run
-    assert rows["asyncio"][:2] == ["4", "13"] and rows["asyncio"][2].startswith("11 (84%)")
-    assert rows["asyncio"][3:10] == ["0", "0", "0", "0", "0", "1", "1"]
-    assert rows["uvloop 0.21.0"][:2] == ["3", "15"] and rows["uvloop 0.21.0"][2].startswith("6 (40%)")
-    assert rows["uvloop 0.21.0"][3:10] == ["5", "1", "1", "1", "1", "0", "0"]
+    # package, Pythons, applicable, passing, pass share, failing, of which, missing, CPython bugs
+    assert rows["asyncio"][1:6] == ["3.11.7, 3.12.1, 3.13.18, PyPy 3.11.13", "13", "11", "84%", "2"]
+    assert rows["asyncio"][6].startswith("1 harness 1 cleanup ")  # then how many were not run
+    assert rows["uvloop"][0] == "uvloop 0.21.0"
+    assert rows["uvloop"][2:6] == ["15", "6", "40%", "8"]  # an unexpected pass is no failure
+    assert rows["uvloop"][6].startswith("1 FAIL 5 xfail 1 XPASS 1 crash 1 timeout ")
 
 
 def test_text_from_ids_and_messages_is_escaped(site):
@@ -418,6 +422,161 @@ def test_traceability_and_runs_pages(site):
     assert "cut short" in text(torn) and "torn last line" in text(torn)
     complete = next(s for title, s in sections.items() if title.startswith("asyncio-cpython-3.13.jsonl"))
     assert "complete" in text(complete) and "harness-error 1" in text(complete)
+
+
+# -- a survey: many loops, each run raw -------------------------------------------------
+def _survey_record(sid, feature, status, verdict, message=None, step=None):
+    return dict(
+        SCENARIO,
+        id=sid,
+        feature=feature,
+        status=status,
+        verdict=verdict,
+        message=message,
+        step=step,
+        name=sid,
+    )
+
+
+def _survey_log(directory, loop, version, records):
+    header = dict(HEADER, loop={"name": loop, "module": loop.partition(":")[0], "version": version})
+    return write_log(directory / f"{loop.partition(':')[0]}.jsonl", header, *records, END)
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory):
+    """Raw runs of two loops (one reached by its factory), a registry and an
+    expectations file with an upstream link, in a repository of their own."""
+    root = tmp_path_factory.mktemp("repo")
+    os.symlink(FEATURES, root / "features")
+    (root / "expectations").mkdir()
+    (root / "expectations" / "slowloop.toml").write_text(
+        '[[expected_failure]]\nid = "closing.close-twice"\nreason = "keeps listening"\n'
+        'link = "https://example.invalid/slowloop/issues/7"\n'
+    )
+    (root / "loops.toml").write_text(
+        '[[loop]]\nname = "slowloop"\npackage = "slow-loop"\nversion = "1.2"\n'
+        'factory = "slowloop:new_event_loop"\ntracker = "https://example.invalid/slowloop/issues"\n'
+        'pythons = ["3.12"]\n'
+    )
+    logs = root / "logs"
+    logs.mkdir()
+    refused = "expected a new client to be refused; a connection to 127.{}.42.1:{} was accepted by fd={}"
+    _survey_log(
+        logs,
+        "slowloop:new_event_loop",
+        "1.2",
+        [
+            _survey_record(
+                sid,
+                "closing.feature",
+                "diverged",
+                "unexpected-failure",
+                refused.format(n, 30000 + n, n),
+                "Then x",
+            )
+            for n, sid in enumerate(
+                ["closing.stops-new-connections", "closing.close-twice", "closing.wait-closed-no-clients"]
+            )
+        ]
+        + [
+            _survey_record(
+                "tls.start_server-echoes-trusting-client",
+                "tls.feature",
+                "diverged",
+                "unexpected-failure",
+                "no server could be created with start_server(): NotImplementedError",
+                "Given a TLS server started with start_server",
+            ),
+            _survey_record(
+                "tls.create_server-echoes-trusting-client",
+                "tls.feature",
+                "diverged",
+                "unexpected-failure",
+                "no server could be created with create_server(): ValueError: ssl is not supported",
+                "Given a TLS server started with create_server",
+            ),
+            _survey_record(
+                "serve-forever.accepts",
+                "serve_forever.feature",
+                "crashed",
+                "unexpected-failure",
+                "killed by SIGSEGV",
+            ),
+            _survey_record(
+                "server.get-loop",
+                "server_object.feature",
+                "harness-error",
+                "harness-error",
+                "the spec's own code failed",
+            ),
+            _survey_record(
+                "serving.start-serving-after-close-known-bug",
+                "serving.feature",
+                "diverged",
+                "avoids-cpython-bug",
+                "no TypeError",
+            ),
+        ],
+    )
+    _survey_log(
+        logs,
+        "otherloop",
+        "0.1",
+        [
+            _survey_record("closing.close-twice", "closing.feature", "passed", "pass"),
+            _survey_record(
+                "serving.start-serving-after-close-known-bug",
+                "serving.feature",
+                "passed",
+                "shares-cpython-bug",
+            ),
+        ],
+    )
+    out = str(root / "site")
+    build_site(out, [str(logs)], str(root / "features"))
+    return out
+
+
+def test_a_loops_page_groups_its_failures_by_root_cause_what_to_fix_first_at_the_top(survey):
+    page = Elements(read(survey, "loops/slowloop_new_event_loop.html"))
+    causes = [text(li) for li in page.select("li", "cause")]
+    assert [c.split(" — ")[0] for c in causes] == [
+        "harness-error",  # the spec's own bug first
+        "crashed",
+        "diverged",  # the three refusals, whatever their ports and fds: one cause
+        "no TLS servers",  # two wordings, one missing capability
+    ]
+    # its example: the real message of its first scenario by id (closing.close-twice)
+    assert "3 scenarios" in causes[2] and "127.1.42.1:30001 was accepted by fd=1" in causes[2]
+    (digest,) = page.select("ul", "digest")
+    assert text(digest) == "no TLS servers: 2 scenarios"
+    # the tracker already knows one of them (the expectations file's link); the rest point at the tracker
+    assert "Upstream already knows: https://example.invalid/slowloop/issues/7" in causes[2]
+    assert "Not linked to an upstream issue yet: slowloop's tracker" in causes[3]
+    (bugs,) = page.select("section", id="known-bugs")
+    assert "avoids it: serving.start-serving-after-close-known-bug" in text(bugs)
+
+
+def test_the_survey_index_has_a_row_per_loop_and_the_known_bugs_apart(survey):
+    page = Elements(read(survey, "index.html"))
+    (table,) = page.select("table", "summary")
+    rows = {
+        text(row["children"][0]): [text(td) for td in cells(row)]
+        for row in page.select("tr")
+        if row in table["children"][1]["children"]
+    }
+    slow = rows["slowloop:new_event_loop"]
+    assert slow[0] == "slow-loop 1.2 issues" and slow[1] == "3.12.1"
+    # the known-bug scenario is not counted: 7 applicable, 7 failing
+    assert slow[2:6] == ["7", "0", "0%", "7"] and slow[7] == "no TLS servers" and slow[8] == "0 of 1"
+    assert rows["otherloop"][2:6] == ["1", "1", "100%", "0"] and rows["otherloop"][8] == "1 of 1"
+    (row,) = page.select("tr", "scenario", data_id="serving.start-serving-after-close-known-bug")
+    assert [text(c) for c in cells(row)] == ["bug", "no bug"]  # the matrix: otherloop, slowloop
+    assert "otherloop:bug" in row["attrs"]["data-search"]
+    (bugs,) = page.select("table", "bugs")
+    (line,) = [r for r in bugs["children"][1]["children"]]
+    assert [text(c) for c in cells(line)][:2] == ["otherloop", "slowloop:new_event_loop"]
 
 
 # -- the command line ---------------------------------------------------------------

@@ -18,10 +18,18 @@ not-applicable        an active tag excludes it on this Python, loop or OS
 A failure the expectations file lists is an *expected failure*; a listed
 scenario that passes is an *unexpected pass* (it fails the run, so stale
 entries are noticed); a harness error always fails the run, listed or not.
+On a loop other than asyncio, a scenario tagged ``@cpython_bug`` (it records
+a CPython bug) never fails: the loop *shares* the bug (the scenario passed)
+or *avoids* it; the summary and the report show which, apart from the rest.
+
+The summary groups the failures by root cause, what to fix first at the top
+(:mod:`.root_causes`).
 """
 
 from dataclasses import dataclass, field
 from typing import Optional
+
+from . import root_causes
 
 # -- statuses: what happened (DIVERGED to HARNESS_ERROR: the kinds of failure) ------
 PASSED = "passed"
@@ -37,9 +45,12 @@ PASS = "pass"
 EXPECTED_FAILURE = "expected-failure"
 UNEXPECTED_FAILURE = "unexpected-failure"
 UNEXPECTED_PASS = "unexpected-pass"
-# a scenario that records a CPython bug, on a loop not built on CPython's (see known_bugs.py)
+#: a loop not built on CPython's did what a known CPython bug does (the @cpython_bug scenario passed)
 SHARES_BUG = "shares-cpython-bug"
+#: a loop not built on CPython's behaved otherwise where CPython has a known bug
 AVOIDS_BUG = "avoids-cpython-bug"
+#: the verdicts that record a known CPython bug; they never fail a run and are not counted
+KNOWN_BUG = (SHARES_BUG, AVOIDS_BUG)
 
 #: verdicts that fail a run
 FAILING = (UNEXPECTED_FAILURE, UNEXPECTED_PASS, HARNESS_ERROR)
@@ -112,11 +123,14 @@ class Verdicts:
         return any(o.verdict in FAILING for o in self.outcomes)
 
     def summary(self, heading):
-        applicable = [o for o in self.outcomes if o.verdict != NOT_APPLICABLE]
+        """The end-of-run summary: the counts, the capabilities missing as a
+        whole, the known CPython bugs apart, then every failure grouped by root
+        cause, what to fix first at the top (see :mod:`.root_causes`)."""
+        counted = [o for o in self.outcomes if o.verdict not in (NOT_APPLICABLE,) + KNOWN_BUG]
         lines = [
             "",
             f"Verdict: {heading}",
-            f"  {len(applicable)} scenarios applied: {self.count(PASS)} passed, "
+            f"  {len(counted)} scenarios applied: {self.count(PASS)} passed, "
             f"{self.count(EXPECTED_FAILURE)} expected failure(s), "
             f"{self.count(UNEXPECTED_FAILURE)} unexpected failure(s), "
             f"{self.count(UNEXPECTED_PASS)} unexpected pass(es), "
@@ -124,60 +138,85 @@ class Verdicts:
             f"{self.count(NOT_APPLICABLE)} not applicable here",
         ]
         by_status = {}
-        for o in applicable:
+        for o in counted:
             if o.status != PASSED:
                 by_status[o.status] = by_status.get(o.status, 0) + 1
         if by_status:
             lines.append(
                 "  what failed: " + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
             )
+        failures = [o for o in counted if o.verdict in (UNEXPECTED_FAILURE, HARNESS_ERROR, EXPECTED_FAILURE)]
+        missing = root_causes.digest(failures)
+        if missing:
+            lines.append(
+                root_causes.cap(
+                    "  missing as a whole: " + "; ".join(f"{name}: {n} scenario(s)" for name, n in missing)
+                )
+            )
+        lines.extend(_known_bugs(self.outcomes))
         for verdict in (HARNESS_ERROR, UNEXPECTED_FAILURE, UNEXPECTED_PASS, EXPECTED_FAILURE):
             lines.extend(_group(verdict, [o for o in self.outcomes if o.verdict == verdict]))
         return "\n".join(lines)
 
 
-def _group(verdict, outcomes):
-    """Lines for the outcomes of one verdict; identical failures (same status and
-    message) are listed once, with every id they struck."""
-    if not outcomes:
-        return []
-    groups = {}
-    for o in outcomes:
-        reason = o.expectation["reason"] if verdict == EXPECTED_FAILURE and o.expectation else None
-        groups.setdefault((o.status, reason or o.message), []).append(o)
-    lines = ["", f"{_HEADINGS[verdict]}: {len(outcomes)}"]
-    for (status, text), members in groups.items():
-        first = members[0]
-        if len(members) == 1:
-            lines.append(f"  [{status}] {first.id}")
-            if first.step:
-                lines.append(f"      at step: {first.step}")
-        else:
-            lines.append(f"  [{status}] {len(members)} scenarios: " + ", ".join(m.id for m in members))
-            lines.extend(_steps_line(members))
-        if verdict == EXPECTED_FAILURE and first.expectation:
-            link = first.expectation.get("link")
-            lines.append(f"      reason: {text}" + (f" ({link})" if link else ""))
-            observed = {m.message for m in members}
-            if len(observed) == 1:
-                lines.append(f"      observed: {observed.pop()}")
-        else:
-            lines.append(f"      {text}")
+def _known_bugs(outcomes):
+    """The known-CPython-bug lines: which bugs the loop shares, which it avoids."""
+    lines = []
+    for verdict, words in ((SHARES_BUG, "shares"), (AVOIDS_BUG, "avoids")):
+        ids = sorted(o.id for o in outcomes if o.verdict == verdict)
+        if ids:
+            lines.append(root_causes.cap(f"    {words} {len(ids)}: {root_causes.list_ids(ids)}"))
+    if lines:
+        lines.insert(0, "  CPython's known bugs (not counted):")
     return lines
 
 
-def _steps_line(members):
+def _reason(outcome):
+    return (outcome.expectation or {}).get("reason") or outcome.message
+
+
+def _group(verdict, outcomes):
+    """Lines for the outcomes of one verdict, grouped by root cause (a missing
+    capability, or one message once ports, fds and addresses are set aside;
+    an expected failure by its listed reason), what to fix first at the top;
+    every line at most :data:`.root_causes.LINE_LIMIT` characters."""
+    if not outcomes:
+        return []
+    cap = root_causes.cap
+    expected = verdict == EXPECTED_FAILURE
+    groups = root_causes.group(outcomes, key=_reason if expected else None)
+    lines = ["", f"{_HEADINGS[verdict]}: {len(outcomes)}"]
+    if len(groups) > 1:
+        lines[-1] += f", in {len(groups)} groups, what to fix first at the top"
+    for g in groups:
+        first = min(g.members, key=lambda m: m.id)
+        status = ", ".join(g.statuses)
+        what = f"{g.capability.name} -- " if g.capability else ""
+        if len(g.members) == 1:
+            lines.append(cap(f"  [{status}] {what}{first.id}"))
+        else:
+            ids = g.ids
+            head = f"  [{status}] {what}{len(ids)} scenarios: "
+            lines.append(cap(head + root_causes.list_ids(ids, room=root_causes.LINE_LIMIT - len(head))))
+        lines.extend(_steps_line(g))
+        if expected and first.expectation:
+            link = first.expectation.get("link")
+            lines.append(cap(f"      reason: {_reason(first)}" + (f" ({link})" if link else "")))
+            if not g.varied:
+                lines.extend(root_causes.message_lines(g.example, "      ", "observed: "))
+        else:
+            lines.extend(root_causes.message_lines(g.example, "      ", "e.g. " if g.varied else ""))
+    return lines
+
+
+def _steps_line(group):
     """``at step: X`` for a group; where the members failed at several steps,
     the most frequent first, with how many failed at each."""
-    counts = {}
-    for m in members:
-        if m.step:
-            counts[m.step] = counts.get(m.step, 0) + 1
-    if not counts:
+    ranked = group.steps
+    if not ranked:
         return []
-    if len(counts) == 1:
-        return [f"      at step: {next(iter(counts))}"]
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if len(ranked) == 1:
+        return [root_causes.cap(f"      at step: {ranked[0][0]}")]
     shown = "; ".join(f"{step} ({n})" for step, n in ranked[:3])
     more = f"; and {len(ranked) - 3} other step(s)" if len(ranked) > 3 else ""
-    return [f"      at steps: {shown}{more}"]
+    return [root_causes.cap(f"      at steps: {shown}{more}")]

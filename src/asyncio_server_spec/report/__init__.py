@@ -7,6 +7,8 @@ results logs (:mod:`.logs`), the feature files (:mod:`.spec`, as
 and matrix), one page per feature and per loop, traceability.html, runs.html.
 """
 
+import os
+
 from .logs import LogError, read_logs
 from .site import build
 from .spec import read_spec
@@ -16,7 +18,10 @@ __all__ = ["LogError", "build_site"]
 
 def build_site(out_dir, arguments, features_dir):
     """Build the site from the logs named by *arguments* (files or
-    directories of ``*.jsonl``); return (pages written, logs read)."""
+    directories of ``*.jsonl``); return (pages written, logs read).  The
+    directory above *features_dir* is the spec's repository: its
+    ``loops.toml`` and ``expectations/`` give the loops' upstream links."""
     logs = read_logs(arguments)
-    pages = build(out_dir, read_spec(features_dir), logs)
+    root = os.path.dirname(os.path.abspath(features_dir))
+    pages = build(out_dir, read_spec(features_dir), logs, root)
     return pages, logs

@@ -11,7 +11,9 @@ import re
 from collections import OrderedDict
 
 from ..features import title
+from ..harness import root_causes
 from ..harness.verdicts import (
+    AVOIDS_BUG,
     CLEANUP,
     CRASHED,
     DIVERGED,
@@ -19,6 +21,7 @@ from ..harness.verdicts import (
     HARNESS_ERROR,
     NOT_APPLICABLE,
     PASS,
+    SHARES_BUG,
     TIMED_OUT,
     UNEXPECTED_FAILURE,
     UNEXPECTED_PASS,
@@ -52,6 +55,10 @@ CATEGORIES = OrderedDict(
         Category(
             "cleanup", "cleanup", "cleanup: the steps passed but something was left behind or hung", True
         ),
+        Category(
+            "bug", "bug", "shares a known CPython bug: the loop does what CPython's bug does (not counted)"
+        ),
+        Category("nobug", "no bug", "avoids a known CPython bug: the loop behaves otherwise (not counted)"),
         Category("na", "n/a", "not applicable on this Python/loop/OS (hover: the tag)"),
         Category("notrun", "–", "not run: no log covered this cell"),
         Category("unknown", "?", "a verdict this report does not know (a newer log schema?)", True),
@@ -60,6 +67,12 @@ CATEGORIES = OrderedDict(
 UNEXPECTED = [key for key, category in CATEGORIES.items() if category.unexpected]
 #: failures an expectations file can list (a harness error is the spec's bug)
 LISTABLE = ("fail", "crash", "timeout", "cleanup")
+#: every failure a loop's page groups by root cause
+FAILURES = LISTABLE + ("harness", "xfail")
+#: the cells of a scenario that records a known CPython bug: shown apart, not counted
+KNOWN_BUG = ("bug", "nobug")
+#: the tag of a scenario that records a known CPython bug
+CPYTHON_BUG_TAG = "cpython_bug"
 _FAILED_STATUS = {
     DIVERGED: "fail",
     CRASHED: "crash",
@@ -68,7 +81,14 @@ _FAILED_STATUS = {
     HARNESS_ERROR: "harness",
 }
 #: the verdicts that give a cell's category by themselves
-_BY_VERDICT = {PASS: "pass", EXPECTED_FAILURE: "xfail", UNEXPECTED_PASS: "xpass", NOT_APPLICABLE: "na"}
+_BY_VERDICT = {
+    PASS: "pass",
+    EXPECTED_FAILURE: "xfail",
+    UNEXPECTED_PASS: "xpass",
+    NOT_APPLICABLE: "na",
+    SHARES_BUG: "bug",
+    AVOIDS_BUG: "nobug",
+}
 LOOP_ORDER = ("asyncio", "uvloop", "rloop")
 
 
@@ -102,7 +122,7 @@ class Counts(dict):
 
     @property
     def applicable(self):
-        return sum(n for key, n in self.items() if key not in ("na", "notrun"))
+        return sum(n for key, n in self.items() if key not in ("na", "notrun") + KNOWN_BUG)
 
     @property
     def passing(self):
@@ -111,6 +131,11 @@ class Counts(dict):
     @property
     def unexpected(self):
         return sum(self.get(key, 0) for key in UNEXPECTED)
+
+    @property
+    def failing(self):
+        """Every failure, expected or not (the raw verdict's count)."""
+        return sum(self.get(key, 0) for key in FAILURES)
 
     @property
     def percent(self):
@@ -163,7 +188,45 @@ class Loop:
         self.columns = []
         self.versions = []  # the loop's own versions seen in the logs
         self.modules = []
+        self.packages = []  # the loop's distribution, as the logs name it
         self.counts = Counts()
+        #: the loop's entry in the registry (loops.toml), or None
+        self.entry = None
+        #: scenario id -> the upstream issue that already knows (expectations file)
+        self.upstream = {}
+        #: its failures by root cause, what to fix first first (:class:`Cause`)
+        self.causes = []
+        #: [(capability, scenarios)]: what it lacks as a whole
+        self.missing = []
+        #: category ("bug", "nobug") -> the known-CPython-bug scenario ids
+        self.known_bugs = {"bug": [], "nobug": []}
+
+    @property
+    def package(self):
+        """Its PyPI package: the registry's, the logs', else the module's top."""
+        if self.entry is not None and self.entry.package:
+            return self.entry.package
+        if self.packages:
+            return self.packages[0]
+        top = (self.modules[0] if self.modules else self.name.partition(":")[0]).split(".")[0]
+        return top or None
+
+    @property
+    def short(self):
+        """The name the matrix and the menu show: the registry's, or the part
+        before a factory's colon (``async_solipsism`` for ``async_solipsism:EventLoop``)."""
+        if self.entry is not None and self.entry.name:
+            return self.entry.name
+        return self.name.partition(":")[0] or self.name
+
+    @property
+    def tracker(self):
+        return self.entry.tracker if self.entry is not None else None
+
+    @property
+    def pythons(self):
+        """The Pythons it ran on, short: ``3.11.7, 3.14.2, PyPy 3.11.13``."""
+        return [c.version if c.implementation == "CPython" else c.python for c in self.columns]
 
     @property
     def page(self):
@@ -178,6 +241,46 @@ class Loop:
     def sort_key(self):
         known = LOOP_ORDER.index(self.name) if self.name in LOOP_ORDER else len(LOOP_ORDER)
         return (known, self.name)
+
+
+class Cause:
+    """One root cause of a loop's failures (:class:`.root_causes.Group`), numbered
+    in the order to fix them, with its scenarios' cells and upstream links."""
+
+    def __init__(self, number, group, upstream):
+        self.number = number
+        self.anchor = f"cause-{number}"
+        self.group = group
+        self.capability = group.capability.name if group.capability else None
+        self.status = group.status
+        self.statuses = group.statuses
+        self.example = group.example
+        self.varied = group.varied
+        self.steps = group.steps
+        by_sid = OrderedDict((sid, []) for sid in group.ids)
+        for item in group.members:
+            by_sid[item.id].append(item.cell)
+        #: [(scenario id, [cells])], by id
+        self.scenarios = list(by_sid.items())
+        #: the upstream issues that already know, each once
+        self.links = list(OrderedDict.fromkeys(upstream[sid] for sid in by_sid if upstream.get(sid)))
+
+    @property
+    def tone(self):
+        return "harness" if self.status == HARNESS_ERROR else "crash" if self.group.rank < 3 else "fail"
+
+
+class _Failure:
+    """A failing cell as :mod:`.root_causes` reads it."""
+
+    def __init__(self, cell):
+        record = cell.record
+        self.cell = cell
+        self.id = record["id"]
+        self.feature = str(record.get("feature") or "")
+        self.status = str(record.get("status") or "")
+        self.message = record.get("message")
+        self.step = record.get("step")
 
 
 class Cell:
@@ -242,7 +345,9 @@ class UnknownScenario:
 class Report:
     """Everything the pages show."""
 
-    def __init__(self, features, logs):
+    def __init__(self, features, logs, registry=(), upstream=None):
+        """*registry*: the loops.toml entries (:func:`.upstream.read_registry`);
+        *upstream*: a function giving a :class:`Loop`'s ``{scenario id: link}``."""
         self.features = features
         self.scenarios = [s for feature in features for s in feature.scenarios]
         self.by_id = OrderedDict((s.id, s) for s in self.scenarios)
@@ -255,12 +360,18 @@ class Report:
         self.unknown = OrderedDict()
         self.cells = {}
         self._fill()
+        self._survey(registry, upstream)
 
     def _columns(self):
         loops, columns = {}, {}
         for log in self.logs:
             loop = loops.setdefault(log.loop_name, Loop(log.loop_name))
-            for attr, value in (("versions", log.loop.get("version")), ("modules", log.loop.get("module"))):
+            fields = (
+                ("versions", log.loop.get("version")),
+                ("modules", log.loop.get("module")),
+                ("packages", log.loop.get("package")),
+            )
+            for attr, value in fields:
                 if value and value not in getattr(loop, attr):
                     getattr(loop, attr).append(str(value))
             key = (log.loop_name, log.implementation, log.python_version)
@@ -307,6 +418,41 @@ class Report:
             for column in loop.columns:
                 for key, n in column.counts.items():
                     loop.counts.add(key, n)
+
+    def _survey(self, registry, upstream):
+        """Per loop: its registry entry, its failures by root cause, what it
+        lacks as a whole, the known CPython bugs it shares or avoids."""
+        from .upstream import registered
+
+        for loop in self.loops:
+            loop.entry = registered(registry, loop.name, loop.modules[0] if loop.modules else None)
+            loop.upstream = upstream(loop) if upstream else {}
+            failures = [_Failure(cell) for cell in self.loop_cells(loop, FAILURES)]
+            groups = root_causes.group(failures)
+            loop.causes = [Cause(n, g, loop.upstream) for n, g in enumerate(groups, 1)]
+            loop.missing = root_causes.digest(failures)
+            for key in KNOWN_BUG:
+                cells = self.loop_cells(loop, (key,))
+                loop.known_bugs[key] = sorted({cell.record["id"] for cell in cells})
+
+    @property
+    def known_bug_scenarios(self):
+        """``[(scenario id, {category: [loop names]})]``: each scenario that records
+        a known CPython bug (tagged, or given such a verdict), and how every loop fared."""
+        ids = [s.id for s in self.scenarios if CPYTHON_BUG_TAG in s.tags]
+        for loop in self.loops:
+            for key in KNOWN_BUG:
+                ids.extend(sid for sid in loop.known_bugs[key] if sid not in ids)
+        rows = []
+        for sid in ids:
+            fared = OrderedDict()
+            for loop in self.loops:
+                counts = self.loop_counts(sid, loop)
+                ran = [key for key in CATEGORIES if counts.get(key) and key not in ("notrun",)]
+                for key in ran:
+                    fared.setdefault(key, []).append(loop.name)
+            rows.append((sid, fared))
+        return rows
 
     # -- views ----------------------------------------------------------------------
     def cell(self, sid, column):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from . import upstream
 from .model import CATEGORIES, LISTABLE, UNEXPECTED, Report
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -48,6 +49,12 @@ def linkify(text):
     return Markup("").join(out)
 
 
+def breakable(text):
+    """*text* escaped, with a line break allowed after each ``_ . : -`` (a long
+    loop name over a narrow column wraps there, not mid-word)."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[_.:-])", str(text)))
+
+
 def fragment(text):
     """*text* as a URL fragment (ids may hold characters a URL cannot)."""
     return quote(str(text), safe="")
@@ -67,7 +74,12 @@ def environment():
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        linkify=linkify, fragment=fragment, link_label=link_label, toml=toml_string, shquote=shlex.quote
+        linkify=linkify,
+        breakable=breakable,
+        fragment=fragment,
+        link_label=link_label,
+        toml=toml_string,
+        shquote=shlex.quote,
     )
     env.globals.update(
         categories=CATEGORIES, listable=LISTABLE, unexpected_keys=UNEXPECTED, cpython_issue=cpython_issue
@@ -104,10 +116,18 @@ def _write(path, text):
         out.write(text)
 
 
-def build(out_dir, features, logs):
+def build(out_dir, features, logs, root=None):
     """Write the site for *features* (from :func:`spec.read_spec`) and *logs*
-    (from :func:`logs.read_logs`) into *out_dir*; return the pages written."""
-    report = Report(features, logs)
+    (from :func:`logs.read_logs`) into *out_dir*; return the pages written.
+
+    *root*, the spec's repository, gives the loop registry (``loops.toml``)
+    and the upstream links of ``expectations/NAME.toml``, where they exist."""
+
+    def links(loop):
+        names = [loop.name, loop.entry.name if loop.entry else None, loop.package]
+        return upstream.known_upstream(root, names)
+
+    report = Report(features, logs, upstream.read_registry(root), links)
     env = environment()
     common = {"report": report, "pythons": pythons(report)}
     pages = {
