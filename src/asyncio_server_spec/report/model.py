@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict
 
 from ..features import title
-from ..harness import root_causes
+from ..harness import known_bugs, root_causes
 from ..harness.verdicts import (
     AVOIDS_BUG,
     CLEANUP,
@@ -71,8 +71,6 @@ LISTABLE = ("fail", "crash", "timeout", "cleanup")
 FAILURES = LISTABLE + ("harness", "xfail")
 #: the cells of a scenario that records a known CPython bug: shown apart, not counted
 KNOWN_BUG = ("bug", "nobug")
-#: the tag of a scenario that records a known CPython bug
-CPYTHON_BUG_TAG = "cpython_bug"
 _FAILED_STATUS = {
     DIVERGED: "fail",
     CRASHED: "crash",
@@ -439,7 +437,7 @@ class Report:
     def known_bug_scenarios(self):
         """``[(scenario id, {category: [loop names]})]``: each scenario that records
         a known CPython bug (tagged, or given such a verdict), and how every loop fared."""
-        ids = [s.id for s in self.scenarios if CPYTHON_BUG_TAG in s.tags]
+        ids = [s.id for s in self.scenarios if known_bugs.records_bug(s.tags)]
         for loop in self.loops:
             for key in KNOWN_BUG:
                 ids.extend(sid for sid in loop.known_bugs[key] if sid not in ids)
