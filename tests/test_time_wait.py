@@ -49,3 +49,21 @@ def test_reuse_address_off_still_catches_a_server_that_always_reuses_with_no_tim
     assert run["returncode"] != 0, run["output"][-3000:]
     assert "socket-options.reuse-address-off" in run["output"]
     assert "1 scenario passed, 1 failed" in run["output"], run["output"][-3000:]
+
+
+def test_a_load_leaves_no_connection_in_time_wait():
+    # 200 clients at once and 200 one after another used to leave 400
+    run = netns.run_isolated(
+        _behave("-D", "load_clients=200", "features/load.feature"), str(ROOT), tw_buckets=None
+    )
+    assert run["returncode"] == 0, run["output"][-3000:]
+    assert "2 scenarios passed, 0 failed" in run["output"], run["output"][-3000:]
+    # the warm-up's one echoed client may close first
+    assert run["time_wait"] <= 2, run["time_wait_connections"]
+
+
+@pytest.mark.slow  # the whole spec
+def test_a_whole_run_leaves_at_most_a_few_dozen_connections_in_time_wait():
+    run = netns.run_isolated(_behave(), str(ROOT), tw_buckets=None)
+    assert run["returncode"] == 0, run["output"][-3000:]
+    assert run["time_wait"] <= 36, run["time_wait_connections"]
