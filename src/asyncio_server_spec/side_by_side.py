@@ -76,22 +76,26 @@ class _Run:
         self.killed = False
 
     def failures(self):
-        """The ids of the scenarios that failed (``"killed"``: the run was,
-        ``"exit N"``: it failed without a failing scenario to name)."""
-        failed = [
-            r["id"] for r in read_log(self.results, missing_ok=True).scenarios if r["verdict"] in FAILING
-        ]
+        """``{id: "status: message"}`` of the scenarios that failed
+        (``"killed"``: the run was, ``"exit N"``: it failed without a failing
+        scenario to name)."""
+        failed = {
+            r["id"]: f"{r['status']}: {r.get('message') or ''}"
+            for r in read_log(self.results, missing_ok=True).scenarios
+            if r["verdict"] in FAILING
+        }
         if self.killed:
-            failed.append("killed")
+            failed["killed"] = "still running at the round's time limit"
         elif self.proc.returncode != 0 and not failed:
-            failed.append(f"exit {self.proc.returncode}")
+            with open(self.output, errors="replace") as output:
+                failed[f"exit {self.proc.returncode}"] = " ".join(output.read()[-300:].split())
         return failed
 
 
 def play_round(runs, burners, loop, extra, run_timeout):
     """One round: *runs* spec runs side by side with *burners* burners.
-    Returns ``(seconds, failed runs, Counter of failed scenario ids,
-    (TIME_WAIT before, peak, after))``."""
+    Returns ``(seconds, failed runs, Counter of failed scenario ids, {id:
+    first message}, (TIME_WAIT before, peak, after))``."""
     before = peak = kernel.time_wait_count()
     started = time.monotonic()
     spinning = [
@@ -124,7 +128,12 @@ def play_round(runs, burners, loop, extra, run_timeout):
     seconds = time.monotonic() - started
     after = kernel.time_wait_count()
     failed = Counter(sid for failed in failures for sid in failed)
-    return seconds, sum(1 for failed in failures if failed), failed, (before, max(peak, after), after)
+    messages = {}
+    for failed_here in failures:
+        for sid, message in failed_here.items():
+            messages.setdefault(sid, message)
+    failed_runs = sum(1 for failed_here in failures if failed_here)
+    return seconds, failed_runs, failed, messages, (before, max(peak, after), after)
 
 
 def _positive(text):
@@ -184,13 +193,15 @@ def main(argv=None):
         f"{'round':>5} {'seconds':>8} {'failed runs':>12} "
         f"{'tw before':>10} {'tw peak':>8} {'tw after':>9}  failures"
     )
-    total_failed, total = 0, Counter()
+    total_failed, total, messages = 0, Counter(), {}
     for number in range(1, options.rounds + 1):
-        seconds, failed_runs, failed, (before, peak, after) = play_round(
+        seconds, failed_runs, failed, said, (before, peak, after) = play_round(
             options.runs, options.burners, options.loop, extra, options.run_timeout
         )
         total_failed += failed_runs
         total += failed
+        for sid, message in said.items():
+            messages.setdefault(sid, message)
         shown = ", ".join(f"{sid} x{n}" for sid, n in sorted(failed.items())) or "-"
         print(
             f"{number:>5} {seconds:>8.1f} {f'{failed_runs}/{options.runs}':>12} "
@@ -200,7 +211,8 @@ def main(argv=None):
     runs = options.runs * options.rounds
     print(f"{total_failed} of {runs} runs failed", flush=True)
     for sid, n in sorted(total.items(), key=lambda item: (-item[1], item[0])):
-        print(f"  {n:>4}  {sid}")
+        message = messages[sid]
+        print(f"  {n:>4}  {sid}  (first: {message[:300]}{'...' if len(message) > 300 else ''})")
     return 0
 
 
