@@ -13,7 +13,10 @@ Feature: Many clients
   and the server's, so N must leave room under the process's limit on open
   files (RLIMIT_NOFILE); a larger N is refused with a message saying so.
   Each client's every step is bounded by the usual timeout, and the whole
-  load by 5 seconds plus 10 ms per client.
+  load by 5 seconds plus 10 ms per client.  A client leaves by resetting its
+  connection once it has read its echo in full: one that closed first would
+  keep its end in TIME_WAIT for a minute, in a table every process of the
+  machine shares, and a load of them could fill it for everyone.
 
   @long @id:load.clients-at-once
   Scenario: A server echoes every one of many clients connected at the same time

@@ -6,7 +6,7 @@ Feature: Socket options of a TCP server
   backlog is handed to listen(): it caps how many connections the kernel
   keeps waiting to be accepted (100 unless told otherwise).  reuse_address,
   on by default on Unix, lets a new server bind a port whose old connections
-  still linger in TIME_WAIT.  reuse_port lets several servers listen on one
+  are still there (in TIME_WAIT, or still open).  reuse_port lets several servers listen on one
   port, provided every one of them asks for it.  keep_alive, new in 3.13,
   turns TCP keep-alive on for the accepted connections (the rule at the
   end).  Accepted connections have TCP_NODELAY set.
@@ -16,7 +16,10 @@ Feature: Socket options of a TCP server
   Filling the accept queue to watch it overflow is not done: the kernel drops
   the extra handshakes silently and the client retries after a second, so
   the outcome would depend on timing.  Keep-alive probes are not awaited
-  either: the shortest idle time before the first probe is a second.
+  either: the shortest idle time before the first probe is a second.  The
+  old connections that hold a port are open ones, not ones in TIME_WAIT: the
+  kernel keeps those in one table for the whole machine and keeps none once
+  it is full, and the port would then simply be free.
 
   @id:socket-options.backlog-default
   Scenario: By default at most 100 connections wait to be accepted
@@ -32,19 +35,22 @@ Feature: Socket options of a TCP server
     And a client can connect and is echoed
 
   @id:socket-options.reuse-address-default
-  Scenario: By default a new server can take a port whose old connections linger in TIME_WAIT
+  Scenario: By default a new server can take a port an old server's connection still holds
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    Note: Linux refuses the bind unless both the old and the new socket set
-          SO_REUSEADDR; asyncio sets it on every listening socket by default.
-    Given a server that has ended a client connection and then been closed
+    Note: the docs speak of old connections in TIME_WAIT.  Linux treats every
+          socket on a port that is not listening alike, open or in TIME_WAIT:
+          a new server may bind the port only if both it and the old socket
+          set SO_REUSEADDR.  The old listener sets it, as asyncio does on
+          every listening socket by default; so must the new server.
+    Given a port whose listener was closed while a connection it accepted stays open
     When another server is created on the same port
     Then the second server listens on the same port
     And a client can connect and is echoed
 
   @id:socket-options.reuse-address-off
-  Scenario: With reuse_address=False that port cannot be bound while old connections linger
+  Scenario: With reuse_address=False a port an old server's connection still holds cannot be bound
     Docs: https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.loop.create_server
-    Given a server that has ended a client connection and then been closed
+    Given a port whose listener was closed while a connection it accepted stays open
     When another server is created on the same port with reuse_address=False
     Then it failed with OSError
     And the error is EADDRINUSE (address already in use)

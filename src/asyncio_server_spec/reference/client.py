@@ -327,7 +327,15 @@ class Client:
         )
 
     def abort(self) -> None:
-        """Drop the connection at once (cleanup); call it on the client thread."""
+        """Drop the connection at once (cleanup), with a reset: a client that
+        closed first would leave its end in TIME_WAIT, in the table every
+        process of the machine shares.  Call it on the client thread."""
+        from . import sockets
+
+        try:
+            sockets.set_linger_zero(self._writer.get_extra_info("socket"))
+        except (AttributeError, OSError):
+            pass  # (closed already, or not a socket: nothing lingers)
         self._writer.transport.abort()
 
 

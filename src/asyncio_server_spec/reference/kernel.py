@@ -1,5 +1,6 @@
 """What the (Linux) kernel knows about sockets, read directly: who owns a
-listening socket, and a listening socket's accept-queue limit.
+listening socket, a listening socket's accept-queue limit, and the
+connections left in TIME_WAIT.
 
 These let the spec observe facts the socket API does not expose, without
 trusting the loop under test to report them.
@@ -12,8 +13,9 @@ import socket
 import struct
 import sys
 
-#: /proc/net/tcp state of a listening socket
+#: /proc/net/tcp states: a listening socket, a connection in TIME_WAIT
 _LISTEN = "0A"
+_TIME_WAIT = "06"
 
 
 def _own_socket_inodes():
@@ -43,23 +45,54 @@ def _decode(hex_address, family):
     return socket.inet_ntop(family, packed), int(port, 16)
 
 
-def _listeners(port):
-    """(host, inode) of every listening TCP socket on *port* in this network namespace."""
-    found = []
+def _tcp_table():
+    """``(state, (local host, port), (remote host, port), inode)`` of every TCP
+    socket in this network namespace, as /proc/net/tcp and tcp6 list them
+    (nothing where there is no /proc)."""
     for path, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
         try:
             with open(path, encoding="ascii") as table:
                 next(table)
                 for line in table:
                     fields = line.split()
-                    if fields[3] != _LISTEN:
-                        continue
-                    host, local_port = _decode(fields[1], family)
-                    if local_port == port:
-                        found.append((host, int(fields[9])))
+                    yield fields[3], _decode(fields[1], family), _decode(fields[2], family), int(fields[9])
         except OSError:
             continue
-    return found
+
+
+def _listeners(port):
+    """(host, inode) of every listening TCP socket on *port* in this network namespace."""
+    return [
+        (local[0], inode) for state, local, _, inode in _tcp_table() if state == _LISTEN and local[1] == port
+    ]
+
+
+def time_wait_count() -> int:
+    """How many TCP connections the kernel keeps in TIME_WAIT in this network
+    namespace, every process's together (``tw`` of /proc/net/sockstat: what
+    ``ss -s`` shows as timewait).  The kernel keeps at most
+    ``net.ipv4.tcp_max_tw_buckets`` of them; beyond that it keeps none.
+    -1 where there is no /proc."""
+    try:
+        with open("/proc/net/sockstat", encoding="ascii") as stat:
+            for line in stat:
+                fields = line.split()
+                if fields and fields[0] == "TCP:" and "tw" in fields:
+                    return int(fields[fields.index("tw") + 1])
+    except OSError:
+        pass
+    return -1
+
+
+def time_wait_connections(host: str) -> list:
+    """``(local address, remote address)`` of the connections in TIME_WAIT
+    that have *host* at either end (every server of a run listens on the
+    run's own :func:`loopback_address`, so these are the run's own)."""
+    return [
+        (local, remote)
+        for state, local, remote, _ in _tcp_table()
+        if state == _TIME_WAIT and host in (local[0], remote[0])
+    ]
 
 
 _WILDCARDS = ("0.0.0.0", "::")

@@ -1,5 +1,14 @@
 """Many clients at once: a load of connections on plain blocking sockets,
-driven by a worker thread of their own, never by the loop under test."""
+driven by a worker thread of their own, never by the loop under test.
+
+A client leaves by resetting its connection (SO_LINGER 0), never by closing
+it first: the side that ends a connection first keeps it in TIME_WAIT for a
+minute, in a table the kernel shares between every process of the machine
+and stops filling once full -- a thousand clients would leave a thousand
+there for others to run into.  A client resets only once it has read all it
+expects, so the server has sent everything by then and what it observes is
+the connection reset where it waited for more.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ import threading
 import time
 
 from .client import Address, describe
+from .sockets import set_linger_zero
 from .waiting import DEFAULT_TIMEOUT, promptly
 
 
@@ -152,7 +162,8 @@ class ClientGroup:
         return await self._batch(work, f"{len(self.socks)} clients: {size} bytes from the server", timeout)
 
     async def one_after_another(self, messages: list[bytes], timeout: float) -> list[bytes]:
-        """Client after client: connect, send its message, read its echo, close."""
+        """Client after client: connect, send its message, read its echo in
+        full, leave (a reset: see the module's docstring)."""
 
         def work():
             echoes = []
@@ -164,14 +175,23 @@ class ClientGroup:
                     self._send(i, sock, data)
                     echoes.append(self._receive(i, sock, len(data)))
                 finally:
-                    sock.close()
+                    _leave(sock)
                 self.done = i + 1
             return echoes
 
         return await self._batch(work, f"{len(messages)} clients, one after another", timeout)
 
     def close(self) -> None:
-        """Close every connection at once (cleanup)."""
+        """Reset every connection at once (cleanup)."""
         for sock in self.socks:
-            sock.close()
+            _leave(sock)
         self.socks = []
+
+
+def _leave(sock: socket.socket) -> None:
+    """Close *sock* with a reset, leaving nothing in TIME_WAIT."""
+    try:
+        set_linger_zero(sock)
+    except OSError:
+        pass  # (the connection is gone already: nothing lingers)
+    sock.close()

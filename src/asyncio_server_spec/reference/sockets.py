@@ -99,6 +99,37 @@ def accept_one(listener: socket.socket, timeout: float = 2.0) -> socket.socket:
     return conn
 
 
+def port_held_by_open_connection(world: World, host: str) -> tuple:
+    """``(host, port)``, a port on *host* that only an open connection holds:
+    a listener of the spec's own, with SO_REUSEADDR set (as asyncio sets it on
+    its listening sockets), accepts one connection from a client of its own
+    and is closed; both ends of the connection stay open until cleanup, which
+    resets them (no TIME_WAIT is left behind).
+
+    Linux lets a new socket bind that port only if both it and the connection
+    set SO_REUSEADDR -- the rule for every socket on a port that is not
+    listening, a connection in TIME_WAIT too.  Unlike TIME_WAIT, which the
+    kernel keeps in one table for the whole machine (and keeps none of when it
+    is full), this connection is the scenario's own for as long as it runs."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, 0))
+        listener.listen(1)
+        address = listener.getsockname()
+        for end in (socket.create_connection(address, timeout=2.0), accept_one(listener)):
+            if end is None:
+                raise RuntimeError(f"the spec's own listener on {address} accepted no connection")
+            set_linger_zero(world.keep(end))
+    finally:
+        listener.close()
+    try:  # without SO_REUSEADDR the port must be taken, or the scenario shows nothing
+        _binds(socket.AF_INET, host, address[1]).close()
+    except OSError:
+        return address
+    raise RuntimeError(f"port {address[1]} was free again once its listener closed: no connection holds it")
+
+
 def addresses_of_fd(fileno: int) -> tuple:
     """``(local address, peer address)`` of the connected socket *fileno*,
     read through a duplicate of the descriptor (the original stays as it is)."""

@@ -1,4 +1,5 @@
-"""The named handlers: ``echo`` (send back what arrives until EOF), ``hold``
+"""The named handlers: ``echo`` (send back what arrives until EOF, or until
+the client resets the connection), ``hold``
 (keep the connection open until the record releases it), ``close`` (close
 at once), ``raise`` (fail with :class:`~.base.HandlerFailure`).
 
@@ -18,13 +19,16 @@ HANDLER_NAMES = ("echo", "hold", "close", "raise")
 
 
 async def _echo(reader, writer, record):
-    while True:
-        data = await reader.read(READ_SIZE)
-        if not data:
-            break
-        record.add_received(data)
-        writer.write(data)
-        await writer.drain()
+    try:
+        while True:
+            data = await reader.read(READ_SIZE)
+            if not data:
+                break
+            record.add_received(data)
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass  # the client left with a reset (as the load's clients do), as the protocol takes it
     await close_writer(writer)
 
 
