@@ -77,8 +77,10 @@ class ConformanceRun:
         self.children = []  # scenarios running beside the others, not yet recorded
 
     # -- before_all ---------------------------------------------------------------
-    def setup(self, userdata, registry):
-        """Check every option and the loop; raise :class:`Refused` if the run cannot start."""
+    def setup(self, userdata, registry, config=None):
+        """Check every option and the loop; raise :class:`Refused` if the run
+        cannot start.  *config*: behave's configuration (its capture settings)."""
+        self.behave_config = config
         options = Options(userdata)
         self.loop_name, self.claims = options.loop, options.claims
         self.isolate, self.time_limit = options.isolate, options.time_limit
@@ -110,17 +112,20 @@ class ConformanceRun:
         else:
             warm_up(self.new_loop, self.scratch)
         if options.results:
-            self.log = ResultLog(
-                options.results,
-                run_header(
-                    self.root,
-                    loops.describe(self.loop_name),
-                    self.expectations.source,
-                    self.isolate,
-                    int(options.jobs),
-                    options.label,
-                ),
+            header = run_header(
+                self.root,
+                loops.describe(self.loop_name),
+                self.expectations.source,
+                self.isolate,
+                int(options.jobs),
+                options.label,
             )
+            try:
+                self.log = ResultLog(options.results, header)
+            except OSError as exc:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                why = exc.strerror or exc
+                raise Refused(f"cannot write the results log {options.results}: {why}") from None
         # (also if behave stops before after_all; never from a forked child)
         atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
@@ -189,6 +194,10 @@ class ConformanceRun:
 
     def _child_world(self, channel):
         """In a scenario's child: its world, and the channel to its parent."""
+        if self.behave_config is not None:
+            # what the child writes to sys.stderr must reach the file its parent
+            # quotes (isolation.start_child), not behave's capture, lost with the child
+            self.behave_config.capture_stderr = False
         try:
             return World(self.new_loop, check_leaks=False, temp_root=self.scratch), channel
         except Exception as exc:  # the factory passed its check once, then failed
