@@ -112,6 +112,15 @@ def configuration(args, root):
         config = Configuration(list(args), load_config=False, more_formatters=dict(FORMATTERS))
     except (ConfigError, TagExpressionError) as exc:
         raise SpecError(_one_line(exc))
+    except ValueError:  # behave's old tag syntax reads "tag:N" as a limit, and fails
+        tags = [t for t in check_behave_args(args).tags or () if "," in t]
+        if not tags:
+            raise
+        raise SpecError(
+            f"behave: --tags={tags[0]!r} is not a tag expression behave accepts: with a comma "
+            "behave reads its old syntax, where 'tag:N' is a tag with a limit of N; to select "
+            "either scenario write --tags='id:a or id:b'"
+        ) from None
     #: (whether the arguments named what to run)
     config.paths_given = bool(config.paths)
     if config.paths:
