@@ -20,6 +20,7 @@ import select
 import signal
 import sys
 import tempfile
+import threading
 import time
 
 from . import processes
@@ -325,6 +326,57 @@ class Child:
             pass
 
 
+class Watchdog:
+    """The time limit of the scenarios run in this process (``-D isolate=off``).
+
+    A scenario run in the run's own process cannot be ended for the run to go
+    on: a loop that hangs is this process's loop.  So when a scenario
+    outlives its limit, a thread of this watchdog calls *on_timeout()*, which
+    records it as timed out and ends the run.  Should that thread never get
+    to run (the loop holds the GIL for good), :mod:`faulthandler`'s watchdog
+    writes where every thread was to standard error and ends the process
+    :data:`GRACE` seconds later.  Armed for a scenario at a time
+    (:meth:`arm`, :meth:`disarm`); never armed while the process forks.
+    """
+
+    def __init__(self, on_timeout):
+        self._on_timeout = on_timeout
+        self._changed = threading.Condition()
+        self._deadline = None
+        thread = threading.Thread(target=self._watch, name="scenario time limit", daemon=True)
+        thread.start()
+
+    def arm(self, seconds):
+        with self._changed:
+            self._deadline = time.monotonic() + seconds
+            self._changed.notify()
+        if _HAS_WATCHDOG:
+            faulthandler.dump_traceback_later(seconds + GRACE, exit=True, file=sys.__stderr__)
+
+    def disarm(self):
+        _disarm_watchdog()
+        with self._changed:
+            self._deadline = None
+            self._changed.notify()
+
+    def _watch(self):
+        while True:
+            with self._changed:
+                while self._deadline is None or self._deadline > time.monotonic():
+                    left = None if self._deadline is None else self._deadline - time.monotonic()
+                    self._changed.wait(left)
+                self._deadline = None
+            self._on_timeout()
+
+
+def where_threads_are():
+    """:func:`where_threads_were` for this process's other threads, now."""
+    with tempfile.TemporaryFile() as dump:
+        faulthandler.dump_traceback(file=dump, all_threads=True)
+        dump.seek(0)
+        return where_threads_were(dump.read())
+
+
 #: How many threads, and frames of each, a timed-out message shows.
 STACK_THREADS, STACK_FRAMES = 3, 4
 
@@ -337,9 +389,11 @@ def where_threads_were(dump):
     function`` each, outermost last; "" if there is no dump."""
     threads, frames = [], None
     for line in dump.decode(errors="replace").splitlines():
-        if line.startswith(("Thread ", "Current thread ")):
+        if line.startswith("Thread "):
             frames = []
             threads.append(frames)
+        elif line.startswith("Current thread "):  # the one that is dumping them: not of interest
+            frames = None
         elif frames is not None:
             match = _FRAME.match(line)
             if match and os.path.basename(match["path"]) != "threading.py":
