@@ -137,3 +137,25 @@ def run(args):
     with status 2 before any scenario (see environment.py).
     """
     return run_behave(configuration(args, spec_root()))
+
+
+def planned(args):
+    """``(id, feature file name, title)`` of every scenario behave would run
+    with *args* on the spec (its paths, line numbers, ``--tags`` and
+    ``--name``), in order: what a run must account for, whether it ran
+    them or not (active tags exclude some as not applicable only once the
+    loop is known; they count as run here)."""
+    from behave.runner_util import collect_feature_locations, parse_features
+
+    from ..features import scenario_id, title
+
+    config = configuration(args, spec_root())
+    locations = [path for path in collect_feature_locations(config.paths) if not config.exclude(path)]
+    found = []
+    for feature in parse_features(locations, language=config.lang):
+        for scenario in feature.walk_scenarios():
+            if scenario.should_run(config):
+                found.append(
+                    (scenario_id(scenario.tags), os.path.basename(scenario.filename), title(scenario.name))
+                )
+    return found
