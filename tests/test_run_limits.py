@@ -5,6 +5,7 @@ that lost scenarios says so."""
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -23,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAPS = "tests.loop_traps."
 
 
-def _start_run(loop, jobs, results, *behave_args, tmp=None):
-    env = unmeasured()
+def _start_run(loop, jobs, results, *behave_args, tmp=None, env=None):
+    env = dict(unmeasured(), **(env or {}))
     if tmp is not None:
         env["TMPDIR"] = str(tmp)
     return subprocess.Popen(
@@ -148,23 +149,69 @@ def test_a_busy_shard_gives_the_verdicts_of_one_process(tmp_path):
 
 
 # -- 4. a timeout says why ---------------------------------------------------------------------
+HANGS = ["-D", f"loop={TRAPS}hangs_with_words:hangs_with_words", "-D", "time_limit=1"]
+#: the first scenario of tls.feature: the trap hangs when asked for its TLS server
+FIRST_TLS = "tls.start_server-echoes-trusting-client"
+
+
 def test_a_timeout_quotes_the_loops_last_words_and_where_it_hung():
-    run = run_spec(
-        [
-            "-D",
-            f"loop={TRAPS}hangs_with_words:hangs_with_words",
-            "-D",
-            "time_limit=1",
-            "--tags=id:serving.serves-by-default",
-            "features/serving.feature",
-        ],
-        cwd=str(ROOT),
-        timeout=60,
-    )
-    record = run.records["serving.serves-by-default"]
+    run = run_spec([*HANGS, f"--tags=id:{FIRST_TLS}", "features/tls.feature"], cwd=str(ROOT), timeout=60)
+    record = run.records[FIRST_TLS]
     assert record["status"] == "timed-out", run.output
     assert "its last words: hangs_with_words: no free submission slot for the listener" in record["message"]
     assert "hangs_with_words.py:" in record["message"] and "in create_server" in record["message"]
+
+
+# -- 8. a run in one process is bounded too; SIGTERM cleans up -----------------------------------
+def test_a_scenario_that_hangs_in_the_runs_own_process_stops_the_run_with_its_verdict(tmp_path):
+    env = dict(unmeasured(), TMPDIR=str(tmp_path))
+    run = run_spec([*HANGS, "-D", "isolate=off", "features/tls.feature"], cwd=str(ROOT), timeout=60, env=env)
+    assert run.returncode == 1, run.output
+    record = run.records[FIRST_TLS]  # recorded, with where it hung
+    assert (
+        record["status"] == "timed-out" and record["step"] == "Given a TLS server started with start_server"
+    )
+    assert "the run stopped there" in record["message"] and "in create_server" in record["message"]
+    assert f"the run stopped: scenario {FIRST_TLS} outlived its time limit of 1 s" in run.output
+    assert "Verdict:" in run.output  # the summary, for what ran
+    assert run.header["ended"] is None  # the log says the run was cut short
+    assert list(tmp_path.iterdir()) == []  # its scratch dir went with it
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_ends_the_run_and_leaves_no_temp_dir_and_no_process(jobs, tmp_path):
+    fifo = tmp_path / "hanging"
+    os.mkfifo(fifo)
+    told = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    (tmp_path / "t").mkdir()
+    # the loop hangs for a minute in its first TLS scenario, after saying so into the FIFO
+    proc = _start_run(
+        TRAPS + "hangs_with_words:hangs_with_words",
+        jobs,
+        tmp_path / "r.jsonl",
+        "-D",
+        "time_limit=60",
+        "-D",
+        "isolate=off",
+        "features/tls.feature",
+        tmp=tmp_path / "t",
+        env={"HANGS_WITH_WORDS_FIFO": str(fifo)},
+    )
+    try:
+        assert select.select([told], [], [], 60)[0], "the loop never got to hang"
+        assert os.read(told, 100) == b"hanging\n"
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=30)
+    finally:
+        os.close(told)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert list((tmp_path / "t").iterdir()) == []  # no ass-run-* left
+    assert not list(Path("/dev/shm").glob(f"spec-jobs-{proc.pid}-*"))  # nor spec-jobs-*
+    with pytest.raises(ProcessLookupError):  # nor any process of its group
+        os.killpg(proc.pid, 0)
 
 
 # -- 8. bad input, before the run --------------------------------------------------------------
@@ -191,3 +238,47 @@ def test_an_unwritable_results_path_is_refused_before_the_run(option, path, word
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.splitlines()) == 1, captured.err
     assert words in captured.err
+
+
+# -- 10. a run that lost scenarios says so ---------------------------------------------------------
+def test_a_shard_that_dies_leaves_its_scenarios_not_run_and_the_run_incomplete(tmp_path):
+    from asyncio_server_spec.harness.behave_run import planned
+    from asyncio_server_spec.report import build_site
+
+    features = ["features/serving.feature", "features/tls.feature"]
+    results = tmp_path / "r.jsonl"
+    proc = _start_run(TRAPS + "segfault_shard:segfault_shard", 2, results, "-D", "isolate=off", *features)
+    output = _finish(proc)
+    assert proc.returncode == 1, output
+    header, records = _records(results)
+    crashed = {sid for sid, r in records.items() if r["status"] == "crashed"}
+    assert crashed and all(sid.startswith("tls.") for sid in crashed), output
+    for sid in crashed:  # what is known: the shard died while running it, and how
+        message = records[sid]["message"]
+        assert "died while running it: it was killed by SIGSEGV" in message
+        assert "its last words: segfault_shard: dereferenced a dangling listener" in message
+    # every scenario behave selected is either recorded or listed as not run
+    selected = [sid for sid, _, _ in planned(features)]
+    assert header["not_run"] and set(header["not_run"]).isdisjoint(records)
+    assert sorted(header["not_run"] + list(records)) == sorted(selected)
+    assert f"NOT RUN: {len(header['not_run'])} scenario(s) did not run" in output
+    build_site(str(tmp_path / "site"), [str(results)], str(ROOT / "features"))
+    runs = (tmp_path / "site" / "runs.html").read_text()
+    assert f"incomplete: {len(header['not_run'])} not run" in runs and ">complete<" not in runs
+
+
+def test_a_loop_made_in_a_wrapper_module_is_recorded_with_its_package(tmp_path, monkeypatch):
+    from asyncio_server_spec.harness import loops
+
+    uvloop = pytest.importorskip("uvloop")
+    (tmp_path / "mywrap.py").write_text(
+        "import uvloop\n\ndef new_loop():\n    return uvloop.new_event_loop()\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    factory = loops.loop_factory("mywrap:new_loop")
+    described = loops.describe("mywrap:new_loop", loops.check_factory_in_child("mywrap:new_loop", factory))
+    assert described["package"] == "uvloop" and described["version"] == uvloop.__version__
+    assert (
+        loops.describe("asyncio", loops.check_factory("asyncio", loops.loop_factory("asyncio")))["version"]
+        is None
+    )
