@@ -4,7 +4,8 @@
 ``reports/<envname>.jsonl``).  Schema 1:
 
 - line 1, ``{"record": "run", ...}``: what ran -- Python implementation and
-  exact version, the loop (name, module, version), behave's version, the
+  exact version, the loop (name, module, version, and the package that version
+  is of), behave's version, the
   spec's version and commit, the expectations file, isolation, jobs, a label
   (the tox environment), the platform, ``started`` and ``ended``.  The header
   is rewritten with ``ended`` when the run ends; ``"ended": null`` means the
