@@ -29,7 +29,7 @@ def _stop(message):
 def before_all(context):
     context.run = ConformanceRun(HERE)
     try:
-        context.run.setup(context.config.userdata, context._runner.step_registry)
+        context.run.setup(context.config.userdata, context._runner.step_registry, context.config)
     except Refused as exc:
         _stop(str(exc))
 

@@ -112,6 +112,15 @@ def configuration(args, root):
         config = Configuration(list(args), load_config=False, more_formatters=dict(FORMATTERS))
     except (ConfigError, TagExpressionError) as exc:
         raise SpecError(_one_line(exc))
+    except ValueError:  # behave's old tag syntax reads "tag:N" as a limit, and fails
+        tags = [t for t in check_behave_args(args).tags or () if "," in t]
+        if not tags:
+            raise
+        raise SpecError(
+            f"behave: --tags={tags[0]!r} is not a tag expression behave accepts: with a comma "
+            "behave reads its old syntax, where 'tag:N' is a tag with a limit of N; to select "
+            "either scenario write --tags='id:a or id:b'"
+        ) from None
     #: (whether the arguments named what to run)
     config.paths_given = bool(config.paths)
     if config.paths:
@@ -128,3 +137,25 @@ def run(args):
     with status 2 before any scenario (see environment.py).
     """
     return run_behave(configuration(args, spec_root()))
+
+
+def planned(args):
+    """``(id, feature file name, title)`` of every scenario behave would run
+    with *args* on the spec (its paths, line numbers, ``--tags`` and
+    ``--name``), in order: what a run must account for, whether it ran
+    them or not (active tags exclude some as not applicable only once the
+    loop is known; they count as run here)."""
+    from behave.runner_util import collect_feature_locations, parse_features
+
+    from ..features import scenario_id, title
+
+    config = configuration(args, spec_root())
+    locations = [path for path in collect_feature_locations(config.paths) if not config.exclude(path)]
+    found = []
+    for feature in parse_features(locations, language=config.lang):
+        for scenario in feature.walk_scenarios():
+            if scenario.should_run(config):
+                found.append(
+                    (scenario_id(scenario.tags), os.path.basename(scenario.filename), title(scenario.name))
+                )
+    return found

@@ -16,7 +16,7 @@ from behave.model_core import Status
 
 from ..features import rule_of, scenario_id, spec_ids, title
 from ..reference.scenario import World, warm_up
-from . import active_tags, deferred, faults, isolation, known_bugs, loops, stepping
+from . import active_tags, deferred, faults, isolation, known_bugs, loops, processes, stepping
 from .expectations import ExpectationError, for_loop
 from .loops import LoopSelectionError
 from .options import Options, Refused
@@ -28,6 +28,7 @@ from .verdicts import (
     HARNESS_ERROR,
     NOT_APPLICABLE,
     PASSED,
+    TIMED_OUT,
     UNEXPECTED_PASS,
     Outcome,
     Verdicts,
@@ -76,10 +77,14 @@ class ConformanceRun:
         self.log = None
         self.current = None
         self.children = []  # scenarios running beside the others, not yet recorded
+        #: the time limit of scenarios run in this process (isolate=off), or None
+        self.watchdog = None
 
     # -- before_all ---------------------------------------------------------------
-    def setup(self, userdata, registry):
-        """Check every option and the loop; raise :class:`Refused` if the run cannot start."""
+    def setup(self, userdata, registry, config=None):
+        """Check every option and the loop; raise :class:`Refused` if the run
+        cannot start.  *config*: behave's configuration (its capture settings)."""
+        self.behave_config = config
         options = Options(userdata)
         self.loop_name, self.claims = options.loop, options.claims
         self.isolate, self.time_limit = options.isolate, options.time_limit
@@ -87,7 +92,7 @@ class ConformanceRun:
         try:
             self.new_loop = loops.loop_factory(self.loop_name)
             check = loops.check_factory_in_child if self.isolate else loops.check_factory
-            check(self.loop_name, self.new_loop)
+            self.loop_description = loops.describe(self.loop_name, check(self.loop_name, self.new_loop))
             self.expectations = for_loop(
                 self.loop_name, options.expectations, os.path.join(self.root, "expectations")
             )
@@ -113,19 +118,26 @@ class ConformanceRun:
         if self.isolate:
             isolation.wrap_step_registry(registry)
         else:
+            self.watchdog = isolation.Watchdog(self._stop_hung)
+            self.watchdog.arm(self.time_limit)
             warm_up(self.new_loop, self.scratch)
+            self.watchdog.disarm()
+        processes.end_on_sigterm(self._end_children)  # (its scratch dir goes, with atexit)
         if options.results:
-            self.log = ResultLog(
-                options.results,
-                run_header(
-                    self.root,
-                    loops.describe(self.loop_name),
-                    self.expectations.source,
-                    self.isolate,
-                    int(options.jobs),
-                    options.label,
-                ),
+            header = run_header(
+                self.root,
+                self.loop_description,
+                self.expectations.source,
+                self.isolate,
+                int(options.jobs),
+                options.label,
             )
+            try:
+                self.log = ResultLog(options.results, header)
+            except OSError as exc:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                why = exc.strerror or exc
+                raise Refused(f"cannot write the results log {options.results}: {why}") from None
         # (also if behave stops before after_all; never from a forked child)
         atexit.register(_remove_own, self.scratch, os.getpid())
         # what exists by now (behave's model of the features, the modules) lives
@@ -190,10 +202,15 @@ class ConformanceRun:
                 self.current.replay = isolation.Replay(report)
                 return None, None
             return self._child_world(channel)
+        self.watchdog.arm(self.scenario_time_limit(scenario))
         return World(self.new_loop, check_leaks=True, temp_root=self.scratch), None
 
     def _child_world(self, channel):
         """In a scenario's child: its world, and the channel to its parent."""
+        if self.behave_config is not None:
+            # what the child writes to sys.stderr must reach the file its parent
+            # quotes (isolation.start_child), not behave's capture, lost with the child
+            self.behave_config.capture_stderr = False
         try:
             return World(self.new_loop, check_leaks=False, temp_root=self.scratch), channel
         except Exception as exc:  # the factory passed its check once, then failed
@@ -303,6 +320,8 @@ class ConformanceRun:
                 os._exit(0)
         if world is not None:
             world.close()  # after a failed step; a passing one was cleaned up already
+        if self.watchdog is not None:
+            self.watchdog.disarm()
         if run.decided is None:  # no step ran (an undefined step, a hook error)
             run.fail(HARNESS_ERROR, f"the scenario did not run: {scenario.status.name}", None)
         self._record_run(run, time.monotonic() - run.started)
@@ -334,20 +353,67 @@ class ConformanceRun:
         if self.log:
             self.log.scenario(**outcome.record())
 
+    def _stop_hung(self):
+        """The watchdog's call (from its thread): the scenario running in this
+        process (isolate=off) outlived its time limit.  Record it as timed
+        out, with where the threads were, print the summary, and end the run:
+        this process's loop cannot be stopped for the next scenario to run."""
+        run = self.current
+        where = isolation.where_threads_are()
+        if self.log is None and run is None:  # in setup: warming the loop up
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            print(
+                f"asyncio-server-spec: loop {self.loop_name!r} did not start and close a first server "
+                f"within {self.time_limit:g} s (-D time_limit)" + ("; " + where if where else ""),
+                file=sys.__stderr__,
+                flush=True,
+            )
+            os._exit(2)
+        if run is None or run.beside is not None:  # (it ended meanwhile)
+            return
+        limit = self.scenario_time_limit(run.scenario)
+        message = (
+            f"expected the scenario to finish within {limit:g} s; it did not, and as it ran in the "
+            "run's own process (isolate=off), the run stopped there"
+        ) + ("; " + where if where else "")
+        step = next((s for s in run.steps if s.status.name in ("untested", "executing")), None)
+        run.decided = None
+        run.fail(TIMED_OUT, message, f"{step.keyword} {step.name}" if step is not None else None)
+        self._record_run(run, time.monotonic() - run.started)
+        self._end_children()  # (lost with the run: leave none behind)
+        # (the log is not closed: its run did not end, and the report says so)
+        print(self.verdicts.summary(self._heading()), file=sys.__stdout__, flush=True)
+        print(
+            f"asyncio-server-spec: the run stopped: scenario {run.id} outlived its time limit of "
+            f"{limit:g} s in the run's own process (isolate=off); the scenarios after it did not run "
+            "(with -D isolate=on a scenario that hangs is ended and the run goes on)",
+            file=sys.__stderr__,
+            flush=True,
+        )
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        os._exit(1)
+
+    def _end_children(self):
+        """Kill the children running beside this process (the run is ending early)."""
+        for run in self.children:
+            run.beside.kill()
+
     # -- after_all --------------------------------------------------------------------
     def finish(self):
         self._record_ended_children(wait=True)
         if self.log:
             self.log.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        return self.verdicts.summary(self._heading())
+
+    def _heading(self):
         source = self.expectations.source or "none"
-        version = loops.describe(self.loop_name).get("version")
+        version = self.loop_description.get("version")
         loop = f"{self.loop_name} {version}" if version else self.loop_name
-        heading = (
+        return (
             f"loop={loop}, {sys.implementation.name} {sys.version.split()[0]}, "
             f"expectations: {source}, isolation {'on' if self.isolate else 'off'}"
         )
-        return self.verdicts.summary(heading)
 
 
 def _remove_own(path, pid):

@@ -16,7 +16,9 @@ or what its cleanup found.
 Sequential runs (``behave``, ``run --jobs 1``) run every scenario in line,
 with behave's own output.  Should a shard itself die, the verdicts of the
 children it had not yet collected are lost with it; the merged verdict then
-reports the shard's death.
+reports the shard's death, and those scenarios as not run.  A child's time
+limit is kept by the child (:func:`.isolation.start_child`): a shard busy
+with a long scenario may read a child late, never make it time out.
 """
 
 import re

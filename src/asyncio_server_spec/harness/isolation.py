@@ -10,12 +10,17 @@ step it was in, with a message that says so, and the run goes on with the next
 scenario in a fresh child.
 """
 
+import faulthandler
 import functools
+import io
 import json
 import os
+import re
 import select
 import signal
+import sys
 import tempfile
+import threading
 import time
 
 from . import processes
@@ -24,6 +29,13 @@ from .verdicts import CRASHED, DIVERGED, TIMED_OUT
 #: Seconds a child may take for one scenario before it is killed
 #: (``behave -D time_limit=SECONDS`` changes it).
 SCENARIO_TIME_LIMIT = 10.0
+
+#: Seconds past its time limit after which the parent kills a child that is
+#: still there.  The child keeps its own time: a watchdog thread of its own
+#: (:mod:`faulthandler`'s) writes where each of its threads was and ends it
+#: at its time limit, whenever its parent looks; the parent's kill is for a
+#: child whose watchdog could not (see :func:`start_child`).
+GRACE = 5.0
 
 
 class Replayed(AssertionError):
@@ -34,7 +46,9 @@ class Replayed(AssertionError):
 class ChildReport:
     """What a child process said about its scenario, and how it ended."""
 
-    def __init__(self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT, wall_time=0.0):
+    def __init__(
+        self, events, exit_status, hung, stderr_tail, time_limit=SCENARIO_TIME_LIMIT, wall_time=0.0, stacks=""
+    ):
         self.steps = [e for e in events if e.get("event") == "step"]
         ends = [e for e in events if e.get("event") == "end"]
         setups = [e for e in events if e.get("event") == "setup-failed"]
@@ -44,8 +58,11 @@ class ChildReport:
         self.child_seconds = ends[0].get("seconds") if ends else None
         self.setup_failure = setups[0] if setups else None
         self.exit_status = exit_status
-        self.hung = hung
+        #: True if it outlived its time limit (and did not finish): it never is if it finished
+        self.hung = hung and not self.finished
         self.stderr_tail = stderr_tail
+        #: where its threads were when its time was up (:func:`where_threads_were`), or ""
+        self.stacks = stacks
         self.time_limit = time_limit
         self.wall_time = wall_time
 
@@ -58,10 +75,13 @@ class ChildReport:
         if self.setup_failure is not None:
             return self.setup_failure["message"]
         if self.hung:
-            return (
+            text = (
                 f"expected the scenario to finish within {self.time_limit:g} s; it did not, "
                 "and its process was killed"
             )
+            if self.stderr_tail:
+                text += "; its last words: " + self.stderr_tail
+            return text + "; " + self.stacks if self.stacks else text
         how = processes.describe(self.exit_status)
         if processes.returncode(self.exit_status) >= 0:
             how += " before finishing it"
@@ -142,6 +162,7 @@ class ChildChannel:
     def end(self, problems):
         """The scenario and its cleanup are over: the problems cleanup found,
         and how long the child took (the parent may hear of it later)."""
+        _disarm_watchdog()  # it finished: its time is no longer counted
         self.send(event="end", problems=problems, seconds=time.monotonic() - self.started)
 
 
@@ -168,9 +189,18 @@ def fork(time_limit=SCENARIO_TIME_LIMIT):
 
 def start_child(time_limit=SCENARIO_TIME_LIMIT):
     """Fork.  In the child return ``(ChildChannel, None)``; in the parent
-    return ``(None, Child)`` at once: the child runs meanwhile."""
+    return ``(None, Child)`` at once: the child runs meanwhile.
+
+    The child keeps its own time (its parent may be busy when the time is
+    up): at *time_limit* seconds a watchdog thread writes where each of the
+    child's threads was into a file of its own and ends it -- a thread of
+    :mod:`faulthandler`'s, which needs no GIL, so it works even when the
+    loop holds it.  What the child writes to its standard error, through
+    ``sys.stderr`` too, goes to a file at once: the parent quotes its end.
+    """
     read_fd, write_fd = os.pipe()
     stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 -- the child writes it; the Child closes it
+    stacks_file = tempfile.TemporaryFile()  # noqa: SIM115 -- likewise
     devnull = os.open(os.devnull, os.O_WRONLY)
     started = time.monotonic()
     # the parent prints the replay; the child stays silent, but for its last words
@@ -179,21 +209,50 @@ def start_child(time_limit=SCENARIO_TIME_LIMIT):
     if pid == 0:  # the child
         global _IN_CHILD
         _IN_CHILD = True
-        # a dead man's switch: even an orphaned child ends soon after its time
-        signal.alarm(int(time_limit) + 5)
+        _arm_watchdog(time_limit - (time.monotonic() - started), stacks_file.fileno())
         os.close(read_fd)
         return ChildChannel(write_fd, started), None
     os.close(write_fd)
-    return None, Child(pid, read_fd, stderr_file, started, time_limit)
+    return None, Child(pid, read_fd, stderr_file, started, time_limit, stacks_file)
+
+
+def _arm_watchdog(seconds, stacks_fd):
+    """In a child: end it after *seconds*, with where its threads were written to *stacks_fd*."""
+    # (behave captures sys.stderr step by step in this process: the child's own
+    # stream goes straight to its standard error, where the parent reads it)
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), errors="backslashreplace", write_through=True
+    )
+    if _HAS_WATCHDOG:
+        # (a descriptor of its own: the file object it came from is not kept in the child)
+        faulthandler.dump_traceback_later(max(seconds, 0.001), exit=True, file=os.dup(stacks_fd))
+    # a dead man's switch: even an orphaned child whose watchdog cannot run ends soon after its time
+    signal.alarm(int(seconds + GRACE) + 1)
+
+
+def _disarm_watchdog():
+    if _HAS_WATCHDOG:
+        faulthandler.cancel_dump_traceback_later()
+
+
+#: (PyPy may lack it: then the parent ends a child at its time limit, as it finds it)
+_HAS_WATCHDOG = hasattr(faulthandler, "dump_traceback_later")
 
 
 class Child:
-    """The parent's end: the child's pipe, read until the child has ended or
-    its time is up (*time_limit* seconds from its start)."""
+    """The parent's end: the child's pipe, read until the child has ended.
 
-    def __init__(self, pid, read_fd, stderr_file, started, time_limit):
+    Whether the child outlived its time limit (*time_limit* seconds from its
+    start) is judged on the child, by its own watchdog: a child that ended,
+    however late the parent reads it, is judged on what it reported.  Only a
+    child still running :data:`GRACE` seconds past its limit (its watchdog
+    could not end it) is killed here.
+    """
+
+    def __init__(self, pid, read_fd, stderr_file, started, time_limit, stacks_file=None):
         self.pid, self.read_fd, self.stderr_file = pid, read_fd, stderr_file
         self.started, self.time_limit = started, time_limit
+        self.stacks_file = stacks_file
         self._data = b""
 
     def _read(self):
@@ -211,14 +270,15 @@ class Child:
 
     def collect(self):
         """Wait (bounded) for the child to end, and return its :class:`ChildReport`."""
-        hung = False
-        deadline = self.started + self.time_limit
+        killed = False
+        deadline = self.started + self.time_limit + (GRACE if _HAS_WATCHDOG else 0)
         try:
             while True:
                 left = deadline - time.monotonic()
-                ready = select.select([self.read_fd], [], [], left)[0] if left > 0 else []
+                # (past the deadline, still read what is there: an ended child's pipe is at its end)
+                ready = select.select([self.read_fd], [], [], max(left, 0))[0]
                 if not ready:
-                    hung = True
+                    killed = True
                     os.kill(self.pid, signal.SIGKILL)
                     break
                 if not self._read():
@@ -231,14 +291,124 @@ class Child:
                 except ValueError:
                     break
             self.stderr_file.seek(0)
+            stacks = self._read_stacks()
             report = ChildReport(
-                events, exit_status, hung, last_words(self.stderr_file.read()), self.time_limit
+                events,
+                exit_status,
+                killed or bool(stacks),
+                last_words(self.stderr_file.read()),
+                self.time_limit,
+                stacks=where_threads_were(stacks),
             )
             report.wall_time = time.monotonic() - self.started
             return report
+        except BaseException:  # (interrupted: a SIGTERM, ^C) -- leave no child behind
+            self.kill()
+            raise
         finally:
             os.close(self.read_fd)
             self.stderr_file.close()
+            if self.stacks_file is not None:
+                self.stacks_file.close()
+
+    def _read_stacks(self):
+        if self.stacks_file is None:
+            return b""
+        self.stacks_file.seek(0)
+        return self.stacks_file.read()
+
+    def kill(self):
+        """End the child at once, if it is still there, and reap it."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+class Watchdog:
+    """The time limit of the scenarios run in this process (``-D isolate=off``).
+
+    A scenario run in the run's own process cannot be ended for the run to go
+    on: a loop that hangs is this process's loop.  So when a scenario
+    outlives its limit, a thread of this watchdog calls *on_timeout()*, which
+    records it as timed out and ends the run.  Should that thread never get
+    to run (the loop holds the GIL for good), :mod:`faulthandler`'s watchdog
+    writes where every thread was to standard error and ends the process
+    :data:`GRACE` seconds later.  Armed for a scenario at a time
+    (:meth:`arm`, :meth:`disarm`); never armed while the process forks.
+    """
+
+    def __init__(self, on_timeout):
+        self._on_timeout = on_timeout
+        self._changed = threading.Condition()
+        self._deadline = None
+        thread = threading.Thread(target=self._watch, name="scenario time limit", daemon=True)
+        thread.start()
+
+    def arm(self, seconds):
+        with self._changed:
+            self._deadline = time.monotonic() + seconds
+            self._changed.notify()
+        if _HAS_WATCHDOG:
+            faulthandler.dump_traceback_later(seconds + GRACE, exit=True, file=sys.__stderr__)
+
+    def disarm(self):
+        _disarm_watchdog()
+        with self._changed:
+            self._deadline = None
+            self._changed.notify()
+
+    def _watch(self):
+        while True:
+            with self._changed:
+                while self._deadline is None or self._deadline > time.monotonic():
+                    left = None if self._deadline is None else self._deadline - time.monotonic()
+                    self._changed.wait(left)
+                self._deadline = None
+            self._on_timeout()
+
+
+def where_threads_are():
+    """:func:`where_threads_were` for this process's other threads, now."""
+    with tempfile.TemporaryFile() as dump:
+        faulthandler.dump_traceback(file=dump, all_threads=True)
+        dump.seek(0)
+        return where_threads_were(dump.read())
+
+
+#: How many threads, and frames of each, a timed-out message shows.
+STACK_THREADS, STACK_FRAMES = 3, 4
+
+_FRAME = re.compile(r'^\s*File "(?P<path>.*)", line (?P<line>\d+) in (?P<func>.+)$')
+
+
+def where_threads_were(dump):
+    """faulthandler's dump of every thread, as one line: for each thread (the
+    one that was running first), its innermost frames, ``file.py:LINE in
+    function`` each, outermost last; "" if there is no dump."""
+    threads, frames = [], None
+    for line in dump.decode(errors="replace").splitlines():
+        if line.startswith("Thread "):
+            frames = []
+            threads.append(frames)
+        elif line.startswith("Current thread "):  # the one that is dumping them: not of interest
+            frames = None
+        elif frames is not None:
+            match = _FRAME.match(line)
+            if match and os.path.basename(match["path"]) != "threading.py":
+                frames.append(f"{os.path.basename(match['path'])}:{match['line']} in {match['func']}")
+    threads = [t for t in reversed(threads) if t]  # (the current thread comes last)
+    if not threads:
+        return ""
+    shown = []
+    for number, frames in enumerate(threads[:STACK_THREADS], 1):
+        more = f" < ({len(frames) - STACK_FRAMES} more)" if len(frames) > STACK_FRAMES else ""
+        shown.append(f"thread {number}: " + " < ".join(frames[:STACK_FRAMES]) + more)
+    if len(threads) > STACK_THREADS:
+        shown.append(f"and {len(threads) - STACK_THREADS} other thread(s)")
+    text = "where its threads were (innermost call first): " + " | ".join(shown)
+    return text if len(text) <= LAST_CHARS else text[: LAST_CHARS - 3] + "..."
 
 
 #: How much of a crashed child's stderr a report keeps.

@@ -6,6 +6,7 @@ A name is ``asyncio`` (the default), ``uvloop``, ``rloop``, or
 
 import asyncio
 import importlib
+import json
 import os
 import sys
 
@@ -68,7 +69,8 @@ def _one_line(exc):
 
 
 def check_factory(name, factory):
-    """Call *factory* once, check that it made an event loop, and close it.
+    """Call *factory* once, check that it made an event loop, and close it;
+    return the module of the loop's class (for :func:`describe`).
 
     Raises :class:`LoopSelectionError` with one line saying what went wrong.
     """
@@ -90,12 +92,13 @@ def check_factory(name, factory):
         loop.close()
     except Exception as exc:
         raise LoopSelectionError(f"loop {name!r}: closing a new loop failed with {_one_line(exc)}") from None
+    return type(loop).__module__
 
 
 def check_factory_in_child(name, factory):
     """:func:`check_factory` in a forked child, so that a loop that crashes
-    the process when made cannot take the run with it."""
-    _in_child(name, lambda: check_factory(name, factory))
+    the process when made cannot take the run with it; return what it returns."""
+    return _in_child(name, lambda: check_factory(name, factory))
 
 
 def check_loop_in_child(name):
@@ -111,41 +114,72 @@ def _in_child(name, check):
     def report():
         os.close(read_fd)
         try:
-            check()
-            message = ""
+            answer = {"returned": check()}
         except LoopSelectionError as exc:
-            message = str(exc)
+            answer = {"message": str(exc)}
         except BaseException as exc:  # reported, never raised here
-            message = f"loop {name!r}: checking its factory failed with {_one_line(exc)}"
-        os.write(write_fd, message.encode())
+            answer = {"message": f"loop {name!r}: checking its factory failed with {_one_line(exc)}"}
+        data = json.dumps(answer if isinstance(answer.get("returned"), (str, type(None))) else {}).encode()
+        while data:
+            data = data[os.write(write_fd, data) :]
         return 0
 
     pid = processes.start(report)
     os.close(write_fd)
     with os.fdopen(read_fd, "rb") as pipe:
-        message = pipe.read().decode()
+        said = pipe.read().decode()
     _, status = os.waitpid(pid, 0)
-    if message:
-        raise LoopSelectionError(message)
+    try:
+        answer = json.loads(said) if said else {}
+    except ValueError:
+        answer = {}
+    if answer.get("message"):
+        raise LoopSelectionError(answer["message"])
     if status != 0:
         raise LoopSelectionError(
             f"loop {name!r}: the process that made a first loop {processes.describe(status)}"
         )
+    return answer.get("returned")
 
 
-def describe(name):
-    """``{"name", "module", "version"}`` of the loop *name*, for a results log."""
+def describe(name, loop_module=None):
+    """``{"name", "module", "version", "package"}`` of the loop *name*, for a
+    results log: the distribution (PyPI package) that provides it and its
+    version -- the factory's own, or, when the factory sits in a module of no
+    distribution (a wrapper of the user's), the one the loop's class comes
+    from (*loop_module*, its ``__module__``, as :func:`check_factory` gives
+    it).  None for both for asyncio, and where nothing says."""
     module_name = KNOWN_LOOPS[name][0] if name in KNOWN_LOOPS else name.partition(":")[0]
-    top = module_name.split(".")[0]
-    version = None
-    if top != "asyncio":
-        try:
-            from importlib import metadata
+    package, version = None, None
+    for candidate in (module_name, loop_module):
+        if candidate and version is None:
+            package, version = _distribution(candidate)
+    return {"name": name, "module": module_name, "version": version, "package": package}
 
-            version = metadata.version(top)
+
+def _distribution(module_name):
+    """``(distribution, version)`` that provides the top-level package of
+    *module_name*, or ``(None, None)`` (the standard library, a local module)."""
+    top = module_name.split(".")[0]
+    if top in ("asyncio", "builtins") or top in getattr(sys, "stdlib_module_names", ()):
+        return None, None
+    try:
+        from importlib import metadata
+    except ImportError:  # (Python < 3.8 has no importlib.metadata)
+        metadata = None
+    names = [top]
+    if metadata is not None and hasattr(metadata, "packages_distributions"):  # 3.10+
+        try:
+            names = metadata.packages_distributions().get(top, []) + names
         except Exception:
-            version = getattr(sys.modules.get(top), "__version__", None)
-    return {"name": name, "module": module_name, "version": version}
+            pass
+    for dist in names:
+        try:
+            return dist, metadata.version(dist)
+        except Exception:
+            continue
+    version = getattr(sys.modules.get(top), "__version__", None)
+    return (top, str(version)) if version is not None else (None, None)
 
 
 def checked_loop_factory(name):

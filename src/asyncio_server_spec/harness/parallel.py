@@ -26,12 +26,13 @@ as they are.
 import gc
 import importlib
 import os
+import signal
 import sys
 import tempfile
 import time
 
 from ..features import read_features
-from . import behave_run, deferred, processes
+from . import behave_run, deferred, isolation, processes
 from .results import ResultLog, read_log
 from .verdicts import CRASHED, UNEXPECTED_FAILURE, Outcome, Verdicts
 
@@ -85,19 +86,44 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
     """Run the spec (behave *args*, then *features*: the paths to run, when
     *args* names none) in *jobs* processes; print one merged verdict; return
     the exit status (behave's meaning: 0 all held, 1 a failing verdict, 2 the
-    run was refused)."""
+    run was refused).
+
+    Every scenario behave selects is accounted for: one that no shard
+    recorded -- its shard died before it could -- is reported as not run,
+    and fails the run.  A SIGTERM ends the shards and removes the scratch
+    dir, theirs included, before this process ends.
+    """
     started = time.monotonic()
     preload()
     # the shards' collectors leave what they inherit alone (and its pages unshared-by-write)
     if hasattr(gc, "freeze"):  # (not on PyPy)
         gc.freeze()
-    with tempfile.TemporaryDirectory(prefix="spec-jobs-", dir=_in_memory_dir()) as scratch:
-        claims = os.path.join(scratch, "claims")
-        os.mkdir(claims)
-        shards = []
+    planned = behave_run.planned(list(args) + list(features))
+    replaced = processes.end_on_sigterm()
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"spec-jobs-{os.getpid()}-", dir=_in_memory_dir()) as scratch:
+            merged = _run_shards(args, jobs, features, scratch)
+    finally:
+        signal.signal(signal.SIGTERM, replaced)
+    if merged is None:
+        return 2
+    headers, records = merged
+    return _report(headers, records, results, jobs, time.monotonic() - started, out, planned)
+
+
+def _run_shards(args, jobs, features, scratch):
+    """Run the *jobs* shards in *scratch*; return the headers and scenario
+    records of their logs, with a record for each scenario a shard died in --
+    or None if the run was refused (its line printed)."""
+    claims = os.path.join(scratch, "claims")
+    os.mkdir(claims)
+    shards = []
+    try:
         for number in range(jobs):
             log = os.path.join(scratch, f"shard-{number}.jsonl")
             output = os.path.join(scratch, f"shard-{number}.out")
+            temp = os.path.join(scratch, f"t{number}")  # its temp files: removed with the scratch dir
+            os.mkdir(temp)
             # (no output capture: nothing shows it, a shard's output is the merged verdict)
             argv = [
                 *args,
@@ -114,25 +140,28 @@ def run(args, jobs, results=None, out=sys.stdout, features=()):
                 f"claims={claims}",
                 *features,
             ]
-            shards.append((log, output, _fork_shard(argv, output, number)))
+            shards.append((log, output, _fork_shard(argv, output, number, temp)))
         outputs = []
         for log, output, pid in shards:
             status = processes.returncode(os.waitpid(pid, 0)[1])
             with open(output, encoding="utf-8", errors="replace") as text:
                 outputs.append((log, status, text.read()))
-        refused = [text for _, code, text in outputs if code == 2]
-        if refused:  # the loop or an option was refused: every shard says the same
-            lines = [line for line in refused[0].splitlines() if line.strip()]
-            print(lines[-1] if lines else "the run was refused", file=sys.stderr)
-            return 2
-        headers, records = [], []
-        for path, code, text in outputs:
-            log = read_log(path, missing_ok=True)
-            headers.append(log.header)
-            records.extend(log.scenarios)
-            if log.running is not None or code not in (0, 1):
-                records.append(_died(log.running, code, text))
-    return _report(headers, records, results, jobs, time.monotonic() - started, out)
+    except BaseException:  # (a SIGTERM, ^C): leave no shard behind
+        processes.end([pid for _, _, pid in shards])
+        raise
+    refused = [text for _, code, text in outputs if code == 2]
+    if refused:  # the loop or an option was refused: every shard says the same
+        lines = [line for line in refused[0].splitlines() if line.strip()]
+        print(lines[-1] if lines else "the run was refused", file=sys.stderr)
+        return None
+    headers, records = [], []
+    for path, code, text in outputs:
+        log = read_log(path, missing_ok=True)
+        headers.append(log.header)
+        records.extend(log.scenarios)
+        if log.running is not None or code not in (0, 1):
+            records.append(_died(log.running, code, text, (log.header or {}).get("isolate", True)))
+    return headers, records
 
 
 def _in_memory_dir():
@@ -144,14 +173,17 @@ def _in_memory_dir():
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def _fork_shard(argv, output, number):
+def _fork_shard(argv, output, number, temp):
     """Fork shard *number*: a child that runs behave with the arguments
     *argv* on the spec (:func:`.behave_run.run`, which the parent has checked
-    them with), with its output in the file *output*, on a CPU of its own (see
-    :func:`_keep_to_one_cpu`); return its pid."""
+    them with), with its output in the file *output*, its temp files in the
+    directory *temp*, on a CPU of its own (see :func:`_keep_to_one_cpu`);
+    return its pid."""
 
     def shard():
         _keep_to_one_cpu(number)
+        # (what a shard leaves when it dies goes with the run's scratch dir)
+        tempfile.tempdir = temp
         return behave_run.run(argv)
 
     return processes.start(shard, output)
@@ -176,30 +208,52 @@ def _keep_to_one_cpu(number):
         os.sched_setaffinity(0, {cpus[number % len(cpus)]})
 
 
-def _died(sid, status, text):
-    """A shard that died in (or outside) a scenario: an unexpected failure."""
-    tail = " | ".join(line for line in text.splitlines()[-3:] if line.strip())
+def _died(sid, code, text, isolate):
+    """A shard that died in (or outside) a scenario, as an unexpected failure
+    of that scenario, saying what is known: the shard died while running it
+    (with *isolate* off, the loop ran in the shard's own process)."""
+    how = f"was killed by {_signal_name(-code)}" if code < 0 else f"exited with status {code}"
+    # (behave's own lines about the scenarios other shards ran are not its last words)
+    said = "\n".join(line for line in text.splitlines() if not line.startswith("SKIP "))
+    words = isolation.last_words(said.encode())
+    whose = "" if isolate else " (with isolate=off, the loop's process too)"
+    where = "while running it" if sid else "between scenarios"
     return Outcome(
         sid or "(no scenario)",
         "",
         "",
         CRASHED,
         UNEXPECTED_FAILURE,
-        f"the process running this shard ended with status {status}: {tail}",
+        f"the process of run --jobs that ran this scenario{whose} died {where}: it {how}"
+        + (f"; its last words: {words}" if words else ""),
     ).record()
 
 
-def _report(headers, records, results, jobs, elapsed, out):
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+#: How many of the scenarios that did not run the summary names.
+NOT_RUN_SHOWN = 10
+
+
+def _report(headers, records, results, jobs, elapsed, out, planned=()):
     header = next((h for h in headers if h), {})
     verdicts = Verdicts()
     for r in records:
         verdicts.add(Outcome.from_record(r))
+    recorded = {r["id"] for r in records}
+    not_run = [sid for sid, _, _ in planned if sid not in recorded]
     if results:
         log = ResultLog(
             results, {k: v for k, v in header.items() if k not in ("record", "schema", "started", "ended")}
         )
         log.header["jobs"] = jobs
         log.header["started"] = min((h["started"] for h in headers if h), default=None)
+        log.header["not_run"] = not_run
         for r in records:
             log.scenario(**{k: v for k, v in r.items() if k != "record"})
         log.close()
@@ -212,5 +266,14 @@ def _report(headers, records, results, jobs, elapsed, out):
         f"isolation {'on' if header.get('isolate') else 'off'}, {jobs} jobs"
     )
     print(verdicts.summary(heading), file=out)
+    if not_run:
+        shown = ", ".join(not_run[:NOT_RUN_SHOWN])
+        more = f" and {len(not_run) - NOT_RUN_SHOWN} more" if len(not_run) > NOT_RUN_SHOWN else ""
+        print(
+            f"\nNOT RUN: {len(not_run)} scenario(s) did not run -- the processes of the run that were "
+            f"to run them died before they could (see the crashes above); the run is incomplete: "
+            f"{shown}{more}",
+            file=out,
+        )
     print(f"{len(records)} scenarios in {elapsed:.1f} s", file=out)
-    return 1 if verdicts.failed else 0
+    return 1 if verdicts.failed or not_run else 0

@@ -9,6 +9,7 @@ its work costs, not a Python start-up.
 """
 
 import os
+import select
 import signal
 import sys
 
@@ -107,3 +108,57 @@ def describe(status):
     except ValueError:
         name = f"signal {-code}"
     return f"was killed by {name}"
+
+
+def end_on_sigterm(first=None):
+    """Make SIGTERM end this process as ``sys.exit(143)`` would -- unwinding,
+    so that its ``finally`` clauses and exit handlers clean up (its temp
+    dirs, its children) -- instead of at once; *first()*, if given, is called
+    before.  A child forked later, which inherits it, ends at once with
+    status 143.  (Main thread only.)  Returns the handler it replaced."""
+    owner = os.getpid()
+
+    def terminated(signum, frame):
+        if os.getpid() != owner:
+            os._exit(128 + signum)
+        signal.signal(signum, signal.SIG_DFL)  # a second SIGTERM ends it at once
+        if first is not None:
+            first()
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, terminated)
+
+
+def end(pids, grace=5.0):
+    """End the child processes *pids*: SIGTERM, then, for any still there
+    after *grace* seconds (or at once where the system cannot wait on a
+    process with a time limit), SIGKILL; reap them all."""
+    for pid in pids:
+        _signal(pid, signal.SIGTERM)
+    for pid in pids:
+        if not _ended_within(pid, grace):
+            _signal(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _signal(pid, signum):
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _ended_within(pid, seconds):
+    if not hasattr(os, "pidfd_open"):
+        return False
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:  # already reaped, or no pidfd here
+        return False
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)

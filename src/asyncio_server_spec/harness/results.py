@@ -4,11 +4,14 @@
 ``reports/<envname>.jsonl``).  Schema 1:
 
 - line 1, ``{"record": "run", ...}``: what ran -- Python implementation and
-  exact version, the loop (name, module, version), behave's version, the
+  exact version, the loop (name, module, version, and the package that version
+  is of), behave's version, the
   spec's version and commit, the expectations file, isolation, jobs, a label
   (the tox environment), the platform, ``started`` and ``ended``.  The header
   is rewritten with ``ended`` when the run ends; ``"ended": null`` means the
-  run was cut short.
+  run was cut short.  A ``run --jobs N`` log adds ``not_run``: the ids of the
+  scenarios behave selected that no process of the run recorded (a shard
+  died first; empty when none) -- such a run is incomplete, though ended.
 - one ``{"record": "scenario", ...}`` line per scenario, in the order they
   finished: ``id``, ``feature``, ``name``, ``status`` (what happened: passed,
   diverged, crashed, timed-out, cleanup, harness-error, not-applicable),

@@ -11,6 +11,7 @@ message is one line.
 
 import os
 import sys
+import tempfile
 
 from . import behave_run, parallel
 from .loops import check_loop_in_child, checked_loop_factory
@@ -42,9 +43,12 @@ def run(options):
             sys.path.insert(0, os.getcwd())
         (check_loop_in_child if sharded else checked_loop_factory)(options.loop)
     results = options.results
-    if options.report and not results:
-        results = os.path.join(options.report, "results.jsonl")
-        os.makedirs(options.report, exist_ok=True)
+    if options.report:
+        check_writable_dir(options.report, "the results site")
+        if not results:
+            results = os.path.join(options.report, "results.jsonl")
+    if results:
+        check_writable_file(results, "the results log")
     root = behave_run.spec_root()
     if sharded:
         args = list(options.behave_args) + behave_run.userdata_args(
@@ -61,3 +65,32 @@ def run(options):
         build_site(options.report, [results], os.path.join(root, "features"))
         print(f"the results site: {os.path.join(options.report, 'index.html')}")
     return status
+
+
+def check_writable_dir(path, what):
+    """Make the directory *path* (for *what*) if need be, and check that a
+    file can be written in it; raise :class:`~.behave_run.SpecError` (one
+    line) if not -- before the run, not after it."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".write-check-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise behave_run.SpecError(f"cannot write {what} into {path}: {exc.strerror or exc}") from None
+
+
+def check_writable_file(path, what):
+    """Check that the file *path* (for *what*) can be written, making its
+    directory if need be; a file that was not there is not left behind."""
+    existed = os.path.exists(path)
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "it is a directory; give a file")
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "a"):
+            pass
+        if not existed:
+            os.unlink(path)
+    except OSError as exc:
+        raise behave_run.SpecError(f"cannot write {what} {path}: {exc.strerror or exc}") from None

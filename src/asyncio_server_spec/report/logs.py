@@ -69,10 +69,17 @@ class RunLog:
         return self.header.get("ended") or (self.end or {}).get("ended")
 
     @property
+    def not_run(self):
+        """The ids of the scenarios the run selected but did not run (its
+        processes died first), as a ``run --jobs`` log lists them."""
+        listed = self.header.get("not_run")
+        return list(listed) if isinstance(listed, list) else []
+
+    @property
     def cut_short(self):
-        """True when the run did not finish: its header's "ended" is null or it
-        has no end line."""
-        return self.header.get("ended") is None or self.end is None
+        """True when the run did not finish: its header's "ended" is null, it
+        has no end line, or it lists scenarios that did not run."""
+        return self.header.get("ended") is None or self.end is None or bool(self.not_run)
 
     @property
     def counts(self):
