@@ -195,3 +195,55 @@ def test_a_report_no_step_expected_fails_the_scenario_as_a_divergence():
         "after the last step: expected the loop to report nothing to its exception handler that no "
         "step expected; it reported spurious complaint about an accepted connection"
     ) in run.output
+
+
+def test_a_handler_exception_the_loop_lets_escape_is_its_divergence():
+    """Class 5: a loop that lets the exception of the spec's deliberately
+    failing handler out of run_until_complete() diverges; the exception is the
+    loop's to report, and the message says so."""
+    run = _spec("escapes:escapes", "features/handlers.feature", "-D", "isolate=off")
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert "handlers.plain-raise-left-open" in run.with_verdict("unexpected-failure")
+    assert (
+        "expected the loop to report the handler's exception (the plain handler failed on purpose) "
+        "to its exception handler and go on; it let the exception escape from run_until_complete() instead"
+    ) in run.output
+
+
+@pytest.mark.parametrize(
+    "loop, scenario, words",
+    [
+        (
+            "none_info",
+            "handlers.peername-is-client",
+            "expected the handler's peername to be the client's address ('127.0.0.1', ",
+        ),
+        (
+            "none_info",
+            "protocols.pause-writing-create_server",
+            'expected the connection\'s "socket" extra info to be a socket with a file descriptor; '
+            "it is None",
+        ),
+        (
+            "socket_wrapper",
+            "socket-options.tcp-nodelay",
+            'expected the connection\'s "socket" extra info to be a socket; it is a '
+            "tests.loop_traps.odd_connections._SocketWrapper without getsockopt()",
+        ),
+        (
+            "bare_transport",
+            "protocols.pause-writing-create_server",
+            "expected the loop's tests.loop_traps.odd_connections._BareTransport object to have "
+            "'_no_get_write_buffer_limits', as the object asyncio documents in its place has",
+        ),
+    ],
+)
+def test_a_connection_that_hands_out_none_or_a_non_socket_is_a_divergence(loop, scenario, words):
+    """Class 5: None for a peer or a socket, a socket without a socket's
+    methods, a transport without a documented method: what the spec's check
+    met is said in words, as the loop's divergence."""
+    features = ["features/handlers.feature", "features/protocols.feature", "features/socket_options.feature"]
+    run = _spec(f"odd_connections:{loop}", *features, "-D", "isolate=off")
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert words in run.output, run.output[-3000:]
