@@ -37,7 +37,7 @@ async def _round_trip(client):
 async def step_get_loop(context):
     """server.get_loop() is the loop the steps run on."""
     running = asyncio.get_running_loop()
-    got = context.world.server.get_loop()
+    got = context.world.call_server("get_loop")
     assert got is running, f"get_loop() returned {got!r}, the server runs on {running!r}"
 
 

@@ -117,7 +117,7 @@ def _second_server_on_same_port(world):
     assert ports == [world.first_port], (
         f"expected the second server on port {world.first_port}; it listens on {ports}"
     )
-    assert second.is_serving(), "the second server is not serving"
+    assert world.call_server("is_serving", server=second), "the second server is not serving"
 
 
 @then("the second server listens on the same port")

@@ -247,3 +247,38 @@ def test_a_connection_that_hands_out_none_or_a_non_socket_is_a_divergence(loop, 
     assert not run.with_verdict("harness-error"), run.output[-3000:]
     assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
     assert words in run.output, run.output[-3000:]
+
+
+@pytest.mark.parametrize(
+    "loop, scenario, words",
+    [
+        (
+            "native_raise",
+            "tls-connections.create_server-ssl-object",
+            "no server could be created with create_server(): TypeError: len() takes",
+        ),
+        (
+            "native_raise",
+            "protocols.callback-order-create_unix_server",
+            "no server could be created with create_unix_server(): TypeError: len() takes",
+        ),
+        (
+            "native_server_methods",
+            "serve-forever.accepts",
+            "expected server.serve_forever() to return; it raised: TypeError: len() takes",
+        ),
+        (
+            "native_server_methods",
+            "serving.serves-by-default",
+            "expected server.is_serving() to return; it raised: TypeError: len() takes",
+        ),
+    ],
+)
+def test_every_native_call_into_the_loop_that_raises_is_a_divergence(loop, scenario, words):
+    """Class 5, the whole spec: wherever the spec calls the loop -- the
+    protocol and TLS servers made outside World.start, a server's methods --
+    a native raise (no frame of the loop's own) is the loop's divergence."""
+    run = _spec(f"native_raise:{loop}", "-D", "isolate=off", timeout=300)
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert words in run.output
