@@ -48,7 +48,7 @@ def step_close_then_connect_at_once(context):
     world = context.world
     world.server.close()
     # a blocking connect: the event loop gets no chance to run in between
-    world.early_connect = blocking_probe(world.address, PROMPT)
+    world.early_connect = blocking_probe(world.address, PROMPT, after="close()")
 
 
 @then("that client was refused")

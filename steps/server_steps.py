@@ -61,6 +61,7 @@ async def step_another_server_on_host(context, host):
 def step_close(context):
     """server.close(), called from a step (no await after it)."""
     context.world.server.close()
+    context.world.stopped_by = "close()"
 
 
 @when("the first server is closed")

@@ -282,3 +282,19 @@ def test_every_native_call_into_the_loop_that_raises_is_a_divergence(loop, scena
     assert not run.with_verdict("harness-error"), run.output[-3000:]
     assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
     assert words in run.output
+
+
+def test_a_listener_that_closes_after_close_returned_is_said_so():
+    """Class 6: a close() that leaves its listening socket open a little
+    longer fails (rightly), and the message says that the listener closed
+    only after close() returned -- not that "something" accepted."""
+    run = _spec("late_close:late_close", "features/closing.feature", "-D", "isolate=off")
+    assert "closing.stops-new-connections" in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert not run.with_verdict("harness-error")
+    assert (
+        "expected a new client to be refused; a connection to 127." in run.output
+        and "was still accepted after close() had returned, though nothing listens there now: the "
+        "listening socket closed only later"
+        in run.output
+    ), run.output[-3000:]
+    assert "accepted by something" not in run.output

@@ -44,12 +44,14 @@ def _decode(hex_address, family):
 
 
 def _listeners(port):
-    """(host, inode) of every listening TCP socket on *port* in this network namespace."""
-    found = []
+    """(host, inode) of every listening TCP socket on *port* in this network
+    namespace; None when the kernel's tables cannot be read (no /proc)."""
+    found, read = [], False
     for path, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
         try:
             with open(path, encoding="ascii") as table:
                 next(table)
+                read = True
                 for line in table:
                     fields = line.split()
                     if fields[3] != _LISTEN:
@@ -59,7 +61,7 @@ def _listeners(port):
                         found.append((host, int(fields[9])))
         except OSError:
             continue
-    return found
+    return found if read else None
 
 
 _WILDCARDS = ("0.0.0.0", "::")
@@ -67,15 +69,19 @@ _WILDCARDS = ("0.0.0.0", "::")
 
 def listener_owner(address: tuple) -> str:
     """Who listens at TCP *address* ``(host, port)``: ``"this process"``,
-    ``"other process"`` or ``"unknown"`` (no /proc, or nothing listed)."""
+    ``"other process"``, ``"nobody"`` (the kernel lists no listening socket
+    there) or ``"unknown"`` (no /proc)."""
     host, port = address[0], address[1]
+    listeners = _listeners(port)
+    if listeners is None:
+        return "unknown"
     matching = [
         inode
-        for bound, inode in _listeners(port)
+        for bound, inode in listeners
         if bound == host or bound in _WILDCARDS or bound == "::ffff:" + host
     ]
     if not matching:
-        return "unknown"
+        return "nobody"
     own = _own_socket_inodes()
     return "this process" if any(inode in own for inode in matching) else "other process"
 

@@ -59,6 +59,8 @@ class World:
         self.server = None
         self.address = None
         self.outcome = None
+        #: what a step did to stop *the* server listening ("close()"), for the words of a probe
+        self.stopped_by: str | None = None
         self._tmpdir = None
         self._cleanups = []
         #: every report the loop made to its exception handler, in order
