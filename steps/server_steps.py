@@ -177,6 +177,8 @@ def step_is_not_serving(context):
 def step_failed_with(context, name):
     """The outcome the last attempt kept is an exception of class *name*."""
     outcome = context.world.outcome
+    if isinstance(outcome, AssertionError):  # the wait itself ended: it ran out, or stalled
+        raise AssertionError(f"expected {name}; none came: {outcome}")
     assert type(outcome).__name__ == name, f"expected {name}, got {outcome!r}"
 
 

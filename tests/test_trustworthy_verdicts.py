@@ -3,6 +3,7 @@ made a verdict lie is reproduced by a loop in tests/loop_traps, and the
 harness must now tell it as what it is."""
 
 import re
+import ssl
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,69 @@ def test_a_listener_that_closes_after_close_returned_is_said_so():
         in run.output
     ), run.output[-3000:]
     assert "accepted by something" not in run.output
+
+
+@pytest.mark.parametrize(
+    "loop, feature, scenario, words",
+    [
+        (
+            "tls_ignored:tls_ignored",
+            "features/tls.feature",
+            "tls.shutdown-timeout-ignored-after-client-eof",
+            "expected the server to complete the TLS handshake; the client's TLS handshake failed: "
+            "[SSL: WRONG_VERSION_NUMBER]",
+        ),
+        (
+            "serve_forever_hangs:serve_forever_hangs",
+            "features/serve_forever.feature",
+            "serve-forever.closed-server-runtime-error",
+            "expected RuntimeError; none came: expected serve_forever() to give up at once; it had not come",
+        ),
+        (
+            "task_machinery:own_task_class",
+            "features/handlers.feature",
+            "handlers.coroutine-runs-as-task",
+            "asyncio.current_task() inside it is an instance of asyncio.tasks.Task, not of asyncio.Task: "
+            "the loop's own task class (its task machinery, not its server)",
+        ),
+        (
+            "task_machinery:shared_context",
+            "features/serve_forever.feature",
+            "serve-forever.handler-context-from-serving-task",
+            "the loop's task machinery does not copy the context (not its server's doing)",
+        ),
+    ],
+)
+def test_words_name_the_party_that_failed(loop, feature, scenario, words):
+    """Class 7: our own TLS client's failure is what the client observed, not
+    "the loop raised SSLError"; a wait that gave up reads as words, not as an
+    internal class; a task-machinery quirk says it is one."""
+    run = _spec(loop, feature, "-D", "isolate=off")
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert words in run.output, run.output[-3000:]
+    assert "the loop raised SSLError" not in run.output
+    assert "Stalled" not in run.output and "WaitTimeout" not in run.output
+
+
+def test_an_error_the_spec_client_observed_is_worded_as_the_clients():
+    """Class 7: an exception the standard library raised inside the spec's
+    client code is what the client observed of the server."""
+    from asyncio_server_spec.harness import faults
+
+    client_code = str(ROOT / "src" / "asyncio_server_spec" / "reference" / "client.py")
+    namespace = {}
+    exec(compile("def through_the_client(call):\n    return call()\n", client_code, "exec"), namespace)
+
+    def handshake():  # stands for the ssl module's frame: not the spec's code
+        raise ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+
+    with pytest.raises(ssl.SSLError) as raised:
+        namespace["through_the_client"](handshake)
+    assert faults.classify(raised.value) == (
+        "diverged",
+        "the client's TLS connection failed: SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number",
+    )
+    with pytest.raises(ssl.SSLError) as raised:
+        handshake()
+    assert faults.classify(raised.value)[1].startswith("the loop raised SSLError")

@@ -52,6 +52,19 @@ def _innermost(exc):
     return frames[-1] if frames else None
 
 
+#: The spec's own client: an exception that passed through it (raised on the
+#: client thread, by the standard library's asyncio or ssl) is what the
+#: client observed of the server, never something the loop raised.
+_CLIENT_CODE = tuple(
+    os.path.join(_PACKAGE, "reference", name) for name in ("client.py", "load_clients.py", "tls.py")
+)
+
+
+def _through_client(exc):
+    frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
+    return any(os.path.abspath(frame.filename) in _CLIENT_CODE for frame in frames)
+
+
 #: Packages whose objects are never the loop's: the spec's own dependencies.
 _NOT_THE_LOOPS = ("builtins", "behave", "parse", "jinja2", "tomli")
 
@@ -103,4 +116,9 @@ def classify(exc, roots=None):
     if frame is not None and is_spec_code(frame.filename, roots):
         where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
         return HARNESS_ERROR, f"the spec's own code failed at {where} ({frame.line}): {text}"
+    if _through_client(exc):
+        tls = type(exc).__module__ == "ssl"
+        return DIVERGED, (
+            f"the client's TLS connection failed: {text}" if tls else f"the client observed {text}"
+        )
     return DIVERGED, f"the loop raised {text}"

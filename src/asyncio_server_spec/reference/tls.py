@@ -91,10 +91,15 @@ async def handshake_by_hand(client: Client) -> tuple[ssl.SSLObject, ssl.MemoryBI
             tls_object.do_handshake()
             break
         except ssl.SSLWantReadError:
-            await flush(client, outgoing)
-            data = await client.read(65536, "TLS handshake data from the server")
-            assert data, "the server ended the connection during the TLS handshake"
-            incoming.write(data)
+            pass
+        except ssl.SSLError as exc:  # the server sent what no TLS handshake goes on with
+            raise AssertionError(
+                f"expected the server to complete the TLS handshake; the client's TLS handshake failed: {exc}"
+            ) from None
+        await flush(client, outgoing)
+        data = await client.read(65536, "TLS handshake data from the server")
+        assert data, "the server ended the connection during the TLS handshake"
+        incoming.write(data)
     return tls_object, incoming, outgoing
 
 
