@@ -74,7 +74,8 @@ async def step_can_connect(context):
 async def step_cannot_connect(context):
     """A new client's connection is refused: nothing in this process listens
     at the server's address any more (or yet)."""
-    problem = await refusal_problem(context.world.address)
+    world = context.world
+    problem = await refusal_problem(world.address, after=world.stopped_by)
     assert problem is None, f"expected a new client to be refused; {problem}"
 
 

@@ -80,11 +80,11 @@ def step_sockname_is_path(context):
 
 
 def _socket(world):
-    sock = _extra(world.protocols.latest(), "socket")
-    assert sock is not None and hasattr(sock, "fileno"), (
-        f"expected get_extra_info('socket') to be a socket; it is {sock!r}"
+    return sockets.usable(
+        _extra(world.protocols.latest(), "socket"),
+        "get_extra_info('socket')",
+        ("getpeername",),
     )
-    return sock
 
 
 @then("the connection's socket is not a listening socket of the server")

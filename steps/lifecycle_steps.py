@@ -37,7 +37,7 @@ async def _round_trip(client):
 async def step_get_loop(context):
     """server.get_loop() is the loop the steps run on."""
     running = asyncio.get_running_loop()
-    got = context.world.server.get_loop()
+    got = context.world.call_server("get_loop")
     assert got is running, f"get_loop() returned {got!r}, the server runs on {running!r}"
 
 
@@ -48,7 +48,7 @@ def step_close_then_connect_at_once(context):
     world = context.world
     world.server.close()
     # a blocking connect: the event loop gets no chance to run in between
-    world.early_connect = blocking_probe(world.address, PROMPT)
+    world.early_connect = blocking_probe(world.address, PROMPT, after="close()")
 
 
 @then("that client was refused")

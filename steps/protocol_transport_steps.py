@@ -8,6 +8,7 @@ from behave import given, then, when
 
 from asyncio_server_spec.reference import kernel, sockets
 from asyncio_server_spec.reference.handlers import protocols
+from asyncio_server_spec.reference.loop_errors import calling
 from asyncio_server_spec.reference.waiting import settle, within
 
 
@@ -87,13 +88,10 @@ async def step_connect_accepted(context):
     world = context.world
     world.protocols = protocols.ProtocolLog(world.record)
     factory = protocols.echoing(world.protocols)
-    try:
+    with calling("expected connect_accepted_socket() to return a transport and a protocol; it raised"):
         world.outcome = await within(
             world.loop.connect_accepted_socket(factory, world.accepted), "connect_accepted_socket() to return"
         )
-    except Exception as exc:
-        exc.spec_context = "connect_accepted_socket() failed"
-        raise
 
 
 @then("connect_accepted_socket() returned the transport and the protocol the factory made")

@@ -61,6 +61,7 @@ async def step_another_server_on_host(context, host):
 def step_close(context):
     """server.close(), called from a step (no await after it)."""
     context.world.server.close()
+    context.world.stopped_by = "close()"
 
 
 @when("the first server is closed")
@@ -72,14 +73,14 @@ def step_close_first(context):
 @when("start_serving() is awaited")
 async def step_start_serving(context):
     """await server.start_serving(), promptly."""
-    await promptly(context.world.server.start_serving(), "start_serving() to return")
+    await promptly(context.world.server_awaitable("start_serving"), "start_serving() to return")
 
 
 @when("start_serving() is awaited on the closed server")
 async def step_start_serving_closed(context):
     """await server.start_serving(), bounded by a short wait; the outcome is kept."""
     world = context.world
-    await world.attempt(world.server.start_serving(), "start_serving() to return", PROMPT)
+    await world.attempt(world.server_awaitable("start_serving"), "start_serving() to return", PROMPT)
 
 
 async def _serve_forever_task(world, coro):
@@ -92,7 +93,8 @@ async def _serve_forever_task(world, coro):
 @when("serve_forever() runs in a task")
 async def step_serve_forever_task(context):
     """server.serve_forever() in a task of its own."""
-    await _serve_forever_task(context.world, context.world.server.serve_forever())
+    world = context.world
+    await _serve_forever_task(world, world.server_awaitable("serve_forever", coroutine=True))
 
 
 @when("serve_forever() runs in a task inside an async with block")
@@ -127,7 +129,9 @@ async def step_serve_forever_awaited(context):
     """await server.serve_forever(), ended early if it neither returns nor
     fails at once; the outcome is kept."""
     world = context.world
-    await world.attempt(world.server.serve_forever(), "serve_forever() to give up", PROMPT, prompt=True)
+    await world.attempt(
+        world.server_awaitable("serve_forever"), "serve_forever() to give up", PROMPT, prompt=True
+    )
 
 
 @when("serve_forever() is awaited a second time")
@@ -135,20 +139,22 @@ async def step_serve_forever_again(context):
     """A second await server.serve_forever() while one runs, ended early if it
     does not give up at once; the outcome is kept."""
     world = context.world
-    await world.attempt(world.server.serve_forever(), "a second serve_forever() to give up", prompt=True)
+    await world.attempt(
+        world.server_awaitable("serve_forever"), "a second serve_forever() to give up", prompt=True
+    )
 
 
 @when("wait_closed() is awaited")
 async def step_wait_closed(context):
     """await server.wait_closed(), promptly."""
-    await promptly(context.world.server.wait_closed(), "wait_closed() to return")
+    await promptly(context.world.server_awaitable("wait_closed"), "wait_closed() to return")
 
 
 @when("wait_closed() is started in a task")
 async def step_wait_closed_task(context):
     """server.wait_closed() in a task of its own (``world.wait_closed_task``)."""
     world = context.world
-    world.wait_closed_task = world.track_task(world.server.wait_closed())
+    world.wait_closed_task = world.track_task(world.server_awaitable("wait_closed", coroutine=True))
     await asyncio.sleep(0)
 
 
@@ -156,19 +162,23 @@ async def step_wait_closed_task(context):
 @then("the server is serving")
 def step_is_serving(context):
     """server.is_serving() is True."""
-    assert context.world.server.is_serving() is True, "is_serving() is not True"
+    serving = context.world.call_server("is_serving")
+    assert serving is True, f"expected is_serving() to be True; it is {serving!r}"
 
 
 @then("the server is not serving")
 def step_is_not_serving(context):
     """server.is_serving() is False."""
-    assert context.world.server.is_serving() is False, "is_serving() is not False"
+    serving = context.world.call_server("is_serving")
+    assert serving is False, f"expected is_serving() to be False; it is {serving!r}"
 
 
 @then("it failed with {name}")
 def step_failed_with(context, name):
     """The outcome the last attempt kept is an exception of class *name*."""
     outcome = context.world.outcome
+    if isinstance(outcome, AssertionError):  # the wait itself ended: it ran out, or stalled
+        raise AssertionError(f"expected {name}; none came: {outcome}")
     assert type(outcome).__name__ == name, f"expected {name}, got {outcome!r}"
 
 

@@ -8,7 +8,7 @@ from behave import given, then, when
 
 from asyncio_server_spec.reference import kernel, servers, sockets
 from asyncio_server_spec.reference.scenario import is_server
-from asyncio_server_spec.reference.sockets import usable
+from asyncio_server_spec.reference.sockets import EXTRA_SOCKET, usable
 
 import vocabulary  # noqa: F401 -- registers the step vocabulary's types
 
@@ -42,7 +42,7 @@ def _accepted_option(world, option):
     """*option*'s value on the latest accepted connection's socket."""
     writers = world.record.writers
     assert writers, "no connection was accepted"
-    sock = usable(writers[-1].get_extra_info("socket"), 'the connection\'s "socket" extra info')
+    sock = usable(writers[-1].get_extra_info("socket"), EXTRA_SOCKET, ("getsockopt",))
     return sock.getsockopt(option.level, option.option)
 
 
@@ -113,7 +113,7 @@ def _second_server_on_same_port(world):
     assert ports == [world.first_port], (
         f"expected the second server on port {world.first_port}; it listens on {ports}"
     )
-    assert second.is_serving(), "the second server is not serving"
+    assert world.call_server("is_serving", server=second), "the second server is not serving"
 
 
 @then("the second server listens on the same port")

@@ -83,7 +83,10 @@ def step_sockets_same_content(context):
 
     first, second = described(server.sockets), described(server.sockets)
     assert first == second, f"{first!r} != {second!r}"
-    assert first and all(fd >= 0 for fd, _ in first), first
+    assert first and all(isinstance(fd, int) and fd >= 0 for fd, _ in first), (
+        "expected each listening socket's fileno() to be a file descriptor (an int, 0 or more); "
+        f"server.sockets gave (fileno(), getsockname()) {first!r}"
+    )
 
 
 @then("server.sockets is an empty tuple, not None")

@@ -31,11 +31,12 @@ async def _start_noting(world, api, context):
         return
     if api in UNIX_APIS:
         where = {"path": world.temp_path("server.sock")}
-        created = world.loop.create_unix_server(tls_noting_protocol(notes), ssl=context, **where)
+        create = world.loop.create_unix_server
     else:
         where = {"host": kernel.loopback_address(), "port": 0}
-        created = world.loop.create_server(tls_noting_protocol(notes), ssl=context, **where)
-    world.adopt(await tls.created_server(api, created), where.get("path"))
+        create = world.loop.create_server
+    server = await tls.created_server(api, lambda: create(tls_noting_protocol(notes), ssl=context, **where))
+    world.adopt(server, where.get("path"))
 
 
 @given("a TLS server started with {api:Api} whose handler notes what its connection tells about TLS")

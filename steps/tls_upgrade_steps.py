@@ -80,7 +80,7 @@ async def step_switching_protocol_server(context):
     world.adopt(
         await tls.created_server(
             "create_server",
-            world.loop.create_server(
+            lambda: world.loop.create_server(
                 switching_protocol(notes, tls.contexts()["server"]), host=kernel.loopback_address(), port=0
             ),
         )

@@ -3,6 +3,8 @@ made a verdict lie is reproduced by a loop in tests/loop_traps, and the
 harness must now tell it as what it is."""
 
 import re
+import ssl
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,174 @@ def test_a_report_no_step_expected_fails_the_scenario_as_a_divergence():
         "after the last step: expected the loop to report nothing to its exception handler that no "
         "step expected; it reported spurious complaint about an accepted connection"
     ) in run.output
+
+
+def test_a_handler_exception_the_loop_lets_escape_is_its_divergence():
+    """Class 5: a loop that lets the exception of the spec's deliberately
+    failing handler out of run_until_complete() diverges; the exception is the
+    loop's to report, and the message says so."""
+    run = _spec("escapes:escapes", "features/handlers.feature", "-D", "isolate=off")
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert "handlers.plain-raise-left-open" in run.with_verdict("unexpected-failure")
+    assert (
+        "expected the loop to report the handler's exception (the plain handler failed on purpose) "
+        "to its exception handler and go on; it let the exception escape from run_until_complete() instead"
+    ) in run.output
+
+
+@pytest.mark.parametrize(
+    "loop, scenario, words",
+    [
+        (
+            "none_info",
+            "handlers.peername-is-client",
+            "expected the handler's peername to be the client's address ('127.0.0.1', ",
+        ),
+        (
+            "none_info",
+            "protocols.pause-writing-create_server",
+            'expected the connection\'s "socket" extra info to be a socket with a file descriptor; '
+            "it is None",
+        ),
+        (
+            "socket_wrapper",
+            "socket-options.tcp-nodelay",
+            'expected the connection\'s "socket" extra info to be a socket; it is a '
+            "tests.loop_traps.odd_connections._SocketWrapper without getsockopt()",
+        ),
+        pytest.param(
+            "bare_transport",
+            "protocols.pause-writing-create_server",
+            "expected the loop's tests.loop_traps.odd_connections._BareTransport object to have "
+            "'_no_get_write_buffer_limits', as the object asyncio documents in its place has",
+            marks=pytest.mark.skipif(sys.version_info < (3, 10), reason="AttributeError.obj is 3.10+"),
+        ),
+    ],
+)
+def test_a_connection_that_hands_out_none_or_a_non_socket_is_a_divergence(loop, scenario, words):
+    """Class 5: None for a peer or a socket, a socket without a socket's
+    methods, a transport without a documented method: what the spec's check
+    met is said in words, as the loop's divergence."""
+    features = ["features/handlers.feature", "features/protocols.feature", "features/socket_options.feature"]
+    run = _spec(f"odd_connections:{loop}", *features, "-D", "isolate=off")
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert words in run.output, run.output[-3000:]
+
+
+@pytest.mark.parametrize(
+    "loop, scenario, words",
+    [
+        (
+            "native_raise",
+            "tls-connections.create_server-ssl-object",
+            "no server could be created with create_server(): TypeError: len() takes",
+        ),
+        (
+            "native_raise",
+            "protocols.callback-order-create_unix_server",
+            "no server could be created with create_unix_server(): TypeError: len() takes",
+        ),
+        (
+            "native_server_methods",
+            "serve-forever.accepts",
+            "expected server.serve_forever() to return; it raised: TypeError: len() takes",
+        ),
+        (
+            "native_server_methods",
+            "serving.serves-by-default",
+            "expected server.is_serving() to return; it raised: TypeError: len() takes",
+        ),
+    ],
+)
+def test_every_native_call_into_the_loop_that_raises_is_a_divergence(loop, scenario, words):
+    """Class 5, the whole spec: wherever the spec calls the loop -- the
+    protocol and TLS servers made outside World.start, a server's methods --
+    a native raise (no frame of the loop's own) is the loop's divergence."""
+    run = _spec(f"native_raise:{loop}", "-D", "isolate=off", timeout=300)
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert words in run.output
+
+
+def test_a_listener_that_closes_after_close_returned_is_said_so():
+    """Class 6: a close() that leaves its listening socket open a little
+    longer fails (rightly), and the message says that the listener closed
+    only after close() returned -- not that "something" accepted."""
+    run = _spec("late_close:late_close", "features/closing.feature", "-D", "isolate=off")
+    assert "closing.stops-new-connections" in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert not run.with_verdict("harness-error")
+    assert (
+        "expected a new client to be refused; a connection to 127." in run.output
+        and "was still accepted after close() had returned, though nothing listens there now: the "
+        "listening socket closed only later"
+        in run.output
+    ), run.output[-3000:]
+    assert "accepted by something" not in run.output
+
+
+@pytest.mark.parametrize(
+    "loop, feature, scenario, words",
+    [
+        (
+            "tls_ignored:tls_ignored",
+            "features/tls.feature",
+            "tls.shutdown-timeout-ignored-after-client-eof",
+            "expected the server to complete the TLS handshake; the client's TLS handshake failed: "
+            "[SSL: WRONG_VERSION_NUMBER]",
+        ),
+        (
+            "serve_forever_hangs:serve_forever_hangs",
+            "features/serve_forever.feature",
+            "serve-forever.closed-server-runtime-error",
+            "expected RuntimeError; none came: expected serve_forever() to give up at once; it had not come",
+        ),
+        (
+            "task_machinery:own_task_class",
+            "features/handlers.feature",
+            "handlers.coroutine-runs-as-task",
+            "asyncio.current_task() inside it is an instance of asyncio.tasks.Task, not of asyncio.Task: "
+            "the loop's own task class (its task machinery, not its server)",
+        ),
+        pytest.param(
+            "task_machinery:shared_context",
+            "features/serve_forever.feature",
+            "serve-forever.handler-context-from-serving-task",
+            "the loop's task machinery does not copy the context (not its server's doing)",
+            marks=pytest.mark.skipif(sys.version_info < (3, 11), reason="create_task(context=) is 3.11+"),
+        ),
+    ],
+)
+def test_words_name_the_party_that_failed(loop, feature, scenario, words):
+    """Class 7: our own TLS client's failure is what the client observed, not
+    "the loop raised SSLError"; a wait that gave up reads as words, not as an
+    internal class; a task-machinery quirk says it is one."""
+    run = _spec(loop, feature, "-D", "isolate=off")
+    assert scenario in run.with_verdict("unexpected-failure"), run.output[-3000:]
+    assert not run.with_verdict("harness-error"), run.output[-3000:]
+    assert words in run.output, run.output[-3000:]
+    assert "the loop raised SSLError" not in run.output
+    assert "Stalled" not in run.output and "WaitTimeout" not in run.output
+
+
+def test_an_error_the_spec_client_observed_is_worded_as_the_clients():
+    """Class 7: an exception the standard library raised inside the spec's
+    client code is what the client observed of the server."""
+    from asyncio_server_spec.harness import faults
+
+    client_code = str(ROOT / "src" / "asyncio_server_spec" / "reference" / "client.py")
+    namespace = {}
+    exec(compile("def through_the_client(call):\n    return call()\n", client_code, "exec"), namespace)
+
+    def handshake():  # stands for the ssl module's frame: not the spec's code
+        raise ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+
+    with pytest.raises(ssl.SSLError) as raised:
+        namespace["through_the_client"](handshake)
+    assert faults.classify(raised.value) == (
+        "diverged",
+        "the client's TLS connection failed: SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number",
+    )
+    with pytest.raises(ssl.SSLError) as raised:
+        handshake()
+    assert faults.classify(raised.value)[1].startswith("the loop raised SSLError")

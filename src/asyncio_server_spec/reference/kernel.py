@@ -46,25 +46,30 @@ def _decode(hex_address, family):
 
 
 def _tcp_table():
-    """``(state, (local host, port), (remote host, port), inode)`` of every TCP
-    socket in this network namespace, as /proc/net/tcp and tcp6 list them
-    (nothing where there is no /proc)."""
+    """``[(state, (local host, port), (remote host, port), inode)]`` of every
+    TCP socket in this network namespace, as /proc/net/tcp and tcp6 list
+    them; None when the kernel's tables cannot be read (no /proc)."""
+    rows, read = [], False
     for path, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
         try:
             with open(path, encoding="ascii") as table:
                 next(table)
+                read = True
                 for line in table:
                     fields = line.split()
-                    yield fields[3], _decode(fields[1], family), _decode(fields[2], family), int(fields[9])
+                    rows.append((fields[3], _decode(fields[1], family), _decode(fields[2], family), int(fields[9])))
         except OSError:
             continue
+    return rows if read else None
 
 
 def _listeners(port):
-    """(host, inode) of every listening TCP socket on *port* in this network namespace."""
-    return [
-        (local[0], inode) for state, local, _, inode in _tcp_table() if state == _LISTEN and local[1] == port
-    ]
+    """(host, inode) of every listening TCP socket on *port* in this network
+    namespace; None when the kernel's tables cannot be read (no /proc)."""
+    table = _tcp_table()
+    if table is None:
+        return None
+    return [(local[0], inode) for state, local, _, inode in table if state == _LISTEN and local[1] == port]
 
 
 def time_wait_count() -> int:
@@ -90,7 +95,7 @@ def time_wait_connections(host: str) -> list:
     run's own :func:`loopback_address`, so these are the run's own)."""
     return [
         (local, remote)
-        for state, local, remote, _ in _tcp_table()
+        for state, local, remote, _ in _tcp_table() or ()
         if state == _TIME_WAIT and host in (local[0], remote[0])
     ]
 
@@ -100,15 +105,19 @@ _WILDCARDS = ("0.0.0.0", "::")
 
 def listener_owner(address: tuple) -> str:
     """Who listens at TCP *address* ``(host, port)``: ``"this process"``,
-    ``"other process"`` or ``"unknown"`` (no /proc, or nothing listed)."""
+    ``"other process"``, ``"nobody"`` (the kernel lists no listening socket
+    there) or ``"unknown"`` (no /proc)."""
     host, port = address[0], address[1]
+    listeners = _listeners(port)
+    if listeners is None:
+        return "unknown"
     matching = [
         inode
-        for bound, inode in _listeners(port)
+        for bound, inode in listeners
         if bound == host or bound in _WILDCARDS or bound == "::ffff:" + host
     ]
     if not matching:
-        return "unknown"
+        return "nobody"
     own = _own_socket_inodes()
     return "this process" if any(inode in own for inode in matching) else "other process"
 

@@ -31,29 +31,45 @@ async def _probe(address, timeout):
     return None
 
 
-def judge_accepted(address: Address) -> str | None:
+def judge_accepted(address: Address, after: str | None = None) -> str | None:
     """A connection to *address* was accepted: by whom?  None when the socket
     listening there belongs to another process (the closed server's port was
     taken by someone else since: this process's server is not listening), else
-    what was observed, in words."""
+    what was observed, in words.  *after* names what should have stopped the
+    listening ("close()"), for the words."""
+    when = f" after {after} had returned" if after else ""
     if isinstance(address, (str, bytes)):
-        return f"a connection to {describe(address)} was accepted"
+        return f"a connection to {describe(address)} was accepted{when}"
     owner = kernel.listener_owner(address)
     if owner == "other process":
         return None
-    where = "a listening socket of this process" if owner == "this process" else "something"
-    return f"a connection to {describe(address)} was accepted by {where}"
+    if owner == "nobody":  # it listened when the client connected; it no longer does
+        later = (
+            "the listening socket closed only later"
+            if after
+            else "the listening socket was still open when the client connected, and closed only later"
+        )
+        gone = "though nothing listens there now"
+        return f"a connection to {describe(address)} was still accepted{when}, {gone}: {later}"
+    where = (
+        "a listening socket of this process"
+        if owner == "this process"
+        else "something (no /proc to tell what)"
+    )
+    return f"a connection to {describe(address)} was accepted by {where}{when}"
 
 
-async def refusal_problem(address: Address, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+async def refusal_problem(
+    address: Address, timeout: float = DEFAULT_TIMEOUT, after: str | None = None
+) -> str | None:
     """None if nothing *in this process* accepts connections at *address*;
-    otherwise what was observed.
+    otherwise what was observed (*after*: see :func:`judge_accepted`).
 
     A refused connection is the plain answer.  An accepted one is checked
     against the kernel's table of listening sockets (:func:`judge_accepted`).
     """
     refusal = await client_thread().call(_probe(address, timeout))
-    return None if refusal is not None else judge_accepted(address)
+    return None if refusal is not None else judge_accepted(address, after)
 
 
 async def is_refused(address: Address, timeout: float = DEFAULT_TIMEOUT) -> bool:
@@ -61,7 +77,7 @@ async def is_refused(address: Address, timeout: float = DEFAULT_TIMEOUT) -> bool
     return await refusal_problem(address, timeout) is None
 
 
-def blocking_probe(address: tuple, timeout: float) -> str:
+def blocking_probe(address: tuple, timeout: float, after: str | None = None) -> str:
     """Connect with a plain blocking socket -- the event loop gets no chance to
     run meanwhile -- and say what happened: ``"refused"``, or what was observed."""
     family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -75,4 +91,4 @@ def blocking_probe(address: tuple, timeout: float) -> str:
         return f"failed: {exc!r}"
     finally:
         probe.close()
-    return judge_accepted(address) or "refused"
+    return judge_accepted(address, after) or "refused"

@@ -4,6 +4,7 @@ and the cleanup that releases all of it, even after a failed step."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import shutil
 import socket
@@ -58,6 +59,8 @@ class World:
         self.server = None
         self.address = None
         self.outcome = None
+        #: what a step did to stop *the* server listening ("close()"), for the words of a probe
+        self.stopped_by: str | None = None
         self._tmpdir = None
         self._cleanups = []
         #: every report the loop made to its exception handler, in order
@@ -190,6 +193,33 @@ class World:
         if is_server(outcome) and outcome not in self.servers:
             self.servers.append(outcome)
         return outcome
+
+    def call_server(self, name: str, *args: Any, server: Any = None) -> Any:
+        """``server.<name>(*args)`` of *server* (by default *the* server): what
+        the loop raises calling it -- a native method raises with no frame of
+        its own -- is its divergence (:func:`~.loop_errors.calling`)."""
+        server = self.server if server is None else server
+        with calling(f"expected server.{name}() to return; it raised"):
+            return getattr(server, name)(*args)
+
+    def server_awaitable(self, name: str, *args: Any, coroutine: bool = False) -> Any:
+        """:meth:`call_server`, for a documented coroutine method: what it
+        returns must be awaitable -- a coroutine if *coroutine* (a task is to
+        run it) -- or the step fails saying what it returned."""
+        returned = self.call_server(name, *args)
+        wanted, ok = (
+            ("a coroutine", asyncio.iscoroutine(returned))
+            if coroutine
+            else ("an awaitable", inspect.isawaitable(returned))
+        )
+        if not ok:
+            if inspect.iscoroutine(returned):
+                returned.close()
+            raise AssertionError(
+                f"expected server.{name}() to return {wanted}, as a coroutine method of asyncio's "
+                f"does; it returned {type(returned).__module__}.{type(returned).__qualname__} {returned!r}"
+            )
+        return returned
 
     def track_task(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task:
         task = self.loop.create_task(coro)

@@ -54,10 +54,11 @@ async def start_protocol_server(
     """Create a server with ``loop.create_server`` or ``loop.create_unix_server``
     (*api*) and *protocol_factory*, where :meth:`World.start` would put it
     (this process's loopback address and port 0, or a path in the temp dir,
-    unless *kwargs* say otherwise); it becomes *world*'s server.  An
-    exception from the loop is re-raised, marked so that a verdict says no
-    server could be created."""
+    unless *kwargs* say otherwise); it becomes *world*'s server.  What the
+    loop raises, calling or awaiting, is a divergence that says no server
+    could be created (:func:`~.loop_errors.calling`)."""
     from . import kernel
+    from .loop_errors import calling
     from .waiting import within
 
     loop = asyncio.get_running_loop()
@@ -65,15 +66,10 @@ async def start_protocol_server(
         if "sock" not in kwargs:
             kwargs.setdefault("host", kernel.loopback_address())
             kwargs.setdefault("port", 0)
-        coro = loop.create_server(protocol_factory, **kwargs)
     elif api == "create_unix_server":
         kwargs.setdefault("path", world.temp_path("server.sock"))
-        coro = loop.create_unix_server(protocol_factory, **kwargs)
     else:
         raise ValueError(f"{api} takes no protocol factory; create_server or create_unix_server does")
-    try:
-        server = await within(coro, "the server to be created")
-    except Exception as exc:
-        exc.spec_context = f"no server could be created with {api}()"
-        raise
+    with calling(f"no server could be created with {api}()"):
+        server = await within(getattr(loop, api)(protocol_factory, **kwargs), "the server to be created")
     return world.adopt(server, kwargs.get("path"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .loop_errors import calling
 
@@ -40,20 +40,33 @@ def is_listening(sock: socket.socket) -> bool:
     return bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
 
 
-def shrink_send_buffer(writer: asyncio.StreamWriter, size: int = SMALL_SNDBUF) -> None:
-    """Give the socket under a StreamWriter a small kernel send buffer."""
-    writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+#: What the spec calls a connection's socket in its messages.
+EXTRA_SOCKET = 'the connection\'s "socket" extra info'
 
 
-def usable(sock: object, what: str) -> socket.socket:
+def shrink_send_buffer(writer: Any, size: int = SMALL_SNDBUF) -> None:
+    """Give the socket under a StreamWriter (or a transport) a small kernel send buffer."""
+    sock = usable(writer.get_extra_info("socket"), EXTRA_SOCKET, ("setsockopt",))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+
+
+def usable(sock: object, what: str, needs: tuple = ()) -> socket.socket:
     """*sock*, a socket the loop under test handed out (*what*: "server.sockets[0]",
     the connection's "socket" extra info), checked before the spec's own code
-    uses it: one with a file descriptor.  Anything else is the loop's
-    divergence, said in words, never a failure of the spec's code."""
-    with calling(f"expected {what} to be a socket with a file descriptor; fileno() raised"):
+    uses it: one with a file descriptor, and the socket methods *needs*
+    ("getsockopt", ...).  Anything else is the loop's divergence, said in
+    words, never a failure of the spec's code."""
+    expected = f"expected {what} to be a socket with a file descriptor"
+    assert sock is not None, f"{expected}; it is None"
+    missing = [name for name in ("fileno", *needs) if not callable(getattr(sock, name, None))]
+    assert not missing, (
+        f"expected {what} to be a socket; it is a {type(sock).__module__}.{type(sock).__qualname__} without "
+        + ", ".join(f"{name}()" for name in missing)
+    )
+    with calling(f"{expected}; fileno() raised"):
         fd = sock.fileno()
     assert isinstance(fd, int) and fd >= 0, (
-        f"expected {what} to be a socket with a file descriptor; it is a {type(sock).__name__} "
+        f"{expected}; it is a {type(sock).__name__} "
         f"whose fileno() gave " + ("a negative number" if isinstance(fd, int) else f"a {type(fd).__name__}")
     )
     return sock
@@ -75,7 +88,7 @@ def unread_bytes(transport: asyncio.BaseTransport) -> int:
     import struct
     import termios
 
-    fileno = transport.get_extra_info("socket").fileno()
+    fileno = usable(transport.get_extra_info("socket"), EXTRA_SOCKET).fileno()
     answer = fcntl.ioctl(fileno, termios.FIONREAD, struct.pack("i", 0))
     return struct.unpack("i", answer)[0]
 

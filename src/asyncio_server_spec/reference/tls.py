@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 import os
 import ssl
-from typing import TYPE_CHECKING, Awaitable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
+from .loop_errors import calling
 from .waiting import within
 
 if TYPE_CHECKING:
@@ -67,15 +68,15 @@ CLIENT_SUBJECT = (
 )
 
 
-async def created_server(api: str, creation: Awaitable[asyncio.AbstractServer]) -> asyncio.AbstractServer:
-    """Await *creation*, a server being made with *api* outside
-    :meth:`World.start` (a TLS protocol of the spec's own), bounded in time;
-    an exception from the loop is re-raised, marked as World.start marks it."""
-    try:
-        return await within(creation, "the server to be created")
-    except Exception as exc:
-        exc.spec_context = f"no server could be created with {api}()"
-        raise
+async def created_server(
+    api: str, create: Callable[[], Awaitable[asyncio.AbstractServer]]
+) -> asyncio.AbstractServer:
+    """Call *create* (it makes a server with *api* outside :meth:`World.start`:
+    a TLS protocol of the spec's own) and await what it returns, bounded in
+    time; what the loop raises, calling or awaiting, is a divergence worded
+    as World.start words it."""
+    with calling(f"no server could be created with {api}()"):
+        return await within(create(), "the server to be created")
 
 
 async def handshake_by_hand(client: Client) -> tuple[ssl.SSLObject, ssl.MemoryBIO, ssl.MemoryBIO]:
@@ -90,10 +91,15 @@ async def handshake_by_hand(client: Client) -> tuple[ssl.SSLObject, ssl.MemoryBI
             tls_object.do_handshake()
             break
         except ssl.SSLWantReadError:
-            await flush(client, outgoing)
-            data = await client.read(65536, "TLS handshake data from the server")
-            assert data, "the server ended the connection during the TLS handshake"
-            incoming.write(data)
+            pass
+        except ssl.SSLError as exc:  # the server sent what no TLS handshake goes on with
+            raise AssertionError(
+                f"expected the server to complete the TLS handshake; the client's TLS handshake failed: {exc}"
+            ) from None
+        await flush(client, outgoing)
+        data = await client.read(65536, "TLS handshake data from the server")
+        assert data, "the server ended the connection during the TLS handshake"
+        incoming.write(data)
     return tls_object, incoming, outgoing
 
 

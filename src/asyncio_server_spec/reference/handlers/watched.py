@@ -86,6 +86,9 @@ async def tell_whether_in_task(reader, writer, notes):
     """Tell the client whether the handler runs in an asyncio Task, and close."""
     task = asyncio.current_task()
     notes["in_task"] = isinstance(task, asyncio.Task)
+    notes["current_task"] = (
+        "None" if task is None else f"an instance of {type(task).__module__}.{type(task).__qualname__}"
+    )
     writer.write(IN_A_TASK if notes["in_task"] else NOT_IN_A_TASK)
     await writer.drain()
     writer.close()
