@@ -57,7 +57,9 @@ def _tcp_table():
                 read = True
                 for line in table:
                     fields = line.split()
-                    rows.append((fields[3], _decode(fields[1], family), _decode(fields[2], family), int(fields[9])))
+                    rows.append(
+                        (fields[3], _decode(fields[1], family), _decode(fields[2], family), int(fields[9]))
+                    )
         except OSError:
             continue
     return rows if read else None
