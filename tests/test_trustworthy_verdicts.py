@@ -54,6 +54,11 @@ def test_a_loop_that_swaps_set_event_loop_is_judged_on_its_own_loop():
         (f"{TRAPS}factories:raises", "calling its factory failed with RuntimeError: no loop today"),
         (f"{TRAPS}factories:takes_an_argument", "calling its factory failed with TypeError"),
         (
+            f"{TRAPS}factories:one_thread_only",
+            "a callback handed to it from another thread with call_soon_threadsafe() failed with "
+            "RuntimeError: only this loop's own thread may schedule callbacks",
+        ),
+        (
             f"{TRAPS}raises_at_import:new_event_loop",
             "importing the module 'tests.loop_traps.raises_at_import' failed with SyntaxError: "
             "invalid syntax (loop.py, line 42)",

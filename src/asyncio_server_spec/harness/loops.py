@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import sys
+import threading
 
 from . import processes
 
@@ -89,10 +90,65 @@ def check_factory(name, factory):
             "not an event loop (an asyncio.AbstractEventLoop)"
         )
     try:
-        loop.close()
-    except Exception as exc:
-        raise LoopSelectionError(f"loop {name!r}: closing a new loop failed with {_one_line(exc)}") from None
+        _check_woken_from_another_thread(name, loop)
+    finally:
+        try:
+            loop.close()
+        except Exception as exc:
+            raise LoopSelectionError(
+                f"loop {name!r}: closing a new loop failed with {_one_line(exc)}"
+            ) from None
     return type(loop).__module__
+
+
+#: Seconds a new loop may take to run a callback another thread gave it.
+WAKE_LIMIT = 5.0
+
+
+def _check_woken_from_another_thread(name, loop):
+    """Check that *loop* runs a callback that another thread hands it with
+    ``call_soon_threadsafe()``.  The spec's clients run on a thread of their
+    own and hand every result to the loop under test that way: a loop that
+    refuses it (a loop of simulated time and sockets does) could pass or fail
+    a scenario by how fast the client was, so it is refused here, in one line."""
+    refused = []
+
+    def give(woken):
+        try:
+            loop.call_soon_threadsafe(_set_result, woken)
+        except BaseException as exc:  # reported below
+            refused.append(exc)
+
+    async def wait():
+        woken = loop.create_future()
+        thread = threading.Thread(target=give, args=(woken,), name="asyncio-server-spec loop check")
+        thread.start()
+        try:
+            await asyncio.wait_for(woken, WAKE_LIMIT)
+        finally:
+            thread.join(WAKE_LIMIT)
+
+    try:
+        loop.run_until_complete(wait())
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        cause = refused[0] if refused else exc
+        what = (
+            f"did not run it within {WAKE_LIMIT:g} s"
+            if isinstance(cause, asyncio.TimeoutError)
+            else f"failed with {_one_line(cause)}"
+        )
+        raise LoopSelectionError(
+            f"loop {name!r}: a callback handed to it from another thread with call_soon_threadsafe() {what}; "
+            "the spec's clients run on a thread of their own and hand it every result that way, "
+            "so no scenario could be judged"
+        ) from None
+
+
+def _set_result(future):
+    if not future.done():
+        future.set_result(None)
 
 
 def check_factory_in_child(name, factory):
