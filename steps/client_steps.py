@@ -73,7 +73,9 @@ async def step_can_connect(context):
 @then("a client cannot connect")
 async def step_cannot_connect(context):
     """A new client's connection is refused: nothing in this process listens
-    at the server's address any more (or yet)."""
+    at the server's address any more (or yet).  A listener that closes a
+    moment later gets a prompt while (the docs call closing asynchronous);
+    ``closing.refuses-before-any-await`` demands it closed before close() returned."""
     world = context.world
     problem = await refusal_problem(world.address, after=world.stopped_by)
     assert problem is None, f"expected a new client to be refused; {problem}"
