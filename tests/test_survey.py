@@ -326,6 +326,24 @@ def test_the_summary_counts_each_log_and_names_what_failed(tmp_path):
     assert lines[2].split() == ["winloop", "0.8", "-", "skipped"]
 
 
+def test_an_interpreter_whose_ensurepip_fails_gets_this_pythons_pip(tmp_path, monkeypatch):
+    """Debian's sid 3.13 here: `python -m venv` fails in ensurepip."""
+    steps = []
+
+    def step(self, command, log):
+        steps.append(command)
+        os.makedirs(self.path, exist_ok=True)  # what venv makes
+        return "ensurepip failed" if len(steps) == 1 else None
+
+    monkeypatch.setattr(survey.Environment, "_step", step)
+    environment = survey.Environment(_job(tmp_path), str(tmp_path), ROOT)
+    assert environment.build() is None
+    assert steps[1][-2:] == ["--without-pip", environment.path]
+    assert steps[2][:5] == [sys.executable, "-m", "pip", "--python", environment.python]
+    assert steps[2][5:] == ["install", "--quiet", "-e", ROOT, "plain==1.0"]
+    assert environment.ready()
+
+
 def test_the_status_file_keeps_earlier_loops(tmp_path):
     survey.write_status(str(tmp_path), [{"loop": "a", "python": "3.12", "status": "ran"}])
     survey.write_status(str(tmp_path), [{"loop": "b", "python": "3.12", "status": "failing"}])

@@ -263,30 +263,36 @@ class Environment:
         venv = [self.job.python, "-m", "venv"]
         if self.job.entry.system_site_packages:
             venv.append("--system-site-packages")
-        steps = [
-            venv + [self.path],
-            [self.python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-            [self.python, "-m", "pip", "install", "--quiet"] + self.requirements,
-        ]
         with open(self.log, "w") as log:
-            for command in steps:
-                log.write("$ " + " ".join(command) + "\n")
-                log.flush()
-                try:
-                    proc = subprocess.run(
-                        command,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.STDOUT,
-                        text=True,
-                        timeout=INSTALL_TIMEOUT,
-                    )
-                except subprocess.TimeoutExpired:
-                    return f"{' '.join(command[2:5])} took more than {INSTALL_TIMEOUT} s"
-                log.write(proc.stdout)
-                if proc.returncode != 0:
-                    return "{} failed: {}".format(" ".join(command[1:4]), _tail(proc.stdout) or "no output")
+            # an interpreter whose ensurepip fails gets its packages from this
+            # Python's pip (pip --python installs into another interpreter)
+            pip = [self.python, "-m", "pip"]
+            if self._step(venv + [self.path], log) is not None:
+                shutil.rmtree(self.path, ignore_errors=True)
+                pip = [sys.executable, "-m", "pip", "--python", self.python]
+                problem = self._step(venv + ["--without-pip", self.path], log)
+                if problem:
+                    return problem
+            problem = self._step(pip + ["install", "--quiet"] + self.requirements, log)
+            if problem:
+                return problem
         with open(self._stamp_path(), "w") as stamp:
             stamp.write(self.stamp + "\n")
+        return None
+
+    def _step(self, command, log):
+        """Run one step of the build, logging it; None, or why it failed (one line)."""
+        log.write("$ " + " ".join(command) + "\n")
+        log.flush()
+        try:
+            proc = subprocess.run(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=INSTALL_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return f"{' '.join(command[1:4])} took more than {INSTALL_TIMEOUT} s"
+        log.write(proc.stdout)
+        if proc.returncode != 0:
+            return "{} failed: {}".format(" ".join(command[1:4]), _tail(proc.stdout) or "no output")
         return None
 
 
