@@ -182,11 +182,18 @@ def test_interpreters_are_pyenvs_newest_patch_release_of_each_minor(tmp_path):
         python.parent.mkdir(parents=True)
         python.write_text("#!/bin/sh\n")
         python.chmod(python.stat().st_mode | stat.S_IEXEC)
-    found = survey.interpreters(pyenv_root=str(tmp_path), path=str(tmp_path / "nowhere"))
+    found = survey.interpreters(
+        pyenv_root=str(tmp_path), path=str(tmp_path / "nowhere"), check=lambda p: True
+    )
     assert found == {
         "3.12": str(tmp_path / "versions" / "3.12.10" / "bin" / "python"),
         "3.13": str(tmp_path / "versions" / "3.13.0" / "bin" / "python"),
     }
+    # a patch release whose virtualenvs do not start gives way to the next newest
+    broken = str(tmp_path / "versions" / "3.12.10" / "bin" / "python")
+    found = survey.interpreters(str(tmp_path), str(tmp_path / "nowhere"), check=lambda p: p != broken)
+    assert found["3.12"] == str(tmp_path / "versions" / "3.12.9" / "bin" / "python")
+    assert not survey.works_in_a_venv(broken)  # a shell script that is no Python
 
 
 def test_the_matrix_lists_every_runnable_loop_for_ci(tmp_path, capsys):

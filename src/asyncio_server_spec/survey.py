@@ -81,25 +81,49 @@ def _minor(version):
     return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 
-def interpreters(pyenv_root=None, path=None):
+def works_in_a_venv(python):
+    """True if a virtualenv of *python* starts (one Debian build here does not:
+    its venvs cannot find the standard library)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="survey-venv-check-") as scratch:
+        try:
+            made = subprocess.run(
+                [python, "-m", "venv", "--without-pip", scratch], capture_output=True, timeout=120
+            )
+            if made.returncode != 0:
+                return False
+            ran = subprocess.run(
+                [os.path.join(scratch, "bin", "python"), "-c", "import encodings, venv"], timeout=60
+            )
+            return ran.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+
+
+def interpreters(pyenv_root=None, path=None, check=works_in_a_venv):
     """``{"3.X": interpreter}``: pyenv's newest CPython patch release of each
-    3.X, else ``python3.X`` on *path* (default ``PATH``)."""
+    3.X that passes *check* (a virtualenv of it works), else ``python3.X`` on
+    *path* (default ``PATH``)."""
     root = pyenv_root or os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    found = {}
+    candidates = {}
     for directory in glob.glob(os.path.join(root, "versions", "3.*")):
         name = os.path.basename(directory)
         python = os.path.join(directory, "bin", "python")
         if re.match(r"^3\.\d+\.\d+$", name) and os.access(python, os.X_OK):
             minor = "{}.{}".format(*_minor(name))
-            patch = tuple(int(part) for part in name.split("."))
-            if minor not in found or patch > found[minor][0]:
-                found[minor] = (patch, python)
-    found = {minor: python for minor, (_, python) in found.items()}
+            candidates.setdefault(minor, []).append((tuple(int(part) for part in name.split(".")), python))
+    found = {}
+    for minor, pythons in candidates.items():
+        for _, python in sorted(pythons, reverse=True):
+            if check(python):
+                found[minor] = python
+                break
     for minor in range(8, 30):
         version = f"3.{minor}"
         if version not in found:
             on_path = shutil.which(f"python{version}", path=path)
-            if on_path and not on_path.startswith(os.path.join(root, "shims")):
+            if on_path and not on_path.startswith(os.path.join(root, "shims")) and check(on_path):
                 found[version] = on_path
     return found
 
