@@ -1,8 +1,8 @@
 """Build hook: the wheel carries the spec inside the package.
 
 The repository keeps behave's layout at its root (features/, steps/,
-environment.py, expectations/); a wheel gets the same files under
-``asyncio_server_spec/spec/``, where ``asyncio-server-spec run`` finds them.
+environment.py, expectations/) and the loop registry (loops.toml); a wheel
+gets the same files under ``asyncio_server_spec/spec/``, where ``asyncio-server-spec run`` finds them.
 Editable installs get nothing: they run the repository's own files.
 """
 
@@ -19,6 +19,7 @@ SPEC_FILES = (
     "steps/vocabulary/*.py",
     "environment.py",
     "expectations/*.toml",
+    "loops.toml",
 )
 #: Where they go in the wheel.
 SPEC_DIR = "asyncio_server_spec/spec"

@@ -20,9 +20,9 @@ from asyncio_server_spec.reference.waiting import within
     [
         (["serve", "--port", "70000"], "argument --port: 70000 is out of range; a port is 0-65535"),
         (["serve", "--port", "http"], "argument --port: 'http' is not a port number (0-65535)"),
-        (["serve", "--loop", "tokio"], "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop"),
+        (["serve", "--loop", "nonesuch"], "unknown loop 'nonesuch'; accepted: asyncio, uvloop, rloop"),
         (["serve", "--colour"], "unrecognized arguments: --colour"),
-        ([], "the following arguments are required: {serve,trace,report,run}"),
+        ([], "the following arguments are required: {serve,trace,report,run,survey,expectations}"),
         (["serve", "--unix", "/nonexistent-dir/s.sock"], "cannot listen on unix:/nonexistent-dir/s.sock"),
     ],
 )

@@ -30,7 +30,11 @@ def test_module_factory_names_any_callable():
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("tokio", "unknown loop 'tokio'; accepted: asyncio, uvloop, rloop or package.module:factory"),
+        (
+            "nonesuch",
+            "unknown loop 'nonesuch'; accepted: asyncio, uvloop, rloop, a loop of the registry (loops.toml) "
+            "or package.module:factory",
+        ),
         (":make_loop", "not of the form package.module:factory"),
         ("tests.test_loops_and_tags:", "not of the form package.module:factory"),
         ("tests.test_loops_and_tags:NOT_CALLABLE", "is not a callable that makes an event loop"),

@@ -37,6 +37,7 @@ SPEC_PATTERNS = (
     "steps/vocabulary/*.py",
     "environment.py",
     "expectations/*.toml",
+    "loops.toml",
 )
 SUMMARY = re.compile(r"^(\d+) scenarios? passed, (\d+) failed, (\d+) skipped", re.MULTILINE)
 #: A config file a user may have in the directory they run from; run must ignore it.

@@ -18,6 +18,7 @@ from asyncio_server_spec.harness import runner
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKFLOWS = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
 SPEC_WORKFLOW = os.path.join(ROOT, ".github", "workflows", "spec.yml")
+SURVEY_WORKFLOW = os.path.join(ROOT, ".github", "workflows", "survey.yml")
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
@@ -37,6 +38,18 @@ def _run(command):
 
 def test_there_is_a_workflow():
     assert SPEC_WORKFLOW in WORKFLOWS
+
+
+def test_the_survey_fans_out_one_job_per_registered_loop_and_merges_their_logs():
+    with open(SURVEY_WORKFLOW, encoding="utf-8") as workflow:
+        text = workflow.read()
+    assert re.search(r"^  schedule:\n    - cron: ", text, re.MULTILINE) and "workflow_dispatch:" in text
+    assert "python -m asyncio_server_spec survey --matrix" in text
+    assert "matrix: ${{ fromJSON(needs.loops.outputs.matrix) }}" in text
+    (command,) = re.findall(r"run: python -m (asyncio_server_spec survey --loops .*)$", text, re.MULTILINE)
+    options = cli.parse_args(command.replace('"$LOOP"', "uvloop").split()[1:])
+    assert (options.loops, options.out, options.no_report) == ("uvloop", "survey", True)
+    assert "pattern: survey-*" in text and "report --out survey/site survey/" in text
 
 
 def test_workflows_are_valid_against_the_github_workflow_schema():

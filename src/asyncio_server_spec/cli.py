@@ -3,7 +3,8 @@
 - ``serve``: the reference echo server (:mod:`.reference.echo_server`);
 - ``trace``: the features' traceability table (:mod:`.traceability`);
 - ``report``: the results logs as a static site (:mod:`.report`);
-- ``run``: the spec against a loop (:mod:`.harness.runner`).
+- ``run``: the spec against a loop (:mod:`.harness.runner`);
+- ``survey``: the raw verdict on every registered loop (:mod:`.survey`).
 
 Bad arguments, and a run that cannot start, print one line and exit 2.
 """
@@ -12,7 +13,7 @@ import argparse
 import os
 import sys
 
-from . import traceability
+from . import survey, traceability
 from .harness import behave_run, parallel, runner
 from .harness.loops import LoopSelectionError, checked_loop_factory
 from .reference import echo_server
@@ -97,9 +98,72 @@ def _add_run(commands):
     run.add_argument("--report", metavar="DIR", help="also build the results site for this run into DIR")
 
 
+def _add_survey(commands):
+    command = commands.add_parser(
+        "survey",
+        help="the raw verdict on every loop of the registry (loops.toml), each in its own virtualenv",
+        description="Builds (and reuses) a virtualenv per registered loop and Python, runs the spec "
+        "there with --expectations off, writes OUT/LOOP-pyX.Y.jsonl and OUT/survey.json, prints a "
+        "summary and builds the report into OUT/site.",
+    )
+    command.add_argument(
+        "--loops", metavar="A,B", help="only these registered loops (default: every runnable one)"
+    )
+    command.add_argument(
+        "--pythons",
+        metavar="newest|all|3.X,...",
+        default="newest",
+        help="the Pythons each loop runs on, among those it installs on (default: the newest here)",
+    )
+    command.add_argument(
+        "--out", metavar="DIR", default=survey.OUT, help="where the logs go (default: %(default)s)"
+    )
+    command.add_argument(
+        "--cache",
+        metavar="DIR",
+        default=survey.CACHE,
+        help="where the virtualenvs are kept (default: %(default)s)",
+    )
+    command.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=parallel.usable_cpus(),
+        help="each run's --jobs (default: the number of CPUs, here %(default)s); loops run one after another",
+    )
+    command.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_jobs,
+        default=survey.TIMEOUT,
+        help="stop one loop's run after this long (default: %(default)s)",
+    )
+    command.add_argument(
+        "--registry", metavar="FILE", help="another loop registry (default: the spec's loops.toml)"
+    )
+    command.add_argument(
+        "--matrix", action="store_true", help="print the runnable loops as a CI matrix (JSON) and stop"
+    )
+    command.add_argument("--no-report", action="store_true", help="do not build the report")
+
+
+def _add_expectations(commands):
+    command = commands.add_parser("expectations", help="expectation files: draft one from raw runs")
+    actions = command.add_subparsers(dest="action", metavar="{draft}")
+    actions.required = True
+    draft = actions.add_parser(
+        "draft",
+        help="print an expectations file listing every scenario that failed in raw runs (--expectations off)",
+    )
+    draft.add_argument("logs", nargs="+", metavar="LOG", help="results logs, or directories of *.jsonl logs")
+    draft.add_argument("--loop", metavar="NAME", help="the loop to draft for, when the logs hold several")
+    draft.add_argument("--write", action="store_true", help="write it to the spec's expectations/LOOP.toml")
+    draft.add_argument("--force", action="store_true", help="with --write: replace an existing file")
+
+
 def build_parser():
     parser = _Parser(prog="python -m asyncio_server_spec")
-    commands = parser.add_subparsers(dest="command", metavar="{serve,trace,report,run}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,trace,report,run,survey,expectations}")
     commands.required = True
     serve = commands.add_parser("serve", help="run the reference echo server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -121,6 +185,8 @@ def build_parser():
         help="a results log (behave -D results=PATH), or a directory of *.jsonl logs",
     )
     _add_run(commands)
+    _add_survey(commands)
+    _add_expectations(commands)
     return parser
 
 
@@ -180,6 +246,18 @@ def report(options, out=None):
     return 0
 
 
+def expectations(options, out=None):
+    """``expectations draft``: an expectations file drafted from raw runs."""
+    from .report import LogError, drafts  # jinja2 is needed only here
+
+    try:
+        return drafts.command(options, out or sys.stdout)
+    except (LogError, drafts.DraftError) as exc:
+        raise UsageError(str(exc))
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename}: {exc.strerror}")
+
+
 def loop_factory_or_usage_error(name):
     try:
         return checked_loop_factory(name)
@@ -199,8 +277,15 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         options = parse_args(argv)
-        commands = {"trace": trace, "report": report, "run": runner.run, "serve": serve}
+        commands = {
+            "trace": trace,
+            "report": report,
+            "run": runner.run,
+            "serve": serve,
+            "survey": survey.survey,
+            "expectations": expectations,
+        }
         return commands[options.command](options)
-    except (UsageError, LoopSelectionError, behave_run.SpecError) as exc:
+    except (UsageError, LoopSelectionError, behave_run.SpecError, survey.SurveyError) as exc:
         print(f"asyncio_server_spec: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -1,7 +1,9 @@
 """Choosing the event loop implementation by name.
 
-A name is ``asyncio`` (the default), ``uvloop``, ``rloop``, or
-``package.module:factory`` naming any callable that returns a new event loop.
+A name is ``asyncio`` (the default), ``uvloop``, ``rloop``, a loop of the
+registry (``loops.toml``, read by :mod:`.registry`: ``veloxloop``,
+``trio-asyncio``, ...), or ``package.module:factory`` naming any callable
+that returns a new event loop.
 """
 
 import asyncio
@@ -11,7 +13,7 @@ import os
 import sys
 import threading
 
-from . import processes
+from . import processes, registry
 
 #: Known names -> (module, factory attribute, pip extra that installs it).
 KNOWN_LOOPS = {
@@ -19,7 +21,9 @@ KNOWN_LOOPS = {
     "uvloop": ("uvloop", "new_event_loop", "uvloop"),
     "rloop": ("rloop", "new_event_loop", "rloop"),
 }
-ACCEPTED = "accepted: {} or package.module:factory".format(", ".join(KNOWN_LOOPS))
+ACCEPTED = "accepted: {}, a loop of the registry (loops.toml) or package.module:factory".format(
+    ", ".join(KNOWN_LOOPS)
+)
 
 
 class LoopSelectionError(Exception):
@@ -28,8 +32,16 @@ class LoopSelectionError(Exception):
 
 def loop_factory(name):
     """Return a zero-argument callable creating a new event loop for *name*."""
+    install, entry = None, None
+    if name not in KNOWN_LOOPS and ":" not in name:
+        entry = _registered(name)
     if name in KNOWN_LOOPS:
         module_name, attribute, extra = KNOWN_LOOPS[name]
+    elif entry is not None:
+        module_name, attribute, extra = entry.module, entry.attribute, None
+        install = "install it with: pip install '{}'{}".format(
+            entry.requirement, "" if not entry.skip else f" (the registry says: {entry.skip})"
+        )
     elif ":" in name:
         module_name, _, attribute = name.partition(":")
         extra = None
@@ -40,7 +52,7 @@ def loop_factory(name):
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        hint = (
+        hint = install or (
             "install it with: pip install 'asyncio-server-spec[{}]'{}".format(
                 extra, " (rloop needs Python 3.10 or later)" if name == "rloop" else ""
             )
@@ -62,6 +74,15 @@ def loop_factory(name):
             f"loop {name!r}: {module_name}.{attribute} is not a callable that makes an event loop; {ACCEPTED}"
         )
     return factory
+
+
+def _registered(name):
+    """The registry's entry for *name*, or None; a registry that cannot be
+    read stops the run (one line)."""
+    try:
+        return registry.find(name)
+    except registry.RegistryError as exc:
+        raise LoopSelectionError(f"loop {name!r}: {exc}") from None
 
 
 def _one_line(exc):
