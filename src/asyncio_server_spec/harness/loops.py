@@ -132,6 +132,8 @@ def _check_woken_from_another_thread(name, loop):
     own and hand every result to the loop under test that way: a loop that
     refuses it (a loop of simulated time and sockets does) could pass or fail
     a scenario by how fast the client was, so it is refused here, in one line."""
+    if asyncio._get_running_loop() is not None:  # (``serve`` checks its loop from inside another)
+        return
     refused = []
 
     def give(woken):

@@ -22,11 +22,17 @@ Address = Union[str, bytes, tuple]
 REFUSALS = (ConnectionRefusedError, FileNotFoundError)
 
 
+#: What a connection made while its listener closes may meet: the kernel
+#: completed the handshake, then dropped it with the listening socket.
+CLOSING = (ConnectionResetError,)
+
+
 async def _probe(address, timeout):
-    """Connect and close again; return the refusal (an exception) or None."""
+    """Connect and close again; return the refusal or reset (an exception),
+    or None when the connection was made."""
     try:
         _, writer = await open_connection(address, timeout)
-    except REFUSALS as exc:
+    except REFUSALS + CLOSING as exc:
         return exc
     writer.transport.abort()
     return None
@@ -72,7 +78,11 @@ async def refusal_problem(
     deadline = time.monotonic() + PATIENCE
     while True:
         refusal = await client_thread().call(_probe(address, timeout))
-        problem = None if refusal is not None else judge_accepted(address, after)
+        if isinstance(refusal, CLOSING):  # the listener closed as the client connected
+            when = f" after {after} had returned" if after else ""
+            problem = f"a connection to {describe(address)} was taken{when}, then reset ({refusal})"
+        else:
+            problem = None if refusal is not None else judge_accepted(address, after)
         # A listener that closes a moment after close() returned (the docs
         # call the closing asynchronous) is probed again while the loop runs,
         # for a prompt while, so that the verdict does not depend on who was
