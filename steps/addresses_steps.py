@@ -82,10 +82,9 @@ async def step_server_without_address(context):
 def step_listens_exactly_on(context, addresses):
     """The server's listening (family, host, port) triples are exactly *addresses*."""
     wanted = sorted(tuple(part.split(" ")) for part in addresses.split(" and "))
-    bound = [(family, host) for family, host, _ in _bound(context.world.server)]
-    assert bound == wanted, (
-        f"expected the server to listen exactly on {addresses}; it listens on {_bound(context.world.server)}"
-    )
+    listening = _bound(context.world.server)
+    bound = [(family, host) for family, host, _ in listening]
+    assert bound == wanted, f"expected exactly {addresses}; the server listens on {listening}"
 
 
 @then("each listening socket has a port of its own, picked by the system")
@@ -104,10 +103,7 @@ async def step_port_of_its_own(context):
         if len(set(ports)) == len(ports):
             return
         await world.start(api, **kwargs)
-    raise AssertionError(
-        f"expected each listening socket on a port of its own; in three servers in a row some shared one: "
-        f"{_bound(world.server)}"
-    )
+    raise AssertionError(f"expected a port of its own per socket; 3 tries shared one: {_bound(world.server)}")
 
 
 @then("a client reaching each listening socket is echoed")
@@ -164,10 +160,7 @@ def step_listens_on_caller_socket(context):
     """The server's one listening socket is the caller's socket, now listening."""
     world = context.world
     names = [sock.getsockname() for sock in world.server.sockets]
-    assert names == [world.caller_address], (
-        f"expected the server to listen only on the caller's socket {world.caller_address!r}; "
-        f"it listens on {names!r}"
-    )
+    assert names == [world.caller_address], f"expected only {world.caller_address!r}; it listens on {names!r}"
     try:
         accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
