@@ -82,8 +82,9 @@ async def step_server_without_address(context):
 def step_listens_exactly_on(context, addresses):
     """The server's listening (family, host, port) triples are exactly *addresses*."""
     wanted = sorted(tuple(part.split(" ")) for part in addresses.split(" and "))
-    bound = [(family, host) for family, host, _ in _bound(context.world.server)]
-    assert bound == wanted, f"the server listens on {_bound(context.world.server)}"
+    listening = _bound(context.world.server)
+    bound = [(family, host) for family, host, _ in listening]
+    assert bound == wanted, f"expected exactly {addresses}; the server listens on {listening}"
 
 
 @then("each listening socket has a port of its own, picked by the system")
@@ -97,12 +98,12 @@ async def step_port_of_its_own(context):
     api, kwargs = world.tcp_creation
     for _ in range(3):
         ports = [port for _, _, port in _bound(world.server)]
-        assert len(ports) > 1, f"only one listening socket: {_bound(world.server)}"
-        assert 0 not in ports, f"a socket is still on port 0: {_bound(world.server)}"
+        assert len(ports) > 1, f"expected more than one listening socket; there is {_bound(world.server)}"
+        assert 0 not in ports, f"expected no listening socket on port 0; they are {_bound(world.server)}"
         if len(set(ports)) == len(ports):
             return
         await world.start(api, **kwargs)
-    raise AssertionError(f"the listening sockets share a port: {_bound(world.server)}")
+    raise AssertionError(f"expected a port of its own per socket; 3 tries shared one: {_bound(world.server)}")
 
 
 @then("a client reaching each listening socket is echoed")
@@ -110,12 +111,12 @@ async def step_each_socket_echoes(context):
     """A client connecting to each listening address (wildcards via loopback) is echoed."""
     world = context.world
     sockets = list(world.server.sockets)
-    assert sockets, "the server has no listening socket"
+    assert sockets, "expected at least one listening socket in server.sockets; it is empty"
     for sock in sockets:
         host, port = sock.getsockname()[:2]
         client = await world.connect((LOOPBACK_FOR.get(host, host), port))
         reply = await client.echo(PING)
-        assert reply == PING, f"{host}:{port} echoed {reply!r}"
+        assert reply == PING, f"expected the socket at {host}:{port} to echo {PING!r}; it echoed {reply!r}"
 
 
 # -- sock= -------------------------------------------------------------------------
@@ -159,7 +160,7 @@ def step_listens_on_caller_socket(context):
     """The server's one listening socket is the caller's socket, now listening."""
     world = context.world
     names = [sock.getsockname() for sock in world.server.sockets]
-    assert names == [world.caller_address], f"the server listens on {names!r}, not {world.caller_address!r}"
+    assert names == [world.caller_address], f"expected only {world.caller_address!r}; it listens on {names!r}"
     try:
         accepting = sockets.is_listening(world.caller_socket)
     except OSError as exc:
@@ -174,7 +175,7 @@ def step_listens_on_caller_socket(context):
 def step_caller_socket_closed(context):
     """The caller's socket object has been closed (fileno() is -1)."""
     sock = context.world.caller_socket
-    assert sock.fileno() == -1, f"the caller's socket is still open: {sock!r}"
+    assert sock.fileno() == -1, f"expected the caller's socket to be closed; it is still open: {sock!r}"
 
 
 # -- host None at a fixed port ---------------------------------------------------------

@@ -35,12 +35,12 @@ def step_call_client_method(context, method):
 def step_call_returned(context):
     """The kept outcome is not an exception."""
     outcome = context.world.outcome
-    assert not isinstance(outcome, Exception), f"the call raised {outcome!r}"
+    assert not isinstance(outcome, Exception), f"expected the call to return normally; it raised {outcome!r}"
 
 
 async def _read_bulk(world):
     """The client reads to the end of the connection: ``(bytes read, how it ended)``."""
-    assert world.unsent_before, "precondition: the handler had no unsent data left"
+    assert world.unsent_before, "precondition: expected the handler to have unsent data left; it had none"
     return await world.client.read_to_end("the client to read to the end of the connection")
 
 
@@ -50,7 +50,7 @@ async def step_receives_everything(context):
     world = context.world
     total, end = await _read_bulk(world)
     assert (total, end) == (world.bulk_size, "EOF"), (
-        f"the client got {total} of {world.bulk_size} bytes, then {end}"
+        f"expected all {world.bulk_size} bytes, then EOF; the client got {total} bytes, then {end}"
     )
 
 
@@ -61,8 +61,8 @@ async def step_receives_less(context):
     world = context.world
     total, _ = await _read_bulk(world)
     assert total < world.bulk_size, (
-        f"the client got all {total} bytes ({world.unsent_before} were still unsent when the "
-        "clients were aborted)"
+        f"expected less than the {world.bulk_size} bytes written; the client got all {total} bytes "
+        f"({world.unsent_before} were still unsent when the clients were aborted)"
     )
 
 
@@ -70,7 +70,7 @@ async def step_receives_less(context):
 async def step_every_client_sees_closed(context):
     """Each client of the scenario reads the end of its connection (EOF or a reset), at once."""
     world = context.world
-    assert world.clients, "precondition: clients have connected"
+    assert world.clients, "precondition: expected clients to have connected; none has"
     for i, client in enumerate(world.clients, 1):
         try:
             await client.sees_eof()

@@ -39,7 +39,7 @@ async def step_client_per_socket(context):
     """For each listening socket, a client connects to the loopback address of its family."""
     world = context.world
     listening = list(world.server.sockets)
-    assert len(listening) == 2, f"precondition: two listening sockets; the server has {listening!r}"
+    assert len(listening) == 2, f"precondition: expected two listening sockets; the server has {listening!r}"
     for sock in listening:
         host, port = sock.getsockname()[:2]
         await world.connect((LOOPBACK_FOR.get(host, host), port))

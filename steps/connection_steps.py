@@ -33,7 +33,7 @@ async def step_cancel_handler(context):
     """Cancel the handler's task (if it is still there) and wait for it to end."""
     world = context.world
     task = world.watch.task
-    assert task is not None, "the handler's task is gone before it could be cancelled"
+    assert task is not None, "expected the handler's task to be there to cancel; it is gone"
     task.cancel()
     del task
     await _handler_end(world)
@@ -63,14 +63,18 @@ async def step_told_in_task(context):
         f"expected the handler to run in an asyncio Task; it answered {reply!r} "
         f"(asyncio.current_task() inside it: {notes.get('current_task', 'not noted')})"
     )
-    assert notes.get("in_task") is True, notes
+    assert notes.get("in_task") is True, (
+        f"expected the handler to note that it runs in a Task; it noted {notes!r}"
+    )
 
 
 @then("the handler was given a StreamReader and a StreamWriter, in that order")
 def step_arguments(context):
     """The handler noted the types of its two arguments."""
     got = context.world.watch.notes.get("arguments")
-    assert got == ("StreamReader", "StreamWriter"), f"the handler was given {got!r}"
+    assert got == ("StreamReader", "StreamWriter"), (
+        f"expected the handler to be given (StreamReader, StreamWriter); it was given {got!r}"
+    )
 
 
 @then("the client receives the greeting")
@@ -78,13 +82,15 @@ async def step_receives_greeting(context):
     """The client reads exactly the handler's greeting."""
     client = context.world.client
     reply = await client.receive_exactly(len(GREETING))
-    assert reply == GREETING, f"the client received {reply!r}"
+    assert reply == GREETING, (
+        f"expected the client to receive the greeting {GREETING!r}; it received {reply!r}"
+    )
 
 
 @then("the client sees the connection closed")
 async def step_client_sees_closed(context):
     """The latest client reads the end of the stream: the server closed it."""
-    assert await context.world.client.sees_eof()
+    await context.world.client.sees_eof()  # if it does not come, the wait fails saying what it waited for
 
 
 @then("the client's connection is still open")
@@ -92,26 +98,28 @@ async def step_client_still_open(context):
     """The server has not closed the client's connection (see the module docstring)."""
     world = context.world
     transport = world.watch.transport
-    assert transport is not None, "no handler saw a connection"
-    assert not transport.is_closing(), "the server has closed the connection"
+    assert transport is not None, "expected a handler to see the connection; none did"
+    assert not transport.is_closing(), "expected the connection to be open; the server is closing it"
     transport.write(PROBE)  # dropped if the transport were closed
     received = await world.client.receive_exactly(len(PROBE))
-    assert received == PROBE, f"the client received {received!r}"
+    assert received == PROBE, f"expected the client to receive {PROBE!r}; it received {received!r}"
 
 
 @then('the handler read "{text}" and then the end of the stream')
 def step_handler_read(context, text):
     """The reading handler got exactly *text*, and its reader is at EOF."""
     notes = context.world.watch.notes
-    assert notes.get("read") == text.encode(), "the handler read {!r}".format(notes.get("read"))
-    assert notes.get("at_eof") is True, "the handler's reader is not at EOF"
+    assert notes.get("read") == text.encode(), "expected the handler to read {!r}; it read {!r}".format(
+        text.encode(), notes.get("read")
+    )
+    assert notes.get("at_eof") is True, "expected the handler's reader to be at EOF; it is not"
 
 
 @then("the handler's peer address is the client's own address")
 def step_peer_is_client(context):
     """The peername the handler saw is the client's own socket address."""
     world = context.world
-    assert world.record.peers, "no handler noted its peer"
+    assert world.record.peers, "expected the handler to note its peer; none did"
     peer = world.record.peers[-1]
     own = world.client.sockname
     assert isinstance(peer, tuple) and tuple(peer[:2]) == tuple(own[:2]), (
@@ -123,4 +131,4 @@ def step_peer_is_client(context):
 def step_handler_saw_cancel(context):
     """The waiting handler noted a CancelledError."""
     notes = context.world.watch.notes
-    assert notes.get("cancelled") is True, notes
+    assert notes.get("cancelled") is True, f"expected the handler to see a CancelledError; it noted {notes!r}"

@@ -99,11 +99,17 @@ def step_one_resource_warning(context):
     """Exactly one ResourceWarning named an unclosed StreamWriter."""
     world = context.world
     found = _unclosed_writer_warnings(world)
-    assert len(found) == 1, f"warnings: {[str(w.message) for w in world.warnings_seen]}"
+    assert len(found) == 1, (
+        "expected one ResourceWarning naming an unclosed StreamWriter; the warnings were "
+        f"{[str(w.message) for w in world.warnings_seen]}"
+    )
 
 
 @then("no ResourceWarning named an unclosed StreamWriter")
 def step_no_resource_warning(context):
     """No ResourceWarning named a StreamWriter."""
     found = _unclosed_writer_warnings(context.world)
-    assert not found, f"warnings: {[str(w.message) for w in found]}"
+    assert not found, (
+        "expected no ResourceWarning naming an unclosed StreamWriter; there were "
+        f"{[str(w.message) for w in found]}"
+    )

@@ -38,7 +38,9 @@ async def step_get_loop(context):
     """server.get_loop() is the loop the steps run on."""
     running = asyncio.get_running_loop()
     got = context.world.call_server("get_loop")
-    assert got is running, f"get_loop() returned {got!r}, the server runs on {running!r}"
+    assert got is running, (
+        f"expected get_loop() to return the loop the server runs on, {running!r}; it returned {got!r}"
+    )
 
 
 # -- close() takes effect before it returns ------------------------------------------
@@ -64,7 +66,7 @@ async def step_serve_forever_finishes_cancelled(context):
     """The serve_forever() task ends promptly, and cancelled."""
     task = context.world.serve_forever_task
     await _finished(task, "the serve_forever() task to finish")
-    assert task.cancelled(), f"the serve_forever() task ended as {task!r}"
+    assert task.cancelled(), f"expected the serve_forever() task to finish cancelled; it ended as {task!r}"
 
 
 # -- async with --------------------------------------------------------------------
@@ -117,13 +119,15 @@ async def step_async_with_raising(context):
 @then("the server was serving inside the block")
 def step_served_inside(context):
     """is_serving() was True inside the async with block."""
-    assert context.world.serving_inside_block is True, "is_serving() was False inside the block"
+    serving = context.world.serving_inside_block
+    assert serving is True, f"expected is_serving() to be True inside the block; it was {serving!r}"
 
 
 @then("the server was not serving inside the block")
 def step_not_served_inside(context):
     """is_serving() was False inside the async with block."""
-    assert context.world.serving_inside_block is False, "is_serving() was True inside the block"
+    serving = context.world.serving_inside_block
+    assert serving is False, f"expected is_serving() to be False inside the block; it was {serving!r}"
 
 
 # -- waiting for something a scenario started ---------------------------------------------
@@ -143,7 +147,9 @@ async def step_finished_after_round_trip(context, what):
     world = context.world
     await _round_trip(world.client)
     task = what.task(world)
-    assert task.done(), f"{what.name} is still running after the client was echoed"
+    assert task.done(), (
+        f"expected {what.name} to have finished once the client was echoed; it is still running"
+    )
     if what.raises_on_failure:
         task.result()
 
@@ -154,7 +160,9 @@ async def step_not_finished_while_served(context, what):
     world = context.world
     await _round_trip(world.client)
     task = what.task(world)
-    assert not task.done(), f"{what.name} finished while a client was connected: {task!r}"
+    assert not task.done(), (
+        f"expected {what.name} not to finish while a client is connected; it finished: {task!r}"
+    )
 
 
 @then("wait_closed() has not finished while the server goes on serving")
@@ -164,4 +172,6 @@ async def step_wait_closed_not_finished_while_serving(context):
     probe = await world.connect()
     await _round_trip(probe)
     await probe.close()
-    assert not world.wait_closed_task.done(), "wait_closed() returned before close() was called"
+    assert not world.wait_closed_task.done(), (
+        "expected wait_closed() not to finish while the server serves; it returned before close() was called"
+    )

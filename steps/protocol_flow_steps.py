@@ -168,7 +168,9 @@ def step_paused_once(context, high):
 def step_each_chunk_queued(context):
     """For each piece written after the pause, the queue grew by exactly its size."""
     for size, before, after in latest_protocol(context.world).queued_writes:
-        assert before > 0, "precondition: data was queued before the write"
+        assert before > 0, (
+            f"precondition: expected data queued before the write; get_write_buffer_size() was {before}"
+        )
         assert after - before == size, (
             f"expected a {size}-byte write to a transport with {before} bytes queued to make it "
             f"{before + size}; get_write_buffer_size() says {after}"

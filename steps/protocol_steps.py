@@ -96,8 +96,15 @@ def step_instance_per_connection(context):
         f"{[len(calls) for calls in made]} calls"
     )
     transports = {id(calls[0]) for calls in made}
-    assert len(transports) == len(made), "expected a transport of its own for each connection"
-    assert len({id(protocol) for protocol in log.made}) == len(log.made)
+    assert len(transports) == len(made), (
+        f"expected a transport of its own for each connection; {len(made)} connections got "
+        f"{len(transports)} transport(s)"
+    )
+    instances = {id(protocol) for protocol in log.made}
+    assert len(instances) == len(log.made), (
+        f"expected a protocol instance of its own for each connection; {len(log.made)} connections "
+        f"were made on {len(instances)} instance(s)"
+    )
 
 
 @then("each client is echoed by a protocol of its own")

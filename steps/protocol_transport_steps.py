@@ -74,7 +74,9 @@ async def step_client_to_plain_listener(context):
     world = context.world
     await world.connect(world.listener.getsockname())
     accepted = sockets.accept_one(world.listener)
-    assert accepted is not None, "precondition: the plain listening socket accepted no connection"
+    assert accepted is not None, (
+        "precondition: expected the plain listening socket to accept the client; it accepted none"
+    )
     world.accepted = world.keep(accepted)
 
 

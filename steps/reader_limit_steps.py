@@ -60,4 +60,6 @@ async def step_handler_reports(context, report):
     """The client reads the handler's one-line report; it is *report*."""
     client = context.world.client
     line = await client.readline("the handler's report")
-    assert line.decode().rstrip("\n") == report, f"the handler reported {line!r}"
+    assert line.decode().rstrip("\n") == report, (
+        f"expected the handler to report that {report}; it reported {line!r}"
+    )

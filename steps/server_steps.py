@@ -186,7 +186,9 @@ def step_failed_with(context, name):
 def step_different_ports(context):
     """The first and the second server's ports differ."""
     world = context.world
-    assert world.first_address[1] != world.address[1], f"both on port {world.address[1]}"
+    assert world.first_address[1] != world.address[1], (
+        f"expected the two servers on different ports; both are on port {world.address[1]}"
+    )
 
 
 @then("each server echoes its own client")
@@ -196,4 +198,5 @@ async def step_each_echoes(context):
     for address in (world.first_address, world.address):
         client = await world.connect(address)
         tag = f"to {address[1]}\n".encode()
-        assert await client.echo(tag) == tag
+        reply = await client.echo(tag)
+        assert reply == tag, f"expected the server on port {address[1]} to echo {tag!r}; it echoed {reply!r}"

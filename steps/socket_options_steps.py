@@ -33,15 +33,15 @@ async def step_create_with_option(context, option, value):
 def step_backlog(context, n):
     """The kernel lets at most *n* connections wait on the one listening socket."""
     sockets = context.world.server.sockets
-    assert len(sockets) == 1, f"server.sockets is {sockets!r}"
+    assert len(sockets) == 1, f"expected 1 listening socket in server.sockets; it is {sockets!r}"
     backlog = kernel.listen_backlog(usable(sockets[0], "server.sockets[0]"))
-    assert backlog == n, f"the kernel lets {backlog} connections wait, not {n}"
+    assert backlog == n, f"expected the kernel to let at most {n} connections wait; it lets {backlog}"
 
 
 def _accepted_option(world, option):
     """*option*'s value on the latest accepted connection's socket."""
     writers = world.record.writers
-    assert writers, "no connection was accepted"
+    assert writers, "expected the server to have accepted a connection; it accepted none"
     sock = usable(writers[-1].get_extra_info("socket"), EXTRA_SOCKET, ("getsockopt",))
     return sock.getsockopt(option.level, option.option)
 
@@ -97,7 +97,9 @@ def step_error_addr_in_use(context):
     """The kept outcome is an OSError with errno EADDRINUSE."""
     outcome = context.world.outcome
     assert isinstance(outcome, OSError), f"expected an OSError, got {outcome!r}"
-    assert outcome.errno == errno.EADDRINUSE, f"errno is {outcome.errno} ({outcome!r})"
+    assert outcome.errno == errno.EADDRINUSE, (
+        f"expected errno EADDRINUSE ({errno.EADDRINUSE}); it is {outcome.errno} ({outcome!r})"
+    )
 
 
 def _second_server_on_same_port(world):
@@ -113,7 +115,9 @@ def _second_server_on_same_port(world):
     assert ports == [world.first_port], (
         f"expected the second server on port {world.first_port}; it listens on {ports}"
     )
-    assert world.call_server("is_serving", server=second), "the second server is not serving"
+    assert world.call_server("is_serving", server=second), (
+        "expected the second server to be serving; is_serving() says it is not"
+    )
 
 
 @then("the second server listens on the same port")
@@ -126,4 +130,6 @@ def step_second_on_same_port(context):
 def step_both_on_same_port(context):
     """The second server listens on the first one's port and serves, and the first serves too."""
     _second_server_on_same_port(context.world)
-    assert context.world.server.is_serving(), "the first server is not serving"
+    assert context.world.server.is_serving(), (
+        "expected the first server to be serving still; is_serving() says it is not"
+    )

@@ -32,17 +32,23 @@ def step_sockets_count(context, n):
 def step_listens_on_host(context):
     """The server's first listening address is the host asked for, with a port other than 0."""
     host, port = listening_addresses(context.world.server)[0][:2]
-    assert host == context.world.asked_host, f"bound to {host!r}"
-    assert port != 0, "the port is still 0"
+    assert host == context.world.asked_host, (
+        f"expected the server to listen on {context.world.asked_host!r}; it is bound to {host!r}"
+    )
+    assert port != 0, "expected a port the system picked; the port is still 0"
 
 
 def _repr_lists_socket(world, family_and_type):
     """repr(server) lists the listening socket, its family and type written as *family_and_type*."""
     text = repr(world.server)
     host, port = world.address
-    assert text.startswith("<Server sockets=("), text
-    assert family_and_type in text, f"{family_and_type!r} not in {text}"
-    assert f"laddr=('{host}', {port})" in text, text
+    assert text.startswith("<Server sockets=("), (
+        f"expected repr(server) to start with '<Server sockets=('; it is {text}"
+    )
+    assert family_and_type in text, f"expected repr(server) to list {family_and_type}; it is {text}"
+    assert f"laddr=('{host}', {port})" in text, (
+        f"expected repr(server) to list laddr=('{host}', {port}); it is {text}"
+    )
 
 
 @then("repr(server) lists the listening socket with family and type as enum names")
@@ -61,7 +67,7 @@ def step_repr_numbers(context):
 def step_repr_empty(context):
     """repr(server) lists no listening socket."""
     text = repr(context.world.server)
-    assert text == "<Server sockets=()>", text
+    assert text == "<Server sockets=()>", f"expected repr(server) to be <Server sockets=()>; it is {text}"
 
 
 @then("server.sockets is a tuple built afresh on each access")
@@ -69,8 +75,12 @@ def step_sockets_fresh_tuple(context):
     """Each access to server.sockets gives a new tuple object."""
     server = context.world.server
     first, second = server.sockets, server.sockets
-    assert type(first) is tuple, f"server.sockets is a {type(first).__name__}: {first!r}"
-    assert first is not second, "server.sockets gave the same object twice"
+    assert type(first) is tuple, (
+        f"expected server.sockets to be a tuple; it is a {type(first).__name__}: {first!r}"
+    )
+    assert first is not second, (
+        "expected a new tuple on each access to server.sockets; it gave the same object twice"
+    )
 
 
 @then("every access lists the same listening sockets")
@@ -82,7 +92,10 @@ def step_sockets_same_content(context):
         return [(s.fileno(), s.getsockname()) for s in sockets]
 
     first, second = described(server.sockets), described(server.sockets)
-    assert first == second, f"{first!r} != {second!r}"
+    assert first == second, (
+        "expected each access to server.sockets to list the same sockets; "
+        f"it listed {first!r}, then {second!r}"
+    )
     assert first and all(isinstance(fd, int) and fd >= 0 for fd, _ in first), (
         "expected each listening socket's fileno() to be a file descriptor (an int, 0 or more); "
         f"server.sockets gave (fileno(), getsockname()) {first!r}"
@@ -93,7 +106,9 @@ def step_sockets_same_content(context):
 def step_sockets_empty_tuple(context):
     """server.sockets is an empty tuple (not None)."""
     sockets = context.world.server.sockets
-    assert sockets == () and type(sockets) is tuple, f"server.sockets is {sockets!r}"
+    assert sockets == () and type(sockets) is tuple, (
+        f"expected server.sockets to be an empty tuple; it is {sockets!r}"
+    )
 
 
 @then("the listening sockets are asyncio TransportSocket wrappers, not socket.socket objects")
@@ -103,6 +118,12 @@ def step_sockets_are_wrappers(context):
     from asyncio import trsock
 
     for sock in context.world.server.sockets:
-        assert isinstance(sock, trsock.TransportSocket), f"{sock!r}"
-        assert not isinstance(sock, socket.socket), f"{sock!r}"
-        assert sock.getsockname()[:2] == tuple(context.world.address[:2]), sock
+        assert isinstance(sock, trsock.TransportSocket), (
+            f"expected each listening socket to be an asyncio TransportSocket; one is {sock!r}"
+        )
+        assert not isinstance(sock, socket.socket), (
+            f"expected a TransportSocket wrapper, not a socket.socket; one is {sock!r}"
+        )
+        assert sock.getsockname()[:2] == tuple(context.world.address[:2]), (
+            f"expected each listening socket bound to {tuple(context.world.address[:2])}; one is {sock!r}"
+        )

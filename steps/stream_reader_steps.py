@@ -132,7 +132,7 @@ async def step_call_waiting(context):
     module docstring), the handler's last call has still not returned."""
     world = context.world
     await loop_has_taken_in(world)
-    assert world.steered.calls, "no call was handed to the handler"
+    assert world.steered.calls, "expected a call handed to the handler; none was"
     call = world.steered.calls[-1]
     assert not call.done.done(), (
         f"expected {call.text} to be still waiting; it {_describe(call.done.result())}"

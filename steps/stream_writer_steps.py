@@ -48,7 +48,11 @@ async def step_client_stops_reading(context):
 async def _write_reply(world, size, make_operation, how):
     """Have the handler write a reply of *size* bytes with *make_operation*; the
     calls must return at once, without an error."""
-    assert world.steered.setup_problem is None, world.steered.setup_problem
+    problem = world.steered.setup_problem
+    assert problem is None, (
+        "expected the connection's writer to give its socket (get_extra_info('socket')), whose send "
+        f"buffer can be shrunk; {problem}"
+    )
     world.reply = reply(size)
     world.steered.call(how, make_operation(world.reply))
     call, outcome = await last_outcome(world.steered)

@@ -153,7 +153,7 @@ async def step_reports_cipher(context):
     world = context.world
     cipher = (await _facts(world))["cipher"]
     seen = await world.client.extra_info("cipher")
-    assert seen is not None, "the client's connection reports no cipher"
+    assert seen is not None, "expected the client's connection to report a cipher; it reports None"
     assert cipher is not None and tuple(cipher) == tuple(seen), (
         f"expected get_extra_info('cipher') to be the client's {seen!r}; it is {cipher!r}"
     )

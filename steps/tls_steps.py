@@ -173,7 +173,7 @@ async def step_trusting_client_echoed(context):
 def step_plain_text_not_received(context):
     """The handler received no bytes at all."""
     received = context.world.record.received
-    assert received == b"", f"the handler received {received!r}"
+    assert received == b"", f"expected no bytes to reach the handler; it received {received!r}"
 
 
 @then("the client receives the server's TLS close")
@@ -182,7 +182,7 @@ async def step_client_receives_tls_close(context):
     world = context.world
     while True:
         data = await world.client.read(65536, "the server's TLS close_notify")
-        assert data, "the connection ended without a TLS close_notify"
+        assert data, "expected the server's TLS close_notify; the connection ended without one"
         world.tls_incoming.write(data)
         try:
             if world.tls_client.read() == b"":  # what SSLObject.read() gives on close_notify
@@ -193,12 +193,16 @@ async def step_client_receives_tls_close(context):
 
 def _not_early(world, seconds, elapsed):
     assert elapsed >= seconds - EARLY, (
-        f"the connection ended after {elapsed:.3f} s, before the {seconds} s timeout"
+        f"expected the connection to end at the {seconds} s timeout, not before; "
+        f"it ended after {elapsed:.3f} s"
     )
 
 
 def _same_timeout(world, seconds):
-    assert seconds == world.tls_timeout, f"the step names {seconds} s, the server has {world.tls_timeout} s"
+    assert seconds == world.tls_timeout, (
+        f"precondition: expected the step to name the server's {world.tls_timeout} s timeout; "
+        f"it names {seconds} s"
+    )
 
 
 @then("the server ends the connection, not before {seconds:g} seconds have passed")
@@ -208,7 +212,8 @@ async def step_server_ends_connection_after(context, seconds):
     not where this step got to hear of it."""
     world = context.world
     _same_timeout(world, seconds)
-    assert await world.client.sees_eof(timeout=seconds + GRACE, not_before=seconds)
+    # if the end does not come, the wait fails saying what it waited for
+    await world.client.sees_eof(timeout=seconds + GRACE, not_before=seconds)
     _not_early(world, seconds, world.client.ended_at - world.tls_client_clock_start)
 
 
@@ -231,7 +236,13 @@ async def step_server_ends_its_side_after(context, seconds):
 async def step_server_side_still_open(context, seconds):
     """Bounded wait for an end that must not come (five times the timeout or more)."""
     world = context.world
-    assert seconds >= 5 * world.tls_timeout, f"wait at least five times the {world.tls_timeout} s timeout"
+    assert seconds >= 5 * world.tls_timeout, (
+        f"precondition: expected a wait of at least five times the {world.tls_timeout} s timeout; "
+        f"the step waits {seconds} s"
+    )
     done, _ = await asyncio.wait({world.server_side_ended}, timeout=seconds)
     elapsed = world.server_side_ended.result() - world.tls_clock_start if done else None
-    assert not done, f"the server ended the connection after {elapsed:.3f} s"
+    assert not done, (
+        f"expected the server's side open for {seconds} s; the server ended the connection "
+        f"after {elapsed:.3f} s"
+    )

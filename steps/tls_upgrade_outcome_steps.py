@@ -45,11 +45,16 @@ async def step_switch_timed_out(context, seconds):
     """writer.start_tls() failed with ConnectionAbortedError (the handshake
     timeout), once the timeout had passed and not before (on the loop's clock)."""
     world = context.world
-    assert seconds == world.tls_timeout, f"the step names {seconds} s, the handler has {world.tls_timeout} s"
+    assert seconds == world.tls_timeout, (
+        f"precondition: expected the step to name the handler's {world.tls_timeout} s timeout; "
+        f"it names {seconds} s"
+    )
     outcome = await _switch_outcome(world, seconds + GRACE, not_before=seconds)
     _failed_with(outcome, ConnectionAbortedError)
     took = world.tls_notes.switch_took
-    assert took >= seconds - EARLY, f"the switch failed after {took:.3f} s, before the {seconds} s timeout"
+    assert took >= seconds - EARLY, (
+        f"expected the switch to fail at the {seconds} s timeout, not before; it failed after {took:.3f} s"
+    )
 
 
 async def _reading(world):
@@ -93,7 +98,9 @@ async def step_new_transport(context):
     outcome = await _switch_outcome(world)
     assert outcome is None, f"expected loop.start_tls() to succeed; it failed with {outcome!r}"
     notes = world.tls_notes
-    assert notes.returned_transport is not None, "loop.start_tls() returned None"
+    assert notes.returned_transport is not None, (
+        "expected loop.start_tls() to return a transport; it returned None"
+    )
     assert notes.returned_transport is not notes.given_transport, (
         "expected loop.start_tls() to return a new transport; it returned the one it was given"
     )

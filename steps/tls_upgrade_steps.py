@@ -145,7 +145,9 @@ async def step_client_switches_and_sends(context, n):
     """The client switches to TLS, waits for the handler to say it reads over
     TLS, then sends *n* bytes in one TLS record and one write."""
     world = context.world
-    assert n == world.tls_bulk, f"the step sends {n} bytes, the handler reads {world.tls_bulk}"
+    assert n == world.tls_bulk, (
+        f"precondition: expected the step to send the {world.tls_bulk} bytes the handler reads; it sends {n}"
+    )
     await _switch_client(world)
     told = await world.client_tls.receive_exactly(len(OVER_TLS))
     assert told == OVER_TLS, f"expected the handler to say {OVER_TLS!r}; it said {told!r}"

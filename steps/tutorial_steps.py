@@ -14,8 +14,12 @@ from asyncio_server_spec.reference.handlers import stream_handler
 def step_is_server_object(context):
     """The server the API returned is an asyncio.Server."""
     server = context.world.server
-    assert isinstance(server, asyncio.AbstractServer), f"{server!r} is no AbstractServer"
-    assert type(server).__name__ == "Server", f"the server is a {type(server).__name__}"
+    assert isinstance(server, asyncio.AbstractServer), (
+        f"expected an asyncio.AbstractServer; the server is {server!r}"
+    )
+    assert type(server).__name__ == "Server", (
+        f"expected the server's class to be named Server; it is a {type(server).__name__}"
+    )
 
 
 @when("asyncio's Server class is called without arguments")
@@ -46,11 +50,15 @@ def step_sockets_all_listening(context):
     no peer (none is a connection)."""
     world = context.world
     sockets = list(world.server.sockets)
-    assert sockets, "server.sockets is empty"
+    assert sockets, "expected at least one socket in server.sockets; it is empty"
     for sock in sockets:
-        assert tuple(sock.getsockname()[:2]) == tuple(world.address[:2]), sock
+        assert tuple(sock.getsockname()[:2]) == tuple(world.address[:2]), (
+            f"expected every socket in server.sockets bound to {tuple(world.address[:2])}; one is {sock!r}"
+        )
         try:
             peer = sock.getpeername()
         except OSError:
             continue  # not connected: a listening socket
-        raise AssertionError(f"{sock!r} is connected to {peer!r}")
+        raise AssertionError(
+            f"expected no client connection in server.sockets; {sock!r} is connected to {peer!r}"
+        )

@@ -44,7 +44,10 @@ def step_stale_socket_file(context):
     world = context.world
     sock, world.unix_path = _bound_socket(world, "stale.sock")
     sock.close()  # no listener any more; the file stays
-    assert _kind(world.unix_path) == "a socket file"
+    found = _kind(world.unix_path)
+    assert found == "a socket file", (
+        f"precondition: expected a socket file left at the path; there is {found}"
+    )
 
 
 @given("a regular file at a path")
@@ -110,7 +113,9 @@ def step_replace_socket_file(context):
         out.write(CONTENT)
     os.replace(replacement, path)
     # the listening socket keeps the old inode alive, so it cannot be reused
-    assert os.lstat(path).st_ino != before, "precondition: the new file got the old inode number"
+    assert os.lstat(path).st_ino != before, (
+        "precondition: expected the new file to get an inode number of its own; it got the old one"
+    )
 
 
 async def _attempt_unix_server(world, what, **kwargs):
@@ -167,7 +172,7 @@ def step_nothing_at_path(context):
 def step_no_file_for_abstract(context):
     """No file exists at the path named after the NUL byte."""
     path = context.world.abstract_name[1:]
-    assert _kind(path) == "nothing", f"at {path} there is {_kind(path)}"
+    assert _kind(path) == "nothing", f"expected no file at {path}; there is {_kind(path)}"
 
 
 @then("the listening socket reports the abstract name, as bytes")
@@ -175,14 +180,18 @@ def step_abstract_sockname(context):
     """The listening socket's name is the abstract name, as bytes."""
     world = context.world
     name = world.server.sockets[0].getsockname()
-    assert name == world.abstract_name.encode(), f"the socket is bound to {name!r}"
+    assert name == world.abstract_name.encode(), (
+        f"expected the socket bound to {world.abstract_name.encode()!r}; it is bound to {name!r}"
+    )
 
 
 @then("the regular file is still there, unchanged")
 def step_regular_file_unchanged(context):
     """The regular file at the path is still there, with its content."""
     path = context.world.unix_path
-    assert _kind(path) == "a regular file", f"at {path} there is {_kind(path)}"
+    assert _kind(path) == "a regular file", (
+        f"expected the regular file still at {path}; there is {_kind(path)}"
+    )
     with open(path, "rb") as source:
         content = source.read()
-    assert content == CONTENT, f"the file now holds {content!r}"
+    assert content == CONTENT, f"expected the file to hold {CONTENT!r} still; it holds {content!r}"

@@ -129,7 +129,10 @@ def listen_backlog(sock: socket.socket) -> int:
     accept queue (the value given to listen()), read with Linux sock_diag --
     the Send-Q that ``ss -l`` shows for a listening socket."""
     if not hasattr(socket, "AF_NETLINK"):
-        raise AssertionError("reading the listen backlog needs Linux sock_diag (netlink)")
+        raise AssertionError(
+            "precondition: expected Linux sock_diag (netlink) to read the listen backlog; "
+            "this system has none"
+        )
     inode = os.fstat(sock.fileno()).st_ino
     tcp_listen_state = 1 << 10
     request = struct.pack("=BBBBI", sock.family, socket.IPPROTO_TCP, 0, 0, tcp_listen_state)
@@ -145,9 +148,14 @@ def listen_backlog(sock: socket.socket) -> int:
             while offset < len(data):
                 length, kind = struct.unpack_from("=IH", data, offset)
                 if kind == done:
-                    raise AssertionError(f"the kernel does not list the socket {sock!r}")
+                    raise AssertionError(
+                        f"expected the kernel to list the listening socket {sock!r}; sock_diag does not"
+                    )
                 if kind == error:
-                    raise AssertionError("sock_diag refused the request")
+                    raise AssertionError(
+                        "precondition: expected sock_diag to answer the request for listening sockets; "
+                        "it refused it"
+                    )
                 # inet_diag_msg: 4 bytes, sockid (48), expires, rqueue, wqueue, uid, inode
                 _, wqueue, _, found = struct.unpack_from("=IIII", data, offset + 16 + 56)
                 if found == inode:

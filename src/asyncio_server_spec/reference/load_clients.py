@@ -104,7 +104,7 @@ class ClientGroup:
                 chunk = sock.recv(size - len(data))
             except socket.timeout:
                 if self._given_up.is_set():
-                    raise self._fail(i, "given up while waiting for its echo") from None
+                    raise self._fail(i, "expected its echo; the load was given up while it waited") from None
                 if time.monotonic() > deadline:
                     raise self._fail(
                         i,
@@ -125,7 +125,7 @@ class ClientGroup:
         try:
             sock.sendall(data)
         except OSError as exc:
-            raise self._fail(i, f"sending {len(data)} bytes failed: {exc!r}") from None
+            raise self._fail(i, f"expected to send {len(data)} bytes; sending failed: {exc!r}") from None
 
     async def connect(self, count: int, timeout: float) -> None:
         """Connect *count* more clients, one right after the other; they stay connected."""

@@ -170,7 +170,7 @@ class World:
     @property
     def client(self) -> Client:
         """The most recently connected client."""
-        assert self.clients, "no client has connected in this scenario"
+        assert self.clients, "precondition: expected a client connected in this scenario; none has"
         return self.clients[-1]
 
     async def attempt(

@@ -98,7 +98,7 @@ async def handshake_by_hand(client: Client) -> tuple[ssl.SSLObject, ssl.MemoryBI
             ) from None
         await flush(client, outgoing)
         data = await client.read(65536, "TLS handshake data from the server")
-        assert data, "the server ended the connection during the TLS handshake"
+        assert data, "expected the server to complete the TLS handshake; it ended the connection during it"
         incoming.write(data)
     return tls_object, incoming, outgoing
 

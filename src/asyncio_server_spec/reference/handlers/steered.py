@@ -117,6 +117,7 @@ class Steered:
         #: the calls handed over, in order
         self.calls: list = []
         #: what went wrong giving the connection a small send buffer, if anything
+        #: (what was observed: the step that checks it says what was expected)
         self.setup_problem: str | None = None
 
     @property
@@ -144,10 +145,7 @@ class Steered:
                     try:
                         sockets.shrink_send_buffer(writer)
                     except (AttributeError, OSError) as exc:  # no usable socket: the loop's doing
-                        self.setup_problem = (
-                            "expected the connection's writer to give its socket (get_extra_info"
-                            f"('socket')), whose send buffer can be shrunk; that failed: {exc!r}"
-                        )
+                        self.setup_problem = f"that failed: {exc!r}"
                 self.record.count("accepted")
                 await self._serve(reader, writer)
             except asyncio.CancelledError:
@@ -184,7 +182,7 @@ async def start_steered(world: World, api: str, small_send_buffer: bool = False,
 async def last_outcome(steered: Steered) -> tuple:
     """``(call, outcome)`` of the last call handed to *steered*, once it is
     made -- at once: a prompt wait, which fails if the call keeps waiting."""
-    assert steered.calls, "no call was handed to the handler"
+    assert steered.calls, "expected a call handed to the handler; none was"
     call = steered.calls[-1]
     outcome = await promptly(asyncio.shield(call.done), f"the handler's call {call.text} to return")
     return call, outcome
