@@ -75,12 +75,14 @@ def test_every_action_is_pinned_by_commit_with_its_version_named(path):
 
 def _tox_interpreter_factors():
     """The interpreter factor (py38, py313latest, pypy311, ...) of every
-    environment in tox.ini's env_list, braces expanded."""
+    environment in tox.ini's env_list and of every environment a section of
+    its own names (the boundary releases: py3135, ...), braces expanded."""
     with open(os.path.join(ROOT, "tox.ini"), encoding="utf-8") as ini:
         text = ini.read()
     block = re.search(r"^env_list =\n((?:[ \t]+\S.*\n)+)", text, re.MULTILINE).group(1)
+    sections = re.findall(r"^\[testenv:([^\]]+)\]", text, re.MULTILINE)
     factors = set()
-    for line in block.split():
+    for line in block.split() + sections:
         first = line.split("-")[0]
         match = re.match(r"^(\w*)\{([^}]*)\}$", first)
         names = [match.group(1) + part for part in match.group(2).split(",")] if match else [first]
