@@ -7,13 +7,14 @@ process has taken since a server closed is not charged to that server.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from typing import Union
 
 from . import kernel
 from .client import client_thread, describe, open_connection
-from .waiting import DEFAULT_TIMEOUT, PATIENCE
+from .waiting import DEFAULT_TIMEOUT, PATIENCE, TICK
 
 Address = Union[str, bytes, tuple]
 
@@ -84,12 +85,15 @@ async def refusal_problem(
         else:
             problem = None if refusal is not None else judge_accepted(address, after)
         # A listener that closes a moment after close() returned (the docs
-        # call the closing asynchronous) is probed again while the loop runs,
-        # for a prompt while, so that the verdict does not depend on who was
-        # faster; closing.refuses-before-any-await is the scenario that
-        # demands the listener closed before close() returned.
+        # call the closing asynchronous) gets a prompt while: the kernel's
+        # table is read as the loop runs until this process no longer listens
+        # there, then a client tries again -- so the verdict does not depend
+        # on who was faster.  closing.refuses-before-any-await is the
+        # scenario that demands the listener closed before close() returned.
         if problem is None or not _still_closing(address):
             return problem
+        while kernel.listener_owner(address) == "this process" and time.monotonic() < deadline:
+            await asyncio.sleep(TICK)
         if time.monotonic() >= deadline:
             return f"{problem}, and still {PATIENCE:g} s later"
 
