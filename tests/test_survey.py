@@ -59,6 +59,17 @@ def test_the_shipped_registry_loads_and_every_entry_says_where_it_runs_or_why_no
             assert entry.debian, f"{entry.name}: seen from Debian's Python, but no Debian package named"
 
 
+def test_a_results_header_names_the_module_of_a_registered_loop_not_its_name():
+    """A registry name is no module name ("trio-asyncio"): the header records the factory's module."""
+    hyphenated = [entry for entry in registry.load() if "-" in entry.name]
+    assert hyphenated  # trio-asyncio, async-solipsism, ...
+    for entry in registry.load():
+        assert loops.describe(entry.name)["module"] == entry.module, entry.name
+    assert loops.describe("trio-asyncio")["module"] == "trio_asyncio._sync"
+    assert loops.describe("uvloop")["module"] == "uvloop"
+    assert loops.describe("pkg.mod:factory")["module"] == "pkg.mod"
+
+
 def test_the_registry_is_shipped_beside_the_spec():
     assert registry.default_path() == os.path.join(ROOT, "loops.toml")
     with open(os.path.join(ROOT, "hatch_build.py")) as hook:
