@@ -467,6 +467,8 @@ def survey(tmp_path_factory):
     (root / "expectations" / "slowloop.toml").write_text(
         '[[expected_failure]]\nid = "closing.close-twice"\nreason = "keeps listening"\n'
         'link = "https://example.invalid/slowloop/issues/7"\n'
+        '[[expected_failure]]\nid = "tls.start_server-echoes-trusting-client"\nreason = "draft"\n'
+        'link = "https://example.invalid/slowloop/issues"\n'  # a draft's link: the tracker, no issue
     )
     (root / "loops.toml").write_text(
         REGISTERED.format(
@@ -606,6 +608,7 @@ def test_a_loops_page_groups_its_failures_by_root_cause_what_to_fix_first_at_the
     # the tracker already knows one of them (the expectations file's link); the rest point at the tracker
     assert "Upstream already knows: https://example.invalid/slowloop/issues/7" in causes[2]
     assert "Not linked to an upstream issue yet: slowloop's tracker" in causes[3]
+    assert "Upstream already knows" not in causes[3]  # a link to the tracker itself is no issue
     (bugs,) = page.select("section", id="known-bugs")
     assert "avoids it: serving.start-serving-after-close-known-bug" in text(bugs)
 

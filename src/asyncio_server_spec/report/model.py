@@ -449,7 +449,10 @@ class Report:
 
         for loop in self.loops:
             loop.entry = registered(registry, loop.name, loop.modules[0] if loop.modules else None)
-            loop.upstream = upstream(loop) if upstream else {}
+            # a link to the tracker itself (as a draft gives every entry) is no issue that knows
+            tracker = (loop.tracker or "").rstrip("/")
+            links = upstream(loop) if upstream else {}
+            loop.upstream = {sid: link for sid, link in links.items() if link.rstrip("/") != tracker}
             failures = [_Failure(cell) for cell in self.loop_cells(loop, FAILURES)]
             groups = root_causes.group(failures)
             loop.causes = [Cause(n, g, loop.upstream) for n, g in enumerate(groups, 1)]
