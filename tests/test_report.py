@@ -669,6 +669,7 @@ def test_a_loop_that_never_ran_has_a_page_saying_why_and_the_runs_page_says_it_n
     runs = Elements(read(survey, "runs.html"))
     (run,) = [r for r in runs.select("section", "run") if "refusing-loop-py3.13.jsonl" in text(r)]
     assert "not run: refused" in text(run) and "never started" in text(run) and "cut short" not in text(run)
+    assert "scenario lines" not in text(run) and "isolate, jobs" not in text(run)  # nothing ran
 
 
 def test_a_survey_report_lists_the_registered_loops_it_has_no_log_of(survey):
