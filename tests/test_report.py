@@ -15,8 +15,10 @@ import pytest
 
 from asyncio_server_spec import cli
 from asyncio_server_spec.features import scenarios, version_badges
-from asyncio_server_spec.report import build_site
+from asyncio_server_spec.harness import registry
+from asyncio_server_spec.report import build_site, drafts, upstream
 from asyncio_server_spec.report.logs import LogError, read_log, read_logs
+from asyncio_server_spec.report.spec import read_spec
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FEATURES = os.path.join(ROOT, "features")
@@ -348,7 +350,7 @@ def test_summary_counts_per_loop(site):
     # package, Pythons, applicable, passing, pass share, failing, of which, missing, CPython bugs
     assert rows["asyncio"][1:6] == ["3.11.7, 3.12.1, 3.13.18, PyPy 3.11.13", "13", "11", "84%", "2"]
     assert rows["asyncio"][6].startswith("1 harness 1 cleanup ")  # then how many were not run
-    assert rows["uvloop"][0] == "uvloop 0.21.0"
+    assert rows["uvloop"][0] == "uvloop 0.21.0 issues"  # its tracker, from the registry
     assert rows["uvloop"][2:6] == ["15", "6", "40%", "8"]  # an unexpected pass is no failure
     assert rows["uvloop"][6].startswith("1 FAIL 5 xfail 1 XPASS 1 crash 1 timeout ")
 
@@ -438,6 +440,18 @@ def _survey_record(sid, feature, status, verdict, message=None, step=None):
     )
 
 
+REGISTERED = """
+[[loop]]
+name = "{name}"
+package = "{package}"
+version = "{version}"
+factory = "{factory}"
+tracker = "https://example.invalid/{name}/issues"
+pythons = ["3.12"]
+released = "2026-01"
+"""
+
+
 def _survey_log(directory, loop, version, records):
     header = dict(HEADER, loop={"name": loop, "module": loop.partition(":")[0], "version": version})
     return write_log(directory / f"{loop.partition(':')[0]}.jsonl", header, *records, END)
@@ -453,14 +467,54 @@ def survey(tmp_path_factory):
     (root / "expectations" / "slowloop.toml").write_text(
         '[[expected_failure]]\nid = "closing.close-twice"\nreason = "keeps listening"\n'
         'link = "https://example.invalid/slowloop/issues/7"\n'
+        '[[expected_failure]]\nid = "tls.start_server-echoes-trusting-client"\nreason = "draft"\n'
+        'link = "https://example.invalid/slowloop/issues"\n'  # a draft's link: the tracker, no issue
     )
     (root / "loops.toml").write_text(
-        '[[loop]]\nname = "slowloop"\npackage = "slow-loop"\nversion = "1.2"\n'
-        'factory = "slowloop:new_event_loop"\ntracker = "https://example.invalid/slowloop/issues"\n'
-        'pythons = ["3.12"]\n'
+        REGISTERED.format(
+            name="slowloop", package="slow-loop", version="1.2", factory="slowloop:new_event_loop"
+        )
+        + REGISTERED.format(
+            name="refusing-loop", package="refusing-loop", version="0.3", factory="refusing:new"
+        )
+        + REGISTERED.format(name="winonly", package="winonly", version="2.0", factory="winonly:new")
+        + 'skip = "Windows only"\n'
     )
     logs = root / "logs"
     logs.mkdir()
+    # the survey's logs of runs that never started: refusing-loop's, and two of
+    # slowloop's -- one that a later run on that Python supersedes, one that did not install
+    for name, loop, version, status, detail, started in [
+        (
+            "refusing-loop-py3.13",
+            "refusing-loop",
+            "3.13.1",
+            "refused",
+            "its loop refuses call_soon_threadsafe()",
+            8,
+        ),
+        ("slowloop-py3.12", "slowloop:new_event_loop", "3.12.1", "install-failed", "an old failure", 8),
+        (
+            "slowloop-py3.14",
+            "slowloop:new_event_loop",
+            "3.14.0",
+            "install-failed",
+            "pip install: no wheel",
+            10,
+        ),
+    ]:
+        write_log(
+            logs / f"{name}.jsonl",
+            dict(
+                HEADER,
+                python={"implementation": "cpython", "version": version, "build": None},
+                loop={"name": loop, "module": loop, "version": "0.3" if "refusing" in loop else "1.2"},
+                label="survey",
+                survey={"status": status, "detail": detail},
+                started=f"2026-11-27T{started:02}:00:00+00:00",
+                ended=None,
+            ),
+        )
     refused = "expected a new client to be refused; a connection to 127.{}.42.1:{} was accepted by fd={}"
     _survey_log(
         logs,
@@ -554,6 +608,7 @@ def test_a_loops_page_groups_its_failures_by_root_cause_what_to_fix_first_at_the
     # the tracker already knows one of them (the expectations file's link); the rest point at the tracker
     assert "Upstream already knows: https://example.invalid/slowloop/issues/7" in causes[2]
     assert "Not linked to an upstream issue yet: slowloop's tracker" in causes[3]
+    assert "Upstream already knows" not in causes[3]  # a link to the tracker itself is no issue
     (bugs,) = page.select("section", id="known-bugs")
     assert "avoids it: serving.start-serving-after-close-known-bug" in text(bugs)
 
@@ -577,6 +632,136 @@ def test_the_survey_index_has_a_row_per_loop_and_the_known_bugs_apart(survey):
     (bugs,) = page.select("table", "bugs")
     (line,) = [r for r in bugs["children"][1]["children"] if "start-serving-after-close" in text(r)]
     assert [text(c) for c in cells(line)][:2] == ["otherloop", "slowloop:new_event_loop"]
+
+
+def _summary_rows(page):
+    (table,) = page.select("table", "summary")
+    return {
+        text(row["children"][0]): row for row in page.select("tr") if row in table["children"][1]["children"]
+    }
+
+
+def test_a_loop_the_survey_could_not_run_has_a_row_saying_why_and_no_column(survey):
+    page = Elements(read(survey, "index.html"))
+    rows = _summary_rows(page)
+    refusing = [text(td) for td in cells(rows["refusing-loop"])]
+    assert refusing == [
+        "refusing-loop 0.3 issues",
+        "3.13.1",
+        "refused: its loop refuses call_soon_threadsafe()",
+    ]
+    assert rows["refusing-loop"]["attrs"]["class"] == "unrun"
+    assert "cut short" not in text(rows["refusing-loop"])
+    # a loop that ran elsewhere says where it did not; a superseded failure is gone
+    slow = text(rows["slowloop:new_event_loop"])
+    assert "3.14.0: did not install" in slow and "old failure" not in read(survey, "index.html")
+    # no matrix column for what never ran, and nothing in it is "cut short"
+    header = [text(th) for th in page.select("th", "loop")]
+    assert header == ["otherloop 0.1", "slowloop 1.2"]
+    assert not page.select("th", "cut")
+
+
+def test_a_loop_that_never_ran_has_a_page_saying_why_and_the_runs_page_says_it_never_started(survey):
+    loop_page = Elements(read(survey, "loops/refusing-loop.html"))
+    (section,) = loop_page.select("section", id="not-run")
+    assert "CPython 3.13.1: refused: its loop refuses call_soon_threadsafe()" in text(section)
+    assert not loop_page.select("section", id="causes")  # no "nothing failed" for what never ran
+    runs = Elements(read(survey, "runs.html"))
+    (run,) = [r for r in runs.select("section", "run") if "refusing-loop-py3.13.jsonl" in text(r)]
+    assert "not run: refused" in text(run) and "never started" in text(run) and "cut short" not in text(run)
+    assert "scenario lines" not in text(run) and "isolate, jobs" not in text(run)  # nothing ran
+
+
+def test_a_survey_report_lists_the_registered_loops_it_has_no_log_of(survey):
+    page = Elements(read(survey, "index.html"))
+    (table,) = page.select("table", "not-run-here")
+    (row,) = table["children"][1]["children"]
+    assert [text(c) for c in row["children"]] == [
+        "winonly",
+        "winonly 2.0",
+        "Windows only",
+        "https://example.invalid/winonly/issues",
+    ]
+
+
+def test_a_report_of_logs_that_are_no_survey_lists_no_registered_loop(site):
+    assert not Elements(read(site, "index.html")).select("table", "not-run-here")
+
+
+# -- the loop registry, as the report reads it --------------------------------------------
+def _registry(tmp_path, text):
+    (tmp_path / "loops.toml").write_text(text)
+    return registry.load(str(tmp_path / "loops.toml"))
+
+
+def test_a_log_s_loop_is_matched_to_the_registry_by_name_or_by_factory_or_module(tmp_path):
+    entries = _registry(
+        tmp_path,
+        REGISTERED.format(
+            name="trio-asyncio", package="trio-asyncio", version="1", factory="trio_asyncio._sync:L"
+        )
+        + REGISTERED.format(
+            name="velox", package="veloxloop", version="1", factory="veloxloop:new_event_loop"
+        ),
+    )
+    trio, velox = entries
+    assert upstream.registered(entries, "trio-asyncio") is trio
+    assert upstream.registered(entries, "trio_asyncio._sync:L") is trio  # its factory
+    assert (
+        upstream.registered(entries, "trio_asyncio._sync:Other", "trio_asyncio._sync") is trio
+    )  # its module
+    assert upstream.registered(entries, "trio_asyncio:open_loop", "trio_asyncio") is trio  # its package
+    assert upstream.registered(entries, "veloxloop:VeloxLoop") is velox
+    assert upstream.registered(entries, "veloxloop") is None  # a name is only ever a registry name
+    assert upstream.registered(entries, "mywrap:make", "mywrap") is None
+
+
+def test_without_a_loops_toml_the_report_builds_from_the_logs_alone(tmp_path):
+    root = tmp_path / "spec"
+    root.mkdir()
+    os.symlink(FEATURES, root / "features")
+    pages, _ = build_site(
+        str(tmp_path / "site"), [fixture("uvloop-cpython-3.12.jsonl")], str(root / "features")
+    )
+    assert "loops/uvloop.html" in pages
+    assert "issues" not in text(_summary_rows(Elements(read(str(tmp_path / "site"), "index.html")))["uvloop"])
+
+
+def test_a_malformed_loops_toml_stops_the_report_in_one_line(tmp_path, capsys):
+    root = tmp_path / "spec"
+    root.mkdir()
+    os.symlink(FEATURES, root / "features")
+    (root / "loops.toml").write_text('[loops.uvloop]\npackage = "uvloop"\n')
+    argv = ["report", "--out", str(tmp_path / "site"), "--features", str(root / "features"), FIXTURES]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "only [[loop]] tables are accepted" in err
+
+
+def test_a_header_s_package_and_version_are_shown_for_a_wrapper_module(tmp_path):
+    header = dict(
+        HEADER, loop={"name": "mywrap:make", "module": "mywrap", "version": "9.9", "package": "fastloop"}
+    )
+    log = write_log(tmp_path / "wrap.jsonl", header, SCENARIO, END)
+    out = str(tmp_path / "site")
+    build_site(out, [log], FEATURES)
+    row = _summary_rows(Elements(read(out, "index.html")))["mywrap:make"]
+    assert text(cells(row)[0]) == "fastloop 9.9"
+    (about,) = Elements(read(out, "loops/mywrap_make.html")).select("p", "about")
+    assert text(about).startswith("Package fastloop 9.9")
+    runs = text(Elements(read(out, "runs.html")).select("section", "run")[0])
+    assert "mywrap:make (module mywrap), package fastloop 9.9" in runs
+
+
+def test_a_loop_page_shows_the_expectations_the_draft_command_writes(site):
+    from asyncio_server_spec.report.model import Report
+
+    logs = read_logs([FIXTURES])
+    report = Report(read_spec(FEATURES), logs, registry.load())
+    uvloop = report.loop_by_name["uvloop"]
+    (toml,) = Elements(read(site, "loops/uvloop.html")).select("pre", "toml")
+    assert html.unescape("".join(toml["text"])) == drafts.expectations_text(report, uvloop)
+    assert drafts.expectations_text(report, uvloop) == drafts.draft(read_spec(FEATURES), logs, "uvloop")[0]
 
 
 # -- the command line ---------------------------------------------------------------

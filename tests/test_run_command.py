@@ -239,3 +239,12 @@ def test_run_builds_the_results_site_when_asked(tmp_path):
     assert proc.stdout.rstrip().endswith("the results site: " + os.path.join("site", "index.html"))
     assert (tmp_path / "site" / "results.jsonl").is_file()  # no --results: the log goes with the site
     assert "closing.leaves-clients-open" in (tmp_path / "site" / "features" / "closing.html").read_text()
+
+
+def test_run_report_checks_the_loop_registry_before_the_run(tmp_path):
+    """The site a run builds reads loops.toml: a malformed one is one line before
+    the run (a spec without one is fine)."""
+    runner.check_registry(str(tmp_path))
+    (tmp_path / "loops.toml").write_text("[[loop]]\nname = 'x'\n")
+    with pytest.raises(behave_run.SpecError, match="'package' is required"):
+        runner.check_registry(str(tmp_path))

@@ -59,6 +59,17 @@ def test_the_shipped_registry_loads_and_every_entry_says_where_it_runs_or_why_no
             assert entry.debian, f"{entry.name}: seen from Debian's Python, but no Debian package named"
 
 
+def test_a_results_header_names_the_module_of_a_registered_loop_not_its_name():
+    """A registry name is no module name ("trio-asyncio"): the header records the factory's module."""
+    hyphenated = [entry for entry in registry.load() if "-" in entry.name]
+    assert hyphenated  # trio-asyncio, async-solipsism, ...
+    for entry in registry.load():
+        assert loops.describe(entry.name)["module"] == entry.module, entry.name
+    assert loops.describe("trio-asyncio")["module"] == "trio_asyncio._sync"
+    assert loops.describe("uvloop")["module"] == "uvloop"
+    assert loops.describe("pkg.mod:factory")["module"] == "pkg.mod"
+
+
 def test_the_registry_is_shipped_beside_the_spec():
     assert registry.default_path() == os.path.join(ROOT, "loops.toml")
     with open(os.path.join(ROOT, "hatch_build.py")) as hook:
@@ -266,13 +277,17 @@ def test_a_run_that_refuses_the_loop_is_recorded_with_what_it_said(tmp_path, mon
     out = tmp_path / "out"
     out.mkdir()
     record = survey.run_job(_job(tmp_path), str(out), 1, 60, str(tmp_path), ROOT)
-    assert (record["status"], record["detail"]) == (
-        "refused",
-        "the run exited 2: asyncio_server_spec: error: loop broken",
-    )
+    # what the run said, as the report shows it: "refused: loop broken"
+    assert (record["status"], record["detail"]) == ("refused", "loop broken")
     header = read_log(str(out / "plain-py3.11.jsonl")).header
-    assert header["loop"] == {"name": "plain", "module": "asyncio", "version": "1.0"}
+    assert header["loop"] == {"name": "plain", "module": "asyncio", "version": "1.0", "package": "plain"}
     assert header["python"]["version"] == "3.11.7"
+
+
+def test_a_run_that_dies_otherwise_is_recorded_with_its_exit_status_and_last_words():
+    assert survey.refusal(2, "progress\nasyncio-server-spec: error: no such loop\n") == "no such loop"
+    assert survey.refusal(-11, "a\nb\nc\n") == "the run exited -11: b | c"
+    assert survey.refusal(2, "Traceback ...\nKeyError: 'x'\n").startswith("the run exited 2: ")
 
 
 def test_a_loop_without_an_interpreter_still_gets_a_log_the_report_lists(tmp_path):

@@ -228,7 +228,7 @@ def trace(options, out=sys.stdout):
 
 def report(options, out=None):
     """Build the results site from the logs; print where its index is."""
-    from .report import LogError, build_site  # jinja2 is needed only here
+    from .report import LogError, RegistryError, build_site  # jinja2 is needed only here
 
     if not os.path.isdir(options.features):
         raise UsageError(f"{options.features} is not a directory of feature files")
@@ -236,7 +236,7 @@ def report(options, out=None):
         raise UsageError(f"--out {options.out} is a file; give a directory for the site")
     try:
         pages, logs = build_site(options.out, options.logs, options.features)
-    except LogError as exc:
+    except (LogError, RegistryError) as exc:
         raise UsageError(str(exc))
     except OSError as exc:
         raise UsageError(f"cannot write the site into {options.out}: {exc.strerror or exc}")
@@ -248,11 +248,11 @@ def report(options, out=None):
 
 def expectations(options, out=None):
     """``expectations draft``: an expectations file drafted from raw runs."""
-    from .report import LogError, drafts  # jinja2 is needed only here
+    from .report import LogError, RegistryError, drafts  # jinja2 is needed only here
 
     try:
         return drafts.command(options, out or sys.stdout)
-    except (LogError, drafts.DraftError) as exc:
+    except (LogError, RegistryError, drafts.DraftError) as exc:
         raise UsageError(str(exc))
     except OSError as exc:
         raise UsageError(f"cannot write {exc.filename}: {exc.strerror}")

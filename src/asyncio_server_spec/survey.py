@@ -338,9 +338,10 @@ def placeholder_log(path, job, status, detail):
     """A results log holding only a header: *job* has no verdict, and why."""
     entry = job.entry
     version = (_python_version(job.python) if job.python else None) or job.version
+    loop = {"name": entry.name, "module": entry.module, "version": entry.version, "package": entry.package}
     header = {
         "python": {"implementation": "cpython", "version": version, "build": None},
-        "loop": {"name": entry.name, "module": entry.module, "version": entry.version},
+        "loop": loop,
         "expectations": None,
         "label": "survey",
         "survey": {"status": status, "detail": detail},
@@ -411,7 +412,22 @@ def run_job(job, out, jobs, timeout, cache, root, behave_args=()):
         said = stream.read()
     if code in (0, 1) and os.path.exists(log_path):
         return finish("ran" if code == 0 else "failing")
-    return finish("refused", f"the run exited {code}: {_tail(said, 2)}")
+    return finish("refused", refusal(code, said))
+
+
+#: The one line a run prints when it refuses its input (exit 2): ``PROG: error: WHY``.
+_ERROR_LINE = re.compile(r"^[\w.-]+: error: (.+)$")
+
+
+def refusal(code, said):
+    """Why a run that exited *code* after printing *said* ran nothing: its
+    one-line error when it refused the loop (exit 2), else its last words."""
+    if code == 2:
+        for line in reversed(said.strip().splitlines()):
+            match = _ERROR_LINE.match(line.strip())
+            if match:
+                return match.group(1)[:1000]
+    return f"the run exited {code}: {_tail(said, 2)}"
 
 
 def counts(path):
@@ -518,12 +534,12 @@ def survey(options, stdout=None):
     stdout.write(table(records, out))
     print(f"{len(jobs)} runs in {minutes:.1f} min; statuses in {status_path}", file=stdout)
     if not options.no_report:
-        from .report import LogError, build_site  # jinja2 is needed only here
+        from .report import LogError, RegistryError, build_site  # jinja2 is needed only here
 
         site = os.path.join(out, "site")
         try:
             build_site(site, [out], os.path.join(root, "features"))
-        except LogError as exc:
+        except (LogError, RegistryError) as exc:
             raise SurveyError(str(exc))
         print(f"the report: {os.path.join(site, 'index.html')}", file=stdout)
     return 0 if all(r["status"] in ("ran", "failing", "skipped") for r in records) else 1

@@ -227,8 +227,18 @@ def describe(name, loop_module=None):
     version -- the factory's own, or, when the factory sits in a module of no
     distribution (a wrapper of the user's), the one the loop's class comes
     from (*loop_module*, its ``__module__``, as :func:`check_factory` gives
-    it).  None for both for asyncio, and where nothing says."""
-    module_name = KNOWN_LOOPS[name][0] if name in KNOWN_LOOPS else name.partition(":")[0]
+    it).  None for both for asyncio, and where nothing says.  The module of a
+    registry name (``trio-asyncio``) is its factory's (``trio_asyncio._sync``)."""
+    if name in KNOWN_LOOPS:
+        module_name = KNOWN_LOOPS[name][0]
+    elif ":" in name:
+        module_name = name.partition(":")[0]
+    else:
+        try:
+            entry = registry.find(name)
+        except registry.RegistryError:
+            entry = None
+        module_name = entry.module if entry is not None else name
     package, version = None, None
     for candidate in (module_name, loop_module):
         if candidate and version is None:

@@ -153,6 +153,14 @@ def load(path=None):
     return entries
 
 
+def load_if_present(path):
+    """:func:`load`, or ``[]`` when there is no file at *path* (a report of
+    logs alone); a file that is there must be usable."""
+    if not os.path.exists(path):
+        return []
+    return load(path)
+
+
 def find(name, path=None):
     """The entry named *name*, or None if the registry has none."""
     for entry in load(path):

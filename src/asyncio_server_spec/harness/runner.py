@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 
-from . import behave_run, parallel
+from . import behave_run, parallel, registry
 from .loops import check_loop_in_child, checked_loop_factory
 
 
@@ -45,6 +45,7 @@ def run(options):
     results = options.results
     if options.report:
         check_writable_dir(options.report, "the results site")
+        check_registry(behave_run.spec_root())
         if not results:
             results = os.path.join(options.report, "results.jsonl")
     if results:
@@ -65,6 +66,15 @@ def run(options):
         build_site(options.report, [results], os.path.join(root, "features"))
         print(f"the results site: {os.path.join(options.report, 'index.html')}")
     return status
+
+
+def check_registry(root):
+    """Check, before the run, that the loop registry the site will read is
+    usable (absent is fine); raise :class:`~.behave_run.SpecError` (one line) if not."""
+    try:
+        registry.load_if_present(os.path.join(root, registry.FILE))
+    except registry.RegistryError as exc:
+        raise behave_run.SpecError(str(exc)) from None
 
 
 def check_writable_dir(path, what):

@@ -5,7 +5,12 @@ per scenario that failed, as the report's model sees the logs.
 writes ``expectations/LOOP.toml``); each reason is the observed message,
 marked as a draft to be put into plain words.  The ``python`` condition comes
 from :meth:`.model.Report.python_condition`: absent when the scenario fails on
-every Python the logs ran, else the versions where it fails.
+every Python the logs ran, else the versions where it fails.  Each entry links the
+loop's tracker where the registry has the loop (matched as the report matches
+it: :func:`.upstream.registered`).
+
+:func:`expectations_text` is the one writer of these entries: the command
+prints it, and each loop's page of the report shows it.
 """
 
 import json
@@ -87,7 +92,7 @@ def to_toml(loop, drafted, harness=()):
     pythons = ", ".join(column.python for column in loop.columns)
     lines = [
         f"# Expected failures of {loop.label} (asyncio-server-spec).",
-        f"# Drafted by `asyncio-server-spec expectations draft` from raw runs on {pythons}.",
+        f"# Drafted by `asyncio-server-spec expectations draft` from the runs on {pythons}.",
         "# Each reason is the observed message: put it into plain words (what the loop does",
         '# instead), drop the "draft" mark, and link the upstream issue where there is one.',
     ]
@@ -111,24 +116,23 @@ def to_toml(loop, drafted, harness=()):
     return "\n".join(lines) + "\n"
 
 
-def _tracker(name):
-    """The registry's tracker of the loop *name*, or None."""
-    from ..harness import registry
-
-    try:
-        entry = registry.find(name)
-    except registry.RegistryError:
-        return None
-    return entry.tracker if entry else None
+def expectations_text(report, loop):
+    """The drafted expectations file of *loop* in *report* (text): an entry per
+    scenario that failed, each linking the loop's tracker if it has one."""
+    return to_toml(loop, entries(report, loop, loop.tracker), harness_errors(report, loop))
 
 
-def draft(features, logs, name=None):
-    """The drafted expectations file (text) and the loop it is for; each
-    entry links the loop's tracker when the registry has the loop."""
-    report = Report(features, logs)
+def draft(features, logs, name=None, registry=None):
+    """The drafted expectations file (text) and the loop it is for.  *registry*:
+    the loops.toml entries (default: the spec's own, :func:`.upstream.registry_entries`)."""
+    if registry is None:
+        from ..harness.behave_run import spec_root
+        from .upstream import registry_entries
+
+        registry = registry_entries(spec_root())
+    report = Report(features, logs, registry)
     loop = choose_loop(report, name)
-    text = to_toml(loop, entries(report, loop, _tracker(loop.name)), harness_errors(report, loop))
-    return text, loop
+    return expectations_text(report, loop), loop
 
 
 def command(options, out):
@@ -136,10 +140,11 @@ def command(options, out):
     from ..harness.behave_run import spec_root
     from .logs import read_logs
     from .spec import read_spec
+    from .upstream import registry_entries
 
     root = spec_root()
     logs = read_logs(options.logs)
-    text, loop = draft(read_spec(os.path.join(root, "features")), logs, options.loop)
+    text, loop = draft(read_spec(os.path.join(root, "features")), logs, options.loop, registry_entries(root))
     if not options.write:
         out.write(text)
         return 0

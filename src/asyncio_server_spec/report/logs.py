@@ -4,8 +4,11 @@
 module adds the report's checks and its view.  It tolerates what a killed run
 leaves behind -- a torn last line, a header whose ``ended`` is null, no
 ``end`` line, no scenario lines at all -- and fields or record kinds it does
-not know.  Anything else that is not a schema-1 log is a :class:`LogError`
-with a one-line message.
+not know.  A log the survey wrote for a loop it could not run (it did not
+install, the run refused it, it timed out before writing anything) holds only
+a header with a ``"survey": {"status", "detail"}`` field: a run that never
+started (:attr:`RunLog.unrun`), not one cut short.  Anything else that is
+not a schema-1 log is a :class:`LogError` with a one-line message.
 """
 
 import glob
@@ -17,6 +20,16 @@ from ..harness.results import SCHEMA, LogError
 #: What the implementation field is shown as.
 IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 REQUIRED = ("id", "status", "verdict")
+#: How the survey's statuses of a loop it could not run read (survey.json's words).
+UNRUN = {
+    "refused": "refused",
+    "install-failed": "did not install",
+    "timed-out": "timed out",
+    "no-interpreter": "no interpreter here",
+    "missing-debian-packages": "missing Debian packages",
+}
+#: The label the survey gives each run (``-D label=survey``).
+SURVEY_LABEL = "survey"
 
 
 class RunLog:
@@ -64,6 +77,10 @@ class RunLog:
         return f"{self.implementation} {self.python_version}"
 
     @property
+    def started(self):
+        return str(self.header.get("started") or "")
+
+    @property
     def ended(self):
         """When the run ended, from the header or the end line; None if cut short."""
         return self.header.get("ended") or (self.end or {}).get("ended")
@@ -76,9 +93,38 @@ class RunLog:
         return list(listed) if isinstance(listed, list) else []
 
     @property
+    def survey(self):
+        """``{"status", "detail"}`` the survey recorded for a loop it could not run, or None."""
+        said = self.header.get("survey")
+        return said if isinstance(said, dict) else None
+
+    @property
+    def unrun(self):
+        """True for the survey's log of a loop it could not run: a header, no scenario."""
+        return self.survey is not None and not self.scenarios
+
+    @property
+    def unrun_status(self):
+        """What happened to a run that never started, in words: ``did not install``."""
+        status = str((self.survey or {}).get("status") or "not run")
+        return UNRUN.get(status, status)
+
+    @property
+    def unrun_detail(self):
+        return str((self.survey or {}).get("detail") or "")
+
+    @property
+    def of_survey(self):
+        """True when the survey wrote this log (its label, or its "survey" field)."""
+        return self.survey is not None or self.header.get("label") == SURVEY_LABEL
+
+    @property
     def cut_short(self):
         """True when the run did not finish: its header's "ended" is null, it
-        has no end line, or it lists scenarios that did not run."""
+        has no end line, or it lists scenarios that did not run.  A run that
+        never started (:attr:`unrun`) is not cut short."""
+        if self.unrun:
+            return False
         return self.header.get("ended") is None or self.end is None or bool(self.not_run)
 
     @property

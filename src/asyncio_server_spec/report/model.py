@@ -198,6 +198,9 @@ class Loop:
         self.missing = []
         #: category ("bug", "nobug") -> the known-CPython-bug scenario ids
         self.known_bugs = {"bug": [], "nobug": []}
+        #: the survey's logs of runs that never started (did not install,
+        #: refused, ...), unless a later run on that Python superseded them
+        self.unrun = []
 
     @property
     def package(self):
@@ -225,6 +228,13 @@ class Loop:
     def pythons(self):
         """The Pythons it ran on, short: ``3.11.7, 3.14.2, PyPy 3.11.13``."""
         return [c.version if c.implementation == "CPython" else c.python for c in self.columns]
+
+    @property
+    def tried(self):
+        """The Pythons the survey could not run it on, short, as :attr:`pythons`."""
+        return [
+            log.python_version if log.implementation == "CPython" else log.python_label for log in self.unrun
+        ]
 
     @property
     def page(self):
@@ -344,8 +354,12 @@ class Report:
     """Everything the pages show."""
 
     def __init__(self, features, logs, registry=(), upstream=None):
-        """*registry*: the loops.toml entries (:func:`.upstream.read_registry`);
-        *upstream*: a function giving a :class:`Loop`'s ``{scenario id: link}``."""
+        """*registry*: the loops.toml entries (:func:`.upstream.registry_entries`);
+        *upstream*: a function giving a :class:`Loop`'s ``{scenario id: link}``.
+
+        The report is a survey's (:attr:`survey`) when any log was written by
+        the survey (``asyncio-server-spec survey`` labels its runs "survey");
+        it then lists the registered loops that have no log (:attr:`not_run_here`)."""
         self.features = features
         self.scenarios = [s for feature in features for s in feature.scenarios]
         self.by_id = OrderedDict((s.id, s) for s in self.scenarios)
@@ -359,10 +373,14 @@ class Report:
         self.cells = {}
         self._fill()
         self._survey(registry, upstream)
+        #: True when the survey wrote any of the logs
+        self.survey = any(log.of_survey for log in self.logs)
+        #: [(registry entry, why it has no log)]: in a survey, the registered loops not run
+        self.not_run_here = self._not_run_here(registry) if self.survey else []
 
     def _columns(self):
-        loops, columns = {}, {}
-        for log in self.logs:
+        loops, columns, unrun = {}, {}, []
+        for log in self.logs:  # in order of starting
             loop = loops.setdefault(log.loop_name, Loop(log.loop_name))
             fields = (
                 ("versions", log.loop.get("version")),
@@ -373,10 +391,17 @@ class Report:
                 if value and value not in getattr(loop, attr):
                     getattr(loop, attr).append(str(value))
             key = (log.loop_name, log.implementation, log.python_version)
+            if log.unrun:  # no column: nothing ran
+                unrun.append((key, log))
+                continue
             if key not in columns:
                 columns[key] = Column(*key)
                 loop.columns.append(columns[key])
             columns[key].logs.append(log)
+        for key, log in unrun:  # a later run on that Python supersedes it
+            runs = columns[key].logs if key in columns else []
+            if not any(run.started > log.started for run in runs):
+                loops[key[0]].unrun.append(log)
         ordered = sorted(loops.values(), key=lambda loop: loop.sort_key)
         for loop in ordered:
             loop.columns.sort(key=lambda column: column.sort_key)
@@ -424,7 +449,10 @@ class Report:
 
         for loop in self.loops:
             loop.entry = registered(registry, loop.name, loop.modules[0] if loop.modules else None)
-            loop.upstream = upstream(loop) if upstream else {}
+            # a link to the tracker itself (as a draft gives every entry) is no issue that knows
+            tracker = (loop.tracker or "").rstrip("/")
+            links = upstream(loop) if upstream else {}
+            loop.upstream = {sid: link for sid, link in links.items() if link.rstrip("/") != tracker}
             failures = [_Failure(cell) for cell in self.loop_cells(loop, FAILURES)]
             groups = root_causes.group(failures)
             loop.causes = [Cause(n, g, loop.upstream) for n, g in enumerate(groups, 1)]
@@ -432,6 +460,18 @@ class Report:
             for key in KNOWN_BUG:
                 cells = self.loop_cells(loop, (key,))
                 loop.known_bugs[key] = sorted({cell.record["id"] for cell in cells})
+
+    def _not_run_here(self, registry):
+        """The registered loops no log covers: skipped ones with the registry's
+        reason, the others as having no results log."""
+        covered = {loop.entry.name for loop in self.loops if loop.entry is not None}
+        absent = "no results log: the survey did not run it, or its log is missing"
+        return [(entry, entry.skip or absent) for entry in registry if entry.name not in covered]
+
+    @property
+    def matrix_loops(self):
+        """The loops with a column in the matrix (a loop that never ran has none)."""
+        return [loop for loop in self.loops if loop.columns]
 
     @property
     def known_bug_scenarios(self):

@@ -3,7 +3,6 @@ links only, the data inlined in the HTML, one CSS file; no network, no CDN,
 so the site reads the same opened from disk (file://) as served.
 """
 
-import json
 import os
 import re
 import shlex
@@ -12,8 +11,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from . import upstream
-from .model import CATEGORIES, LISTABLE, UNEXPECTED, Report
+from . import drafts, upstream
+from .model import CATEGORIES, UNEXPECTED, Report
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 STYLESHEET = "style.css"
@@ -60,11 +59,6 @@ def fragment(text):
     return quote(str(text), safe="")
 
 
-def toml_string(text):
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(str(text), ensure_ascii=False)
-
-
 def environment():
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -78,12 +72,9 @@ def environment():
         breakable=breakable,
         fragment=fragment,
         link_label=link_label,
-        toml=toml_string,
         shquote=shlex.quote,
     )
-    env.globals.update(
-        categories=CATEGORIES, listable=LISTABLE, unexpected_keys=UNEXPECTED, cpython_issue=cpython_issue
-    )
+    env.globals.update(categories=CATEGORIES, unexpected_keys=UNEXPECTED, cpython_issue=cpython_issue)
     return env
 
 
@@ -121,13 +112,14 @@ def build(out_dir, features, logs, root=None):
     (from :func:`logs.read_logs`) into *out_dir*; return the pages written.
 
     *root*, the spec's repository, gives the loop registry (``loops.toml``)
-    and the upstream links of ``expectations/NAME.toml``, where they exist."""
+    and the upstream links of ``expectations/NAME.toml``, where they exist;
+    a registry that is there but malformed is a :class:`.registry.RegistryError`."""
 
     def links(loop):
         names = [loop.name, loop.entry.name if loop.entry else None, loop.package]
         return upstream.known_upstream(root, names)
 
-    report = Report(features, logs, upstream.read_registry(root), links)
+    report = Report(features, logs, upstream.registry_entries(root), links)
     env = environment()
     common = {"report": report, "pythons": pythons(report)}
     pages = {
@@ -138,7 +130,9 @@ def build(out_dir, features, logs, root=None):
     for feature in features:
         pages[feature.page] = ("feature.html.j2", {"feature": feature})
     for loop in report.loops:
-        pages[loop.page] = ("loop.html.j2", {"lp": loop})
+        draft = drafts.entries(report, loop, loop.tracker)
+        context = {"lp": loop, "draft": draft, "draft_text": drafts.expectations_text(report, loop)}
+        pages[loop.page] = ("loop.html.j2", context)
     written = []
     for page, (template, context) in pages.items():
         root = "../" * page.count("/")

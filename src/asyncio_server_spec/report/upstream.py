@@ -1,84 +1,48 @@
 """What the report knows about a loop beyond its logs: its registry entry and
 the upstream issues its expectations file links.
 
-Both are read tolerantly: a repository without ``loops.toml`` or without
-``expectations/NAME.toml`` (an installed spec, a loop nobody listed yet), or a
-file this reader cannot use, gives no entry and no links -- never an error, as
-the report must build from logs alone.
+The registry (``loops.toml`` at the spec's root) is read by its one reader,
+:func:`asyncio_server_spec.harness.registry.load`.  A spec without the file
+(an installed one, a checkout of another project's logs) gives no entries and
+no links, as the report must build from logs alone; a file that is there but
+malformed is a :class:`~asyncio_server_spec.harness.registry.RegistryError`
+(one line: ``report`` exits 2), as the tests keep the repository's own valid.
 
-``loops.toml`` (at the repository's root) lists the registered loops, each
-with ``name``, ``package``, ``version``, ``factory``, ``tracker`` (a URL) and
-``pythons``; this reader accepts an array of tables (``[[loop]]``) or a table
-per loop (``[loops.NAME]``) and ignores the fields it does not know.
+An ``expectations/NAME.toml`` that cannot be read gives no links.
 """
 
 import os
 
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    import tomli as tomllib
-
-from ..harness import expectations
-
-REGISTRY = "loops.toml"
+from ..harness import expectations, registry
 
 
-class Registered:
-    """One loop of the registry, as far as the report uses it."""
-
-    def __init__(self, fields):
-        self.name = str(fields.get("name") or "")
-        self.package = _text(fields.get("package"))
-        self.version = _text(fields.get("version"))
-        self.factory = _text(fields.get("factory"))
-        self.tracker = _text(fields.get("tracker"))
-        pythons = fields.get("pythons")
-        self.pythons = [str(p) for p in pythons] if isinstance(pythons, list) else []
-
-    def names(self):
-        """The names a results log may give this loop: its name, its factory, its package."""
-        return {n for n in (self.name, self.factory, self.package) if n}
+def registry_entries(root):
+    """The registered loops of the spec at *root* (:class:`.registry.Entry`),
+    ``[]`` when it has no ``loops.toml``; a :class:`.registry.RegistryError`
+    when it has one that cannot be used."""
+    return registry.load_if_present(os.path.join(root, registry.FILE)) if root else []
 
 
-def _text(value):
-    return str(value) if isinstance(value, (str, int, float)) and str(value) else None
-
-
-def _tables(document):
-    """The loop tables of a registry document, however it is laid out."""
-    for value in document.values():
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, dict):
-                    yield item
-        elif isinstance(value, dict):
-            for name, item in value.items():
-                if isinstance(item, dict):
-                    yield dict(item, name=item.get("name") or name)
-
-
-def read_registry(root):
-    """The registered loops of the repository at *root*: ``[Registered]``, or
-    ``[]`` when there is no usable ``loops.toml``."""
-    if not root:
-        return []
-    try:
-        with open(os.path.join(root, REGISTRY), "rb") as data:
-            document = tomllib.load(data)
-    except (OSError, ValueError):
-        return []
-    return [Registered(table) for table in _tables(document) if table.get("name")]
-
-
-def registered(registry, loop_name, module=None):
-    """The registry's entry for the loop a log calls *loop_name*, or None."""
-    top = (module or loop_name.partition(":")[0]).split(".")[0]
-    for entry in registry:
-        if loop_name in entry.names():
+def registered(entries, loop_name, module=None):
+    """The registry entry for the loop a results log calls *loop_name*, or None:
+    the entry of that name; for a run of ``--loop module:factory``, the entry
+    of that factory, else of that module (the header's *module*, else the part
+    before the colon), else of that module's top-level package."""
+    for entry in entries:
+        if entry.name == loop_name:
             return entry
-    for entry in registry:
-        if top and top in entry.names():
+    if ":" not in loop_name:
+        return None
+    for entry in entries:
+        if entry.factory == loop_name:
+            return entry
+    module = module or loop_name.partition(":")[0]
+    for entry in entries:
+        if entry.module == module:
+            return entry
+    top = module.split(".")[0]
+    for entry in entries:
+        if entry.module.split(".")[0] == top:
             return entry
     return None
 
