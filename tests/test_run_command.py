@@ -37,7 +37,8 @@ def raises():
         ),
         ("tests.test_run_command:returns_nothing", "its factory returned builtins.NoneType"),
         ("tests.test_run_command:raises", "calling its factory failed with RuntimeError: no loop today"),
-        ("tokio", "unknown loop 'tokio'"),
+        ("nonesuch", "unknown loop 'nonesuch'"),
+        ("tokio", "(the registry says: no wheel; its sdist needs"),
     ],
 )
 def test_a_factory_that_makes_no_event_loop_is_refused(name, message):
