@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from asyncio_server_spec.features import spec_ids
+from asyncio_server_spec.harness import registry
 from asyncio_server_spec.harness.expectations import ExpectationError, for_loop, load
 from asyncio_server_spec.harness.versions import condition as python_condition
 
@@ -89,7 +91,10 @@ def test_which_file_applies(tmp_path):
 # (every entry removed at once) shows, entry by entry, that removing it would
 # make its scenario fail the run.  One literal removal is checked as well.
 def _installed(name):
-    return importlib.util.find_spec(name) is not None
+    """True if the loop *name* (a registered name, or a module) can be imported here."""
+    entry = registry.find(name)
+    module = entry.module if entry is not None else name
+    return importlib.util.find_spec(module.split(".")[0]) is not None
 
 
 def _shipped(loop):
@@ -101,11 +106,20 @@ def _entries():
         loop = path.stem
         for entry in load(str(path)).entries:
             marks = []
-            if not _installed(loop):
-                marks.append(pytest.mark.skip(reason=f"{loop} is not installed here"))
-            elif not entry.applies():
+            if not _installed(loop):  # (checked by the survey; here only what it names: see below)
+                continue
+            if not entry.applies():
                 marks.append(pytest.mark.skip(reason="the entry does not apply to this Python"))
             yield pytest.param(loop, entry.id, marks=marks, id=f"{loop}:{entry.id}")
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTATIONS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_file_is_for_a_registered_loop_and_names_scenarios_of_the_spec(path):
+    """Also the files of loops not installed here (the survey runs those): each
+    belongs to a loop of the registry, and every id it lists is a scenario."""
+    assert registry.find(path.stem) is not None, f"expected {path.stem} in loops.toml; it is not registered"
+    unknown = {entry.id for entry in load(str(path)).entries} - spec_ids(str(ROOT / "features"))
+    assert not unknown, f"expected only scenario ids of the spec in {path.name}; unknown: {sorted(unknown)}"
 
 
 @pytest.fixture(scope="module")
