@@ -46,4 +46,4 @@ def test_a_count_out_of_range_is_a_usage_error(argv, capsys):
     with pytest.raises(SystemExit) as info:
         side_by_side.main(argv)
     assert info.value.code == 2
-    assert "expected a whole number of at least" in capsys.readouterr().err
+    assert "is not a whole number of at least" in capsys.readouterr().err

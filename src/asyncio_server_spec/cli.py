@@ -40,14 +40,23 @@ def _port(text):
     return port
 
 
-def _jobs(text):
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
-    return jobs
+def whole_number(least, what):
+    """An argparse type: a whole number of at least *least*; else the error
+    says *what* is expected."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+
+    return parse
+
+
+_jobs = whole_number(1, "a number of processes (1 or more)")
 
 
 def _expectations(text):

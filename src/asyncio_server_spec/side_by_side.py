@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections import Counter
 
+from .cli import whole_number
 from .harness.results import read_log
 from .harness.verdicts import FAILING
 from .reference import kernel
@@ -136,24 +137,8 @@ def play_round(runs, burners, loop, extra, run_timeout):
     return seconds, failed_runs, failed, messages, (before, max(peak, after), after)
 
 
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
-
-
-def _count(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
-    return value
+_positive = whole_number(1, "a whole number of at least 1")
+_count = whole_number(0, "a whole number of at least 0")
 
 
 def main(argv=None):

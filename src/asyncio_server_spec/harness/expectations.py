@@ -23,6 +23,19 @@ except ImportError:  # Python < 3.11
 
 from . import versions
 
+
+def read_toml(path, what, error):
+    """The TOML document at *path*; *error* (an exception class) with one
+    line naming *what* the file is if it cannot be read or is not TOML."""
+    try:
+        with open(path, "rb") as data:
+            return tomllib.load(data)
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{what} {path} is not valid TOML: {exc}") from None
+
+
 FIELDS = {"id", "reason", "link", "python"}
 
 
@@ -64,13 +77,7 @@ class Expectations:
 
 def load(path):
     """Read and check an expectations file."""
-    try:
-        with open(path, "rb") as data:
-            document = tomllib.load(data)
-    except OSError as exc:
-        raise ExpectationError(f"cannot read expectations file {path}: {exc.strerror}")
-    except tomllib.TOMLDecodeError as exc:
-        raise ExpectationError(f"expectations file {path} is not valid TOML: {exc}")
+    document = read_toml(path, "expectations file", ExpectationError)
     unknown_tables = set(document) - {"expected_failure"}
     if unknown_tables:
         raise ExpectationError(

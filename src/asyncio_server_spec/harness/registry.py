@@ -24,10 +24,7 @@ installs and runs every entry that has no ``skip``.
 import os
 import re
 
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    import tomli as tomllib
+from .expectations import read_toml
 
 FILE = "loops.toml"
 REQUIRED = ("name", "package", "version", "factory", "pythons", "tracker", "released")
@@ -133,13 +130,7 @@ def load(path=None):
     """The registry's entries, in file order; a :class:`RegistryError` if the
     file cannot be read or an entry is malformed (two entries of one name too)."""
     path = path or default_path()
-    try:
-        with open(path, "rb") as data:
-            document = tomllib.load(data)
-    except OSError as exc:
-        raise RegistryError(f"cannot read the loop registry {path}: {exc.strerror or exc}")
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"the loop registry {path} is not valid TOML: {exc}")
+    document = read_toml(path, "the loop registry", RegistryError)
     if set(document) - {"loop"}:
         raise RegistryError(f"the loop registry {path}: only [[loop]] tables are accepted")
     entries, seen = [], set()
