@@ -147,7 +147,15 @@ def _check_woken_from_another_thread(name, loop):
         thread = threading.Thread(target=give, args=(woken,), name="asyncio-server-spec loop check")
         thread.start()
         try:
-            await asyncio.wait_for(woken, WAKE_LIMIT)
+            # (in short waits on the future, so that a refusal the thread saw ends it at once)
+            deadline = loop.time() + WAKE_LIMIT
+            while not refused:
+                try:
+                    return await asyncio.wait_for(asyncio.shield(woken), 0.05)
+                except asyncio.TimeoutError:
+                    if loop.time() >= deadline:
+                        raise
+            raise refused[0]
         finally:
             thread.join(WAKE_LIMIT)
 
