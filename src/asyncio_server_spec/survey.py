@@ -485,7 +485,9 @@ def write_status(out, records):
 
 def survey(options, stdout=None):
     """Run the survey as *options* say (see :mod:`.cli`); return 0 when every
-    chosen loop was installed and ran (whatever its verdict), else 1."""
+    chosen loop got its verdict (whatever it is) -- a loop the run refused
+    (its check failed: the refusal is its verdict) or that is skipped here
+    included -- else 1 (one did not install, found no interpreter or hung)."""
     stdout = stdout or sys.stdout
     try:
         entries = registry.load(options.registry)
@@ -542,4 +544,4 @@ def survey(options, stdout=None):
         except (LogError, RegistryError) as exc:
             raise SurveyError(str(exc))
         print(f"the report: {os.path.join(site, 'index.html')}", file=stdout)
-    return 0 if all(r["status"] in ("ran", "failing", "skipped") for r in records) else 1
+    return 0 if all(r["status"] in ("ran", "failing", "skipped", "refused") for r in records) else 1
