@@ -181,3 +181,9 @@ def test_exit_if_child_does_nothing_in_the_parent():
     assert isolation._IN_CHILD is False
     isolation.exit_if_child()
     assert isolation._IN_CHILD is False  # and this process is still here to say so
+
+
+def test_last_words_say_a_repeated_line_once_with_its_count():
+    stderr = b"starting\n" + b"error(zio): Failed to get io_uring SQE for cancel\n" * 12 + b"bye\n"
+    words = isolation.last_words(stderr)
+    assert words == "starting | error(zio): Failed to get io_uring SQE for cancel (x12) | bye"

@@ -419,8 +419,21 @@ def last_words(stderr):
     """The end of what a dying process printed, one line; a Rust panic's
     location line (``panicked at src/...rs:L:C``) is kept even when more
     followed it (a backtrace)."""
-    lines = [line.rstrip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    lines = _repeats_counted(
+        [line.rstrip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    )
     tail = lines[-LAST_LINES:]
     panics = [line for line in lines[:-LAST_LINES] if "panicked at" in line]
     text = " | ".join(panics[-1:] + (["..."] if panics else []) + tail)
     return text if len(text) <= LAST_CHARS else "..." + text[-LAST_CHARS:]
+
+
+def _repeats_counted(lines):
+    """*lines* with each run of one line said once: ``line (x12)``."""
+    counted = []
+    for line in lines:
+        if counted and counted[-1][0] == line:
+            counted[-1][1] += 1
+        else:
+            counted.append([line, 1])
+    return [line if n == 1 else f"{line} (x{n})" for line, n in counted]
